@@ -1,0 +1,461 @@
+/**
+ * Cleura authentication: the password login, the three explicit steps of SMS
+ * two-factor (start, send the SMS, verify the code), one high-level
+ * {@linkcode loginCleura} that drives them with an `askCode` callback, and
+ * token validation and revocation.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { ApiError, AuthError, ResponseFormatError } from "../errors.ts";
+import { type HttpOptions, httpRequest } from "../http.ts";
+import { parseBody } from "../parse.ts";
+
+/** A login and password for one Cleura REST API. */
+export interface CleuraCredentials {
+  /** The API's base URL, e.g. `https://rest.cleura.cloud`. */
+  apiUrl: string;
+  /** The Cleura login (username). */
+  login: string;
+  /** The password. */
+  password: string;
+}
+
+/** A login and token, as every authenticated Cleura call needs. */
+export interface CleuraToken {
+  /** The API's base URL. */
+  apiUrl: string;
+  /** The Cleura login (username). */
+  login: string;
+  /** The session token. */
+  token: string;
+}
+
+/** An SMS two-factor challenge, as {@linkcode startLogin} returns it. */
+export interface SmsChallenge {
+  /** The API's base URL. */
+  apiUrl: string;
+  /** The Cleura login (username). */
+  login: string;
+  /** The verification handle the API returned. */
+  verification: string;
+}
+
+/** An SMS challenge with the code the user typed. */
+export interface SmsCodeAnswer extends SmsChallenge {
+  /** The code from the SMS, as a number or as typed. */
+  code: number | string;
+}
+
+/** What the first step of a login gave: a token, or an SMS challenge. */
+export type LoginStart =
+  | { kind: "token"; token: string }
+  | { kind: "sms"; verification: string };
+
+/** Options of {@linkcode startLogin}. */
+export interface StartLoginOptions extends HttpOptions {
+  /** `sms` asks for SMS two-factor up front, as `CLEURA_API_TWOFA=sms` does. */
+  twofa?: "sms";
+}
+
+/** What {@linkcode loginCleura} tells `askCode` when it needs a code. */
+export interface CodeRequest {
+  /** The login the code is for. */
+  login: string;
+  /** 1 for the first try; 2 and up after a wrong code. */
+  attempt: number;
+  /** The reason the previous code failed, on later attempts. */
+  previousError?: string;
+}
+
+/**
+ * Asks the user for the SMS code. Returns the code, or `undefined` when the
+ * user gives none; may throw an {@linkcode AuthError} when the user declines.
+ */
+export type AskCode = (
+  request: CodeRequest,
+) => Promise<number | string | undefined>;
+
+/** Options of {@linkcode loginCleura}. */
+export interface LoginOptions extends StartLoginOptions {
+  /** Asks for the SMS code; without it, an account with 2FA cannot log in. */
+  askCode?: AskCode;
+  /** How many codes the user may try for one SMS (default 2). */
+  codeAttempts?: number;
+  /** Called with each step, for progress messages. Never given a secret. */
+  onEvent?: (event: LoginEvent) => void;
+}
+
+/** A step of a login, for progress messages. */
+export type LoginEvent =
+  | { type: "login-started"; login: string }
+  | { type: "sms-sent"; login: string }
+  | { type: "logged-in"; login: string };
+
+const loginAnswer = z.discriminatedUnion("result", [
+  z.object({ result: z.literal("login_ok"), token: z.string().min(1) }),
+  z.object({
+    result: z.literal("twofactor_required"),
+    type: z.string().optional(),
+    verification: z.string().min(1),
+  }),
+  z.object({
+    result: z.literal("twofactor_options"),
+    options: z.array(z.string()),
+  }),
+]);
+
+const knownResults = new Set([
+  "login_ok",
+  "twofactor_required",
+  "twofactor_options",
+]);
+
+function checkResult(body: unknown, step: string, status: number): void {
+  const result = (body as { result?: unknown } | undefined)?.result;
+  if (typeof result === "string" && !knownResults.has(result)) {
+    throw new ApiError({
+      status,
+      step,
+      serverMessage: `unexpected result "${result.slice(0, 40)}"`,
+      result,
+    });
+  }
+}
+
+async function postTokens(
+  credentials: CleuraCredentials,
+  twofa: "sms" | undefined,
+  options: HttpOptions,
+): Promise<z.infer<typeof loginAnswer>> {
+  const step = `log in "${credentials.login}"`;
+  const auth: Record<string, string> = {
+    login: credentials.login,
+    password: credentials.password,
+  };
+  if (twofa) auth.twofa_method = twofa;
+  const { status, body } = await httpRequest({
+    baseUrl: credentials.apiUrl,
+    path: "auth/v1/tokens",
+    method: "POST",
+    body: { auth },
+    step,
+    secrets: [credentials.password],
+  }, options);
+  checkResult(body, step, status);
+  return parseBody(loginAnswer, body, step);
+}
+
+/**
+ * The first step of a login: posts the login and password. Answers with a
+ * token when the account has no two-factor, or with an SMS challenge. When the
+ * API offers a choice of second factors, asks again once with SMS selected.
+ *
+ * @param credentials The API URL, login and password.
+ * @param options `twofa: "sms"` to ask for SMS up front; timeout and signal.
+ * @returns A token, or the verification handle of an SMS challenge.
+ * @throws {AuthError} When the account's only second factor is WebAuthn.
+ * @throws {ApiError} On a wrong password or another refusal.
+ *
+ * @example
+ * ```ts ignore
+ * import { startLogin } from "@cloudgate/toolkit";
+ *
+ * const start = await startLogin(
+ *   { apiUrl: "https://rest.cleura.cloud", login: "alice", password: Deno.env.get("CLEURA_API_PASSWORD")! },
+ *   { twofa: "sms" },
+ * );
+ * if (start.kind === "sms") console.log("an SMS challenge was started");
+ * ```
+ */
+export async function startLogin(
+  credentials: CleuraCredentials,
+  options: StartLoginOptions = {},
+): Promise<LoginStart> {
+  let answer = await postTokens(credentials, options.twofa, options);
+  if (answer.result === "twofactor_options") {
+    if (!answer.options.includes("sms") || options.twofa === "sms") {
+      throw new AuthError(
+        `Cannot log in "${credentials.login}": the account has no SMS second factor (offered: ${
+          answer.options.join(", ") || "none"
+        }); accounts with only WebAuthn cannot use the API with a password, so create an API token in the Cleura Control Panel and set CLEURA_API_TOKEN`,
+      );
+    }
+    answer = await postTokens(credentials, "sms", options);
+  }
+  switch (answer.result) {
+    case "login_ok":
+      return { kind: "token", token: answer.token };
+    case "twofactor_required":
+      if (answer.type !== undefined && answer.type !== "sms") {
+        throw new AuthError(
+          `Cannot log in "${credentials.login}": the API asked for a "${answer.type}" second factor, which cloudgate cannot answer; create an API token in the Cleura Control Panel and set CLEURA_API_TOKEN`,
+        );
+      }
+      return { kind: "sms", verification: answer.verification };
+    case "twofactor_options":
+      throw new ResponseFormatError(
+        `Cannot log in "${credentials.login}": the API offered second factors again after SMS was selected`,
+      );
+  }
+}
+
+/**
+ * The second step of SMS two-factor: asks the API to send the SMS.
+ *
+ * @param challenge The API URL, login and verification handle.
+ * @param options Timeout and signal.
+ * @returns Nothing; the API answers 204.
+ * @throws {ApiError} When the API refuses (an expired verification, say).
+ *
+ * @example
+ * ```ts ignore
+ * import { requestSmsCode } from "@cloudgate/toolkit";
+ *
+ * await requestSmsCode({ apiUrl: "https://rest.cleura.cloud", login: "bob", verification: "ahb4en3cho" });
+ * ```
+ */
+export async function requestSmsCode(
+  challenge: SmsChallenge,
+  options: HttpOptions = {},
+): Promise<void> {
+  await httpRequest({
+    baseUrl: challenge.apiUrl,
+    path: "auth/v1/tokens/request2facode",
+    method: "POST",
+    body: {
+      request2fa: {
+        login: challenge.login,
+        verification: challenge.verification,
+      },
+    },
+    step: `send the SMS code for "${challenge.login}"`,
+    secrets: [challenge.verification],
+  }, options);
+}
+
+/**
+ * Checks and converts an SMS code typed by a person: up to six digits, sent
+ * to the API as an integer.
+ *
+ * @param code The code as typed, or as a number.
+ * @returns The code as an integer.
+ * @throws {AuthError} When it is not a whole number from 0 to 999999.
+ *
+ * @example
+ * ```ts
+ * import { parseSmsCode } from "@cloudgate/toolkit";
+ *
+ * console.log(parseSmsCode(" 123456\n")); // 123456
+ * ```
+ */
+export function parseSmsCode(code: number | string): number {
+  const value = typeof code === "string"
+    ? (/^\s*\d{1,6}\s*$/.test(code) ? Number(code) : NaN)
+    : code;
+  if (!Number.isInteger(value) || value < 0 || value > 999_999) {
+    throw new AuthError(
+      "The SMS code must be a whole number of up to 6 digits",
+    );
+  }
+  return value;
+}
+
+const tokenAnswer = z.object({
+  result: z.literal("login_ok"),
+  token: z.string().min(1),
+});
+
+/**
+ * The third step of SMS two-factor: sends the code (as a JSON integer) and
+ * returns the session token.
+ *
+ * @param challenge The API URL, login, verification handle and the code.
+ * @param options Timeout and signal.
+ * @returns The session token.
+ * @throws {ApiError} On a wrong code or an expired verification.
+ *
+ * @example
+ * ```ts ignore
+ * import { verifySmsCode } from "@cloudgate/toolkit";
+ *
+ * const token = await verifySmsCode({
+ *   apiUrl: "https://rest.cleura.cloud",
+ *   login: "bob",
+ *   verification: "ahb4en3cho",
+ *   code: 123456,
+ * });
+ * ```
+ */
+export async function verifySmsCode(
+  challenge: SmsCodeAnswer,
+  options: HttpOptions = {},
+): Promise<string> {
+  const value = parseSmsCode(challenge.code);
+  const step = `verify the SMS code for "${challenge.login}"`;
+  const { status, body } = await httpRequest({
+    baseUrl: challenge.apiUrl,
+    path: "auth/v1/tokens/verify2fa",
+    method: "POST",
+    body: {
+      verify2fa: {
+        login: challenge.login,
+        verification: challenge.verification,
+        code: value,
+      },
+    },
+    step,
+    secrets: [challenge.verification, String(value).padStart(6, "0")],
+  }, options);
+  checkResult(body, step, status);
+  return parseBody(tokenAnswer, body, step).token;
+}
+
+/**
+ * Logs in to Cleura from start to end: the password, then, when the account
+ * has SMS two-factor, the SMS and the code from `askCode`. A wrong code is
+ * asked for again (twice in all by default) without sending a new SMS.
+ *
+ * @param credentials The API URL, login and password.
+ * @param options `askCode`, `twofa`, progress events, timeout and signal.
+ * @returns The login and its session token.
+ * @throws {AuthError} When a code is needed and none is given.
+ * @throws {ApiError} On a wrong password or a wrong code on the last try.
+ *
+ * @example
+ * ```ts ignore
+ * import { loginCleura } from "@cloudgate/toolkit";
+ *
+ * const session = await loginCleura(
+ *   { apiUrl: "https://rest.cleura.cloud", login: "bob", password: Deno.env.get("CLEURA_API_PASSWORD")! },
+ *   { askCode: () => Promise.resolve(prompt("SMS code:") ?? undefined) },
+ * );
+ * ```
+ */
+export async function loginCleura(
+  credentials: CleuraCredentials,
+  options: LoginOptions = {},
+): Promise<CleuraToken> {
+  const { login, apiUrl } = credentials;
+  options.onEvent?.({ type: "login-started", login });
+  const start = await startLogin(credentials, options);
+  if (start.kind === "token") {
+    options.onEvent?.({ type: "logged-in", login });
+    return { apiUrl, login, token: start.token };
+  }
+  const askCode = options.askCode;
+  if (!askCode) {
+    throw new AuthError(
+      `Cannot log in "${login}": the account needs an SMS code and there is no way to ask for it here; set CLEURA_API_TOKEN instead`,
+    );
+  }
+  const challenge = { apiUrl, login, verification: start.verification };
+  await requestSmsCode(challenge, options);
+  options.onEvent?.({ type: "sms-sent", login });
+  const attempts = options.codeAttempts ?? 2;
+  let previousError: string | undefined;
+  for (let attempt = 1;; attempt++) {
+    const code = await askCode({
+      login,
+      attempt,
+      ...(previousError === undefined ? {} : { previousError }),
+    });
+    if (code === undefined || code === "") {
+      throw new AuthError(`Cannot log in "${login}": no SMS code was given`);
+    }
+    try {
+      const token = await verifySmsCode({ ...challenge, code }, options);
+      options.onEvent?.({ type: "logged-in", login });
+      return { apiUrl, login, token };
+    } catch (error) {
+      const wrongCode = error instanceof ApiError &&
+        (error.status === 400 || error.status === 401);
+      const badInput = error instanceof AuthError;
+      if (!(wrongCode || badInput) || attempt >= attempts) throw error;
+      previousError = (error as Error).message;
+    }
+  }
+}
+
+/**
+ * The headers every authenticated Cleura call carries.
+ *
+ * @param token The login and token.
+ * @returns `X-AUTH-LOGIN` and `X-AUTH-TOKEN`.
+ *
+ * @example
+ * ```ts
+ * import { cleuraHeaders } from "@cloudgate/toolkit";
+ *
+ * const headers = cleuraHeaders({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+ * console.log(Object.keys(headers)); // ["X-AUTH-LOGIN", "X-AUTH-TOKEN"]
+ * ```
+ */
+export function cleuraHeaders(token: CleuraToken): Record<string, string> {
+  return { "X-AUTH-LOGIN": token.login, "X-AUTH-TOKEN": token.token };
+}
+
+/**
+ * Asks the API whether a token is still valid.
+ *
+ * @param token The login and token.
+ * @param options Timeout and signal.
+ * @returns `true` on 204, `false` on 401.
+ * @throws {ApiError} On any other status.
+ *
+ * @example
+ * ```ts ignore
+ * import { validateToken } from "@cloudgate/toolkit";
+ *
+ * const ok = await validateToken({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+ * ```
+ */
+export async function validateToken(
+  token: CleuraToken,
+  options: HttpOptions = {},
+): Promise<boolean> {
+  try {
+    await httpRequest({
+      baseUrl: token.apiUrl,
+      path: "auth/v1/tokens/validate",
+      method: "POST",
+      headers: cleuraHeaders(token),
+      step: `validate the token of "${token.login}"`,
+      secrets: [token.token],
+    }, options);
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return false;
+    throw error;
+  }
+}
+
+/**
+ * Revokes a token, so it can no longer be used.
+ *
+ * @param token The login and token.
+ * @param options Timeout and signal.
+ * @returns Nothing; the API answers 204.
+ * @throws {ApiError} When the API refuses.
+ *
+ * @example
+ * ```ts ignore
+ * import { revokeToken } from "@cloudgate/toolkit";
+ *
+ * await revokeToken({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+ * ```
+ */
+export async function revokeToken(
+  token: CleuraToken,
+  options: HttpOptions = {},
+): Promise<void> {
+  await httpRequest({
+    baseUrl: token.apiUrl,
+    path: "auth/v1/tokens",
+    method: "DELETE",
+    headers: cleuraHeaders(token),
+    step: `revoke the token of "${token.login}"`,
+    secrets: [token.token],
+  }, options);
+}

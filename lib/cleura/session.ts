@@ -1,0 +1,333 @@
+/**
+ * A Cleura session: one login and its token, shared by every call. It logs in
+ * only when it must, lets concurrent callers share the login in flight (so 20
+ * calls make one login and send one SMS), and on a 401 logs in again once when
+ * it has a password.
+ *
+ * @module
+ */
+
+import type { CleuraConfig } from "../config.ts";
+import { ApiError, AuthError, ConfigError } from "../errors.ts";
+import { type HttpOptions, httpRequest, type HttpResponse } from "../http.ts";
+import type { TokenCache } from "../token_cache.ts";
+import {
+  type AskCode,
+  cleuraHeaders,
+  type CleuraToken,
+  loginCleura,
+  type LoginEvent,
+  revokeToken,
+  validateToken,
+} from "./auth.ts";
+
+/** A step of a session's life, for progress messages. Never holds a secret. */
+export type SessionEvent =
+  | LoginEvent
+  | { type: "token-reused"; login: string; source: "memory" | "cache" }
+  | { type: "token-rejected"; login: string }
+  | { type: "warning"; message: string };
+
+/** Options of a {@linkcode CleuraSession}. */
+export interface CleuraSessionOptions extends HttpOptions {
+  /** The API's base URL. */
+  apiUrl: string;
+  /** The Cleura login (username). */
+  login: string;
+  /** The password; without it, the session can only use a given or cached token. */
+  password?: string;
+  /** A token to use first (such as `CLEURA_API_TOKEN`). */
+  token?: string;
+  /** `sms` asks for SMS two-factor up front. */
+  twofa?: "sms";
+  /** Asks the user for the SMS code. */
+  askCode?: AskCode;
+  /** Where to keep tokens across processes. */
+  cache?: TokenCache;
+  /** Called with each step of the session, for progress messages. */
+  onEvent?: (event: SessionEvent) => void;
+}
+
+/** One authenticated call through a {@linkcode CleuraSession}. */
+export interface CleuraCall {
+  /** The path below the API's base URL. */
+  path: string;
+  /** The HTTP method (default `GET`). */
+  method?: "GET" | "POST" | "DELETE";
+  /** A value to send as JSON. */
+  body?: unknown;
+  /** What is being done, worded to follow "Cannot". */
+  step: string;
+}
+
+/**
+ * A logged-in (or ready to log in) Cleura account.
+ *
+ * @example
+ * ```ts ignore
+ * import { CleuraSession, listRegions } from "@cloudgate/toolkit";
+ *
+ * const session = new CleuraSession({
+ *   apiUrl: "https://rest.cleura.cloud",
+ *   login: "alice",
+ *   password: Deno.env.get("CLEURA_API_PASSWORD")!,
+ *   askCode: () => Promise.resolve(prompt("SMS code:") ?? undefined),
+ * });
+ * console.log(await listRegions(session));
+ * ```
+ */
+export class CleuraSession {
+  /** The API's base URL. */
+  readonly apiUrl: string;
+  /** The Cleura login. */
+  readonly login: string;
+  #options: CleuraSessionOptions;
+  #token: string | undefined;
+  #loading: Promise<string> | undefined;
+  #cacheChecked = false;
+
+  /**
+   * Creates a session; nothing is sent until a call needs the token.
+   *
+   * @param options The API URL, login, secrets and callbacks.
+   * @throws {ConfigError} When the login is empty.
+   */
+  constructor(options: CleuraSessionOptions) {
+    if (options.login.trim() === "") {
+      throw new ConfigError("The Cleura login must not be empty");
+    }
+    this.apiUrl = options.apiUrl.replace(/\/+$/, "");
+    this.login = options.login;
+    this.#options = options;
+    this.#token = options.token;
+  }
+
+  /**
+   * Creates a session from the Cleura settings (as {@linkcode cleuraConfig}
+   * reads them from the environment).
+   *
+   * @param config The settings.
+   * @param options Callbacks, cache, timeout and signal.
+   * @returns The session.
+   * @throws {ConfigError} When `CLEURA_API_USERNAME` is missing, or neither a
+   * password nor a token is set.
+   *
+   * @example
+   * ```ts
+   * import { cleuraConfig, CleuraSession } from "@cloudgate/toolkit";
+   *
+   * const session = CleuraSession.fromConfig(
+   *   cleuraConfig({ CLEURA_API_USERNAME: "alice", CLEURA_API_TOKEN: "t0k3n" }),
+   * );
+   * console.log(session.login); // alice
+   * ```
+   */
+  static fromConfig(
+    config: CleuraConfig,
+    options: Omit<CleuraSessionOptions, "apiUrl" | "login"> = {},
+  ): CleuraSession {
+    if (!config.username) {
+      throw new ConfigError("CLEURA_API_USERNAME is not set");
+    }
+    if (!config.password && !config.token && !options.cache?.enabled) {
+      throw new ConfigError(
+        "Neither CLEURA_API_PASSWORD nor CLEURA_API_TOKEN is set",
+      );
+    }
+    return new CleuraSession({
+      ...options,
+      apiUrl: config.apiUrl,
+      login: config.username,
+      ...(config.password ? { password: config.password } : {}),
+      ...(config.token ? { token: config.token } : {}),
+      ...(config.twofa ? { twofa: config.twofa } : {}),
+    });
+  }
+
+  #event(event: SessionEvent): void {
+    this.#options.onEvent?.(event);
+  }
+
+  /**
+   * Returns the session's token, logging in first when there is none: a given
+   * token, then a cached one, then a fresh login. Concurrent callers share one
+   * login in flight.
+   *
+   * @returns The token.
+   * @throws {AuthError} When there is no token and no password to log in with.
+   */
+  token(): Promise<string> {
+    if (this.#token !== undefined) {
+      this.#event({
+        type: "token-reused",
+        login: this.login,
+        source: "memory",
+      });
+      return Promise.resolve(this.#token);
+    }
+    this.#loading ??= this.#acquire().finally(() => {
+      this.#loading = undefined;
+    });
+    return this.#loading;
+  }
+
+  async #acquire(): Promise<string> {
+    const cache = this.#options.cache;
+    if (cache?.enabled && !this.#cacheChecked) {
+      this.#cacheChecked = true;
+      const cached = await cache.get(this).catch(() => undefined);
+      if (cached) {
+        this.#token = cached.token;
+        this.#event({
+          type: "token-reused",
+          login: this.login,
+          source: "cache",
+        });
+        return cached.token;
+      }
+    }
+    const password = this.#options.password;
+    if (password === undefined) {
+      throw new AuthError(
+        `Cannot log in "${this.login}": no password is set (CLEURA_API_PASSWORD) and no valid token is available`,
+      );
+    }
+    const result = await loginCleura(
+      { apiUrl: this.apiUrl, login: this.login, password },
+      {
+        ...this.#httpOptions(),
+        ...(this.#options.twofa ? { twofa: this.#options.twofa } : {}),
+        ...(this.#options.askCode ? { askCode: this.#options.askCode } : {}),
+        onEvent: (event) => this.#event(event),
+      },
+    );
+    this.#token = result.token;
+    if (cache?.enabled) {
+      await cache.set(result).catch((error) =>
+        this.#event({
+          type: "warning",
+          message: `Cannot save the token cache: ${
+            error instanceof Error ? error.name : "unknown error"
+          }`,
+        })
+      );
+    }
+    return result.token;
+  }
+
+  #httpOptions(): HttpOptions {
+    const { timeoutMs, signal, retryDelayMs } = this.#options;
+    return {
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(signal === undefined ? {} : { signal }),
+      ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
+    };
+  }
+
+  /** Whether a token was rejected and a fresh login can replace it. */
+  #canRelogin(): boolean {
+    return this.#options.password !== undefined;
+  }
+
+  async #drop(token: string): Promise<void> {
+    if (this.#token !== token) return;
+    this.#token = undefined;
+    this.#event({ type: "token-rejected", login: this.login });
+    await this.#options.cache?.delete(this).catch(() => {});
+  }
+
+  /**
+   * Sends an authenticated call. On a 401 the token is dropped (from memory
+   * and the cache) and, when the session has a password, one fresh login runs
+   * and the call is sent again.
+   *
+   * @param call The path, method, body and step.
+   * @param options Timeout and signal for this call.
+   * @returns The status and parsed body.
+   * @throws {ApiError} When the API refuses, or 401 again after a fresh login.
+   */
+  async request(
+    call: CleuraCall,
+    options: HttpOptions = {},
+  ): Promise<HttpResponse> {
+    const http = { ...this.#httpOptions(), ...options };
+    for (let attempt = 1;; attempt++) {
+      const token = await this.token();
+      try {
+        return await httpRequest({
+          baseUrl: this.apiUrl,
+          path: call.path,
+          method: call.method ?? "GET",
+          ...(call.body === undefined ? {} : { body: call.body }),
+          headers: cleuraHeaders({
+            apiUrl: this.apiUrl,
+            login: this.login,
+            token,
+          }),
+          step: call.step,
+          secrets: [token, this.#options.password],
+        }, http);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 401) throw error;
+        await this.#drop(token);
+        if (!this.#canRelogin()) {
+          throw new AuthError(
+            `Cannot ${call.step}: the token of "${this.login}" was rejected and no password is set to log in again (CLEURA_API_PASSWORD)`,
+            { cause: error },
+          );
+        }
+        if (attempt >= 2) throw error;
+      }
+    }
+  }
+
+  /**
+   * Asks the API whether the session's current token is valid. Does not log
+   * in: a session without a token answers `false`.
+   *
+   * @param options Timeout and signal.
+   * @returns `true` when the API accepts the token.
+   */
+  async validate(options: HttpOptions = {}): Promise<boolean> {
+    const token = await this.#existingToken();
+    if (token === undefined) return false;
+    return await validateToken(this.#tokenOf(token), {
+      ...this.#httpOptions(),
+      ...options,
+    });
+  }
+
+  /**
+   * Revokes the session's token, if it has one, and forgets it (in memory and
+   * in the cache).
+   *
+   * @param options Timeout and signal.
+   * @returns Whether a token was revoked.
+   */
+  async logout(options: HttpOptions = {}): Promise<boolean> {
+    const token = await this.#existingToken();
+    if (token === undefined) return false;
+    try {
+      await revokeToken(this.#tokenOf(token), {
+        ...this.#httpOptions(),
+        ...options,
+      });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401)) throw error;
+    }
+    this.#token = undefined;
+    await this.#options.cache?.delete(this);
+    return true;
+  }
+
+  async #existingToken(): Promise<string | undefined> {
+    if (this.#token !== undefined) return this.#token;
+    const cached = await this.#options.cache?.get(this);
+    if (cached) this.#token = cached.token;
+    return this.#token;
+  }
+
+  #tokenOf(token: string): CleuraToken {
+    return { apiUrl: this.apiUrl, login: this.login, token };
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Configuration from the environment: every variable cloudgate reads, parsed
+ * and validated into typed objects. A bad value is a {@linkcode ConfigError}
+ * that names the variable. Every library function also takes these values as
+ * explicit options; the environment is only the default.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { ConfigError } from "./errors.ts";
+
+/** The Cleura REST API of the public cloud. */
+export const CLEURA_PUBLIC_URL = "https://rest.cleura.cloud";
+/** The Cleura REST API of the compliant cloud. */
+export const CLEURA_COMPLIANT_URL = "https://rest.compliant.cleura.cloud";
+/** The itopia CAS API, version 2. */
+export const ITOPIA_DEFAULT_URL = "https://cas-rest.itopia.com/api/v2";
+
+/** Every environment variable cloudgate reads for the two APIs. */
+export const ENV_NAMES = [
+  "CLEURA_API_URL",
+  "CLEURA_CLOUD",
+  "CLEURA_API_USERNAME",
+  "CLEURA_API_PASSWORD",
+  "CLEURA_API_TOKEN",
+  "CLEURA_API_TWOFA",
+  "ITOPIA_API_URL",
+  "ITOPIA_API_KEY",
+  "ITOPIA_ORGANIZATION_ID",
+  "ITOPIA_DEPLOYMENT_ID",
+  "ITOPIA_USERNAME",
+  "ITOPIA_PASSWORD",
+] as const;
+
+/** The name of one variable cloudgate reads. */
+export type EnvName = typeof ENV_NAMES[number];
+
+/** A source of environment values: by default, the process environment. */
+export type EnvSource = Partial<Record<string, string>>;
+
+/** Cleura settings, from `CLEURA_*`. */
+export interface CleuraConfig {
+  /** The API's base URL (`CLEURA_API_URL`, else chosen by `CLEURA_CLOUD`). */
+  apiUrl: string;
+  /** The login (`CLEURA_API_USERNAME`). */
+  username?: string;
+  /** The password (`CLEURA_API_PASSWORD`). */
+  password?: string;
+  /** A token to use as is, skipping the login (`CLEURA_API_TOKEN`). */
+  token?: string;
+  /** `sms` to ask for SMS two-factor up front (`CLEURA_API_TWOFA`). */
+  twofa?: "sms";
+}
+
+/** itopia settings, from `ITOPIA_*`. */
+export interface ItopiaConfig {
+  /** The API's base URL (`ITOPIA_API_URL`). */
+  apiUrl: string;
+  /** The API key that signs locally minted JWTs (`ITOPIA_API_KEY`). */
+  apiKey?: string;
+  /** The organization (`ITOPIA_ORGANIZATION_ID`). */
+  organizationId?: number;
+  /** The deployment (`ITOPIA_DEPLOYMENT_ID`). */
+  deploymentId?: number;
+  /** A CAS admin's username for the login method (`ITOPIA_USERNAME`). */
+  username?: string;
+  /** That admin's password (`ITOPIA_PASSWORD`). */
+  password?: string;
+}
+
+/** Both APIs' settings. */
+export interface Config {
+  /** Cleura settings. */
+  cleura: CleuraConfig;
+  /** itopia settings. */
+  itopia: ItopiaConfig;
+}
+
+const text = z.string().trim().min(1);
+const httpUrl = z.string().trim().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    return false;
+  }
+}, "must be an http or https URL").transform((value) =>
+  value.replace(/\/+$/, "")
+);
+const id = z.string().trim().regex(/^\d{1,15}$/, "must be a whole number")
+  .transform(Number).refine((n) => n > 0, "must be greater than 0");
+
+const schemas: Record<EnvName, z.ZodType> = {
+  CLEURA_API_URL: httpUrl,
+  CLEURA_CLOUD: z.enum(["public", "compliant"], {
+    error: 'must be "public" or "compliant"',
+  }),
+  CLEURA_API_USERNAME: text,
+  CLEURA_API_PASSWORD: z.string().min(1),
+  CLEURA_API_TOKEN: text,
+  CLEURA_API_TWOFA: z.enum(["sms"], { error: 'must be "sms"' }),
+  ITOPIA_API_URL: httpUrl,
+  ITOPIA_API_KEY: text,
+  ITOPIA_ORGANIZATION_ID: id,
+  ITOPIA_DEPLOYMENT_ID: id,
+  ITOPIA_USERNAME: text,
+  ITOPIA_PASSWORD: z.string().min(1),
+};
+
+const SECRET_NAMES: ReadonlySet<EnvName> = new Set([
+  "CLEURA_API_PASSWORD",
+  "CLEURA_API_TOKEN",
+  "ITOPIA_API_KEY",
+  "ITOPIA_PASSWORD",
+]);
+
+/**
+ * Reads cloudgate's variables from the process environment, one by one, so a
+ * program run with `--allow-env=CLEURA_*,ITOPIA_*` has all it needs.
+ *
+ * @returns The variables that are set and not empty.
+ * @throws {ConfigError} When reading a variable is not permitted.
+ *
+ * @example
+ * ```ts ignore
+ * import { readEnv } from "@cloudgate/toolkit";
+ *
+ * const env = readEnv();
+ * console.log(Object.keys(env));
+ * ```
+ */
+export function readEnv(): EnvSource {
+  const env: EnvSource = {};
+  for (const name of ENV_NAMES) {
+    let value: string | undefined;
+    try {
+      value = Deno.env.get(name);
+    } catch (error) {
+      throw new ConfigError(
+        `Cannot read ${name}: permission denied (run with --allow-env=${name})`,
+        { cause: error },
+      );
+    }
+    if (value !== undefined && value !== "") env[name] = value;
+  }
+  return env;
+}
+
+function parseVar<T>(env: EnvSource, name: EnvName): T | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const result = schemas[name].safeParse(raw);
+  if (result.success) return result.data as T;
+  const reason = result.error.issues[0]?.message ?? "is invalid";
+  const shown = SECRET_NAMES.has(name) ? "" : `, got "${raw.slice(0, 60)}"`;
+  throw new ConfigError(`${name} ${reason}${shown}`);
+}
+
+function assign<T extends object, K extends keyof T>(
+  target: T,
+  key: K,
+  value: T[K] | undefined,
+): void {
+  if (value !== undefined) target[key] = value;
+}
+
+/**
+ * Parses the Cleura settings.
+ *
+ * @param env The variables; by default, the process environment.
+ * @returns The validated settings.
+ * @throws {ConfigError} Naming the first variable with a bad value.
+ *
+ * @example
+ * ```ts
+ * import { cleuraConfig } from "@cloudgate/toolkit";
+ *
+ * const config = cleuraConfig({ CLEURA_CLOUD: "compliant", CLEURA_API_USERNAME: "alice" });
+ * console.log(config.apiUrl); // https://rest.compliant.cleura.cloud
+ * ```
+ */
+export function cleuraConfig(env: EnvSource = readEnv()): CleuraConfig {
+  const cloud = parseVar<"public" | "compliant">(env, "CLEURA_CLOUD");
+  const config: CleuraConfig = {
+    apiUrl: parseVar<string>(env, "CLEURA_API_URL") ??
+      (cloud === "compliant" ? CLEURA_COMPLIANT_URL : CLEURA_PUBLIC_URL),
+  };
+  assign(config, "username", parseVar(env, "CLEURA_API_USERNAME"));
+  assign(config, "password", parseVar(env, "CLEURA_API_PASSWORD"));
+  assign(config, "token", parseVar(env, "CLEURA_API_TOKEN"));
+  assign(config, "twofa", parseVar(env, "CLEURA_API_TWOFA"));
+  return config;
+}
+
+/**
+ * Parses the itopia settings.
+ *
+ * @param env The variables; by default, the process environment.
+ * @returns The validated settings.
+ * @throws {ConfigError} Naming the first variable with a bad value.
+ *
+ * @example
+ * ```ts
+ * import { itopiaConfig } from "@cloudgate/toolkit";
+ *
+ * const config = itopiaConfig({ ITOPIA_ORGANIZATION_ID: "42" });
+ * console.log(config.organizationId); // 42
+ * ```
+ */
+export function itopiaConfig(env: EnvSource = readEnv()): ItopiaConfig {
+  const config: ItopiaConfig = {
+    apiUrl: parseVar<string>(env, "ITOPIA_API_URL") ?? ITOPIA_DEFAULT_URL,
+  };
+  assign(config, "apiKey", parseVar(env, "ITOPIA_API_KEY"));
+  assign(config, "organizationId", parseVar(env, "ITOPIA_ORGANIZATION_ID"));
+  assign(config, "deploymentId", parseVar(env, "ITOPIA_DEPLOYMENT_ID"));
+  assign(config, "username", parseVar(env, "ITOPIA_USERNAME"));
+  assign(config, "password", parseVar(env, "ITOPIA_PASSWORD"));
+  return config;
+}
+
+/**
+ * Parses both APIs' settings.
+ *
+ * @param env The variables; by default, the process environment.
+ * @returns The validated settings of both APIs.
+ * @throws {ConfigError} Naming the first variable with a bad value.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "@cloudgate/toolkit";
+ *
+ * const config = loadConfig({ ITOPIA_API_KEY: "k", ITOPIA_ORGANIZATION_ID: "7" });
+ * console.log(config.cleura.apiUrl, config.itopia.organizationId);
+ * ```
+ */
+export function loadConfig(env: EnvSource = readEnv()): Config {
+  return { cleura: cleuraConfig(env), itopia: itopiaConfig(env) };
+}

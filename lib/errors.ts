@@ -1,0 +1,240 @@
+/**
+ * The typed errors every cloudgate function throws. Each one extends
+ * {@linkcode CloudgateError}, so a caller can tell the toolkit's own failures
+ * from bugs with one `instanceof` check. No message ever holds a password,
+ * API key, token or SMS code.
+ *
+ * @module
+ */
+
+/**
+ * The base class of every error cloudgate throws on purpose.
+ *
+ * @example Tell cloudgate's errors from the rest
+ * ```ts
+ * import { CloudgateError } from "@cloudgate/toolkit";
+ *
+ * try {
+ *   throw new CloudgateError("Cannot list regions: no login is configured");
+ * } catch (error) {
+ *   if (error instanceof CloudgateError) console.error(`error: ${error.message}`);
+ * }
+ * ```
+ */
+export class CloudgateError extends Error {
+  /**
+   * Creates an error.
+   *
+   * @param message One line, sentence case, no trailing period.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CloudgateError";
+  }
+}
+
+/** What {@linkcode ApiError} knows about a failed call. */
+export interface ApiErrorDetails {
+  /** The HTTP status the server answered with. */
+  status: number;
+  /** The step that failed, worded to follow "Cannot", e.g. `list domains`. */
+  step: string;
+  /** The server's own message, or a short excerpt of a non-JSON body. */
+  serverMessage?: string;
+  /** The server's `result` field, where the API answered with one. */
+  result?: string;
+}
+
+/**
+ * The API answered with a non-2xx status or an unexpected `result`.
+ *
+ * @example
+ * ```ts
+ * import { ApiError } from "@cloudgate/toolkit";
+ *
+ * const error = new ApiError({ status: 401, step: "list domains", serverMessage: "Invalid token" });
+ * console.log(error.message); // Cannot list domains: the server answered 401: Invalid token
+ * ```
+ */
+export class ApiError extends CloudgateError {
+  /** The HTTP status. */
+  readonly status: number;
+  /** The step that failed. */
+  readonly step: string;
+  /** The server's message, if it gave one. */
+  readonly serverMessage: string | undefined;
+  /** The API's `result` field, where it answered with one. */
+  readonly result: string | undefined;
+
+  /**
+   * Creates an API error.
+   *
+   * @param details The status, the step and the server's message.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(details: ApiErrorDetails, options?: ErrorOptions) {
+    const tail = details.serverMessage ? `: ${details.serverMessage}` : "";
+    super(
+      `Cannot ${details.step}: the server answered ${details.status}${tail}`,
+      options,
+    );
+    this.name = "ApiError";
+    this.status = details.status;
+    this.step = details.step;
+    this.serverMessage = details.serverMessage;
+    this.result = details.result;
+  }
+}
+
+/**
+ * A request took longer than its timeout.
+ *
+ * @example
+ * ```ts
+ * import { TimeoutError } from "@cloudgate/toolkit";
+ *
+ * const error = new TimeoutError("Cannot list domains: the request timed out after 30000 ms");
+ * console.log(error.name); // TimeoutError
+ * ```
+ */
+export class TimeoutError extends CloudgateError {
+  /**
+   * Creates a timeout error.
+   *
+   * @param message One line naming the step and the timeout.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TimeoutError";
+  }
+}
+
+/**
+ * The server could not be reached, or the connection broke.
+ *
+ * @example
+ * ```ts
+ * import { NetworkError } from "@cloudgate/toolkit";
+ *
+ * const error = new NetworkError('Cannot list domains: cannot reach "rest.cleura.cloud": connection refused');
+ * console.log(error.name); // NetworkError
+ * ```
+ */
+export class NetworkError extends CloudgateError {
+  /**
+   * Creates a network error.
+   *
+   * @param message One line naming the step and the host.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NetworkError";
+  }
+}
+
+/**
+ * The server answered 2xx, but with a body that is not what the API documents:
+ * not JSON, the wrong shape, or larger than the size cap.
+ *
+ * @example
+ * ```ts
+ * import { ResponseFormatError } from "@cloudgate/toolkit";
+ *
+ * const error = new ResponseFormatError("Cannot list domains: the response is not JSON");
+ * console.log(error.name); // ResponseFormatError
+ * ```
+ */
+export class ResponseFormatError extends CloudgateError {
+  /**
+   * Creates a format error.
+   *
+   * @param message One line naming the step or endpoint.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ResponseFormatError";
+  }
+}
+
+/**
+ * A configuration value (an environment variable or an option) is missing or
+ * invalid. The message names the variable or option at fault.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError } from "@cloudgate/toolkit";
+ *
+ * const error = new ConfigError('ITOPIA_ORGANIZATION_ID must be a whole number, got "abc"');
+ * console.log(error.name); // ConfigError
+ * ```
+ */
+export class ConfigError extends CloudgateError {
+  /**
+   * Creates a configuration error.
+   *
+   * @param message One line naming the variable or option.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * A login could not complete for a reason other than an HTTP failure: the
+ * account needs a second factor the API cannot use, no SMS code was given, or
+ * the user declined.
+ *
+ * @example
+ * ```ts
+ * import { AuthError } from "@cloudgate/toolkit";
+ *
+ * const error = new AuthError('Cannot log in "bob": no SMS code was given');
+ * console.log(error.name); // AuthError
+ * ```
+ */
+export class AuthError extends CloudgateError {
+  /**
+   * Creates an authentication error.
+   *
+   * @param message One line naming the account and the reason.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "AuthError";
+  }
+}
+
+/**
+ * Removes every secret from a text, replacing each with `[redacted]`. Used on
+ * every message built from a server's answer, so that a server that echoes a
+ * password or token back cannot leak it through an error.
+ *
+ * @param text The text to clean.
+ * @param secrets The values to remove; empty and very short values are ignored.
+ * @returns The text with every secret replaced.
+ *
+ * @example
+ * ```ts
+ * import { redact } from "@cloudgate/toolkit";
+ *
+ * console.log(redact("bad password hunter22", ["hunter22"])); // bad password [redacted]
+ * ```
+ */
+export function redact(
+  text: string,
+  secrets: readonly (string | undefined)[],
+): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret === undefined || secret.length < 4) continue;
+    out = out.split(secret).join("[redacted]");
+  }
+  return out;
+}

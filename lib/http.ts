@@ -1,0 +1,402 @@
+/**
+ * The HTTP core: the one path from cloudgate to `fetch`. It joins URLs, sends
+ * and parses JSON, enforces a timeout and a response size cap, retries only
+ * idempotent reads, and turns every failure into a typed error whose message
+ * names the step and never holds a secret.
+ *
+ * @module
+ */
+
+import {
+  ApiError,
+  CloudgateError,
+  NetworkError,
+  redact,
+  ResponseFormatError,
+  TimeoutError,
+} from "./errors.ts";
+
+/** The default per-request timeout, in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** The largest response body cloudgate reads, in bytes (10 MiB). */
+export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** How many attempts a read gets at most. */
+export const MAX_ATTEMPTS = 3;
+/** The longest wait a `Retry-After` header can impose, in milliseconds. */
+export const MAX_RETRY_AFTER_MS = 10_000;
+
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+
+/** Options shared by every call that reaches the network. */
+export interface HttpOptions {
+  /** Per-request timeout in milliseconds (default 30,000). */
+  timeoutMs?: number;
+  /** Cancels the request when aborted. */
+  signal?: AbortSignal;
+  /** The base of the backoff between retries, in milliseconds (default 250). */
+  retryDelayMs?: number;
+}
+
+/** One request to send through {@linkcode httpRequest}. */
+export interface HttpRequest {
+  /** The API's base URL, e.g. `https://rest.cleura.cloud`. */
+  baseUrl: string;
+  /** The path below the base URL, e.g. `auth/v1/tokens`. */
+  path: string;
+  /** The HTTP method (default `GET`). Only `GET` is ever retried. */
+  method?: "GET" | "POST" | "DELETE";
+  /** A value to send as a JSON body. */
+  body?: unknown;
+  /** Extra headers, such as the authentication headers. */
+  headers?: Record<string, string>;
+  /** What is being done, worded to follow "Cannot", e.g. `list domains`. */
+  step: string;
+  /** Values that must never appear in an error message. */
+  secrets?: readonly (string | undefined)[];
+}
+
+/** A successful answer: a 2xx status and its parsed JSON body. */
+export interface HttpResponse {
+  /** The HTTP status (2xx). */
+  status: number;
+  /** The parsed JSON body, or `undefined` when the body was empty. */
+  body: unknown;
+}
+
+/**
+ * Joins a base URL and a path with exactly one slash between them, keeping
+ * the base URL's own path (`.../api/v2` + `deployments/1` →
+ * `.../api/v2/deployments/1`).
+ *
+ * @param baseUrl The API's base URL.
+ * @param path The path below it.
+ * @returns The full URL.
+ *
+ * @example
+ * ```ts
+ * import { joinUrl } from "@cloudgate/toolkit";
+ *
+ * console.log(joinUrl("https://cas-rest.itopia.com/api/v2/", "/accounts/login/"));
+ * // https://cas-rest.itopia.com/api/v2/accounts/login/
+ * ```
+ */
+export function joinUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+}
+
+/**
+ * Sends one request and returns its parsed JSON body.
+ *
+ * A `GET` that meets a network error or a 429, 502, 503 or 504 is tried up to
+ * three times, waiting as `Retry-After` says (at most 10 s) or with a growing
+ * backoff. A `POST` or `DELETE` is never retried: it may send an SMS or lock an
+ * account.
+ *
+ * @param request What to send.
+ * @param options Timeout, abort signal and retry backoff.
+ * @returns The status and parsed body of a 2xx answer.
+ * @throws {ApiError} On a non-2xx status.
+ * @throws {TimeoutError} When the timeout passes first.
+ * @throws {NetworkError} When the server cannot be reached or the connection breaks.
+ * @throws {ResponseFormatError} On a body that is not JSON or is over 10 MiB.
+ *
+ * @example
+ * ```ts ignore
+ * import { httpRequest } from "@cloudgate/toolkit";
+ *
+ * const { body } = await httpRequest({
+ *   baseUrl: "https://rest.cleura.cloud",
+ *   path: "accesscontrol/v1/openstack/domains",
+ *   headers: { "X-AUTH-LOGIN": "alice", "X-AUTH-TOKEN": "secret" },
+ *   step: "list domains",
+ * });
+ * ```
+ */
+export async function httpRequest(
+  request: HttpRequest,
+  options: HttpOptions = {},
+): Promise<HttpResponse> {
+  const method = request.method ?? "GET";
+  const attempts = method === "GET" ? MAX_ATTEMPTS : 1;
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await attemptOnce(request, method, options);
+    } catch (error) {
+      const wait = retryWait(error, attempt, attempts, options);
+      if (wait === undefined) throw error;
+      await sleep(wait, options.signal);
+    }
+  }
+}
+
+class Retryable extends Error {
+  constructor(readonly error: CloudgateError, readonly waitMs?: number) {
+    super(error.message);
+  }
+}
+
+function retryWait(
+  error: unknown,
+  attempt: number,
+  attempts: number,
+  options: HttpOptions,
+): number | undefined {
+  if (!(error instanceof Retryable)) return undefined;
+  if (attempt >= attempts) throw error.error;
+  const base = options.retryDelayMs ?? 250;
+  return error.waitMs ?? base * 2 ** (attempt - 1);
+}
+
+async function attemptOnce(
+  request: HttpRequest,
+  method: string,
+  options: HttpOptions,
+): Promise<HttpResponse> {
+  const url = joinUrl(request.baseUrl, request.path);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  try {
+    return await exchange(request, method, url, timeout.signal, options);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function exchange(
+  request: HttpRequest,
+  method: string,
+  url: string,
+  timeout: AbortSignal,
+  options: HttpOptions,
+): Promise<HttpResponse> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, timeout])
+    : timeout;
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    ...request.headers,
+  };
+  let body: string | undefined;
+  if (request.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(request.body);
+  }
+  const fail = failure(request, url, timeoutMs, timeout, options.signal);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      signal,
+      redirect: "manual",
+      ...(body === undefined ? {} : { body }),
+    });
+  } catch (error) {
+    throw fail(error);
+  }
+  let text: string;
+  try {
+    text = await readCapped(response, request.step);
+  } catch (error) {
+    if (error instanceof CloudgateError) throw error;
+    throw fail(error);
+  }
+  if (response.status < 200 || response.status > 299) {
+    const apiError = new ApiError({
+      status: response.status,
+      step: request.step,
+      ...serverMessage(text, request.secrets ?? []),
+    });
+    if (RETRYABLE_STATUSES.has(response.status)) {
+      throw new Retryable(apiError, retryAfterMs(response.headers));
+    }
+    throw apiError;
+  }
+  if (text.trim() === "") return { status: response.status, body: undefined };
+  try {
+    return { status: response.status, body: JSON.parse(text) };
+  } catch (error) {
+    throw new ResponseFormatError(
+      `Cannot ${request.step}: the response of ${endpoint(url)} is not JSON`,
+      { cause: error },
+    );
+  }
+}
+
+function failure(
+  request: HttpRequest,
+  url: string,
+  timeoutMs: number,
+  timeout: AbortSignal,
+  callerSignal: AbortSignal | undefined,
+): (error: unknown) => unknown {
+  return (error) => {
+    if (callerSignal?.aborted) return callerSignal.reason;
+    if (timeout.aborted) {
+      return new TimeoutError(
+        `Cannot ${request.step}: the request to ${
+          endpoint(url)
+        } timed out after ${timeoutMs} ms`,
+        { cause: error },
+      );
+    }
+    const reason = redact(networkReason(error), request.secrets ?? []);
+    return new Retryable(
+      new NetworkError(
+        `Cannot ${request.step}: cannot reach "${
+          new URL(url).host
+        }": ${reason}`,
+        { cause: error },
+      ),
+    );
+  };
+}
+
+function networkReason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lower = text.toLowerCase();
+  if (lower.includes("connection refused")) return "connection refused";
+  if (lower.includes("reset")) return "connection reset";
+  if (lower.includes("dns") || lower.includes("lookup")) {
+    return "host not found";
+  }
+  if (lower.includes("certificate") || lower.includes("tls")) {
+    return "TLS handshake failed";
+  }
+  if (lower.includes("body") || lower.includes("closed")) {
+    return "connection closed before the answer was complete";
+  }
+  return "connection failed";
+}
+
+function endpoint(url: string): string {
+  const parsed = new URL(url);
+  return parsed.pathname;
+}
+
+async function readCapped(response: Response, step: string): Promise<string> {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge(step, response.url);
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw tooLarge(step, response.url);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+function tooLarge(step: string, url: string): ResponseFormatError {
+  return new ResponseFormatError(
+    `Cannot ${step}: the response of ${endpoint(url)} is larger than ${
+      MAX_RESPONSE_BYTES / 1024 / 1024
+    } MiB`,
+  );
+}
+
+function serverMessage(
+  text: string,
+  secrets: readonly (string | undefined)[],
+): { serverMessage?: string; result?: string } {
+  let message: string | undefined;
+  let result: string | undefined;
+  try {
+    const json: unknown = JSON.parse(text);
+    message = messageOf(json);
+    if (isRecord(json) && typeof json.result === "string") result = json.result;
+  } catch {
+    message = excerpt(text);
+  }
+  const out: { serverMessage?: string; result?: string } = {};
+  if (message) out.serverMessage = redact(message, secrets);
+  if (result) out.result = result;
+  return out;
+}
+
+function messageOf(json: unknown): string | undefined {
+  if (!isRecord(json)) return undefined;
+  const error = json.error;
+  if (isRecord(error) && typeof error.message === "string") {
+    return oneLine(error.message);
+  }
+  if (typeof error === "string") return oneLine(error);
+  if (typeof json.message === "string") return oneLine(json.message);
+  if (typeof json.result === "string") return oneLine(json.result);
+  return undefined;
+}
+
+function excerpt(text: string): string | undefined {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+  const plain = title ??
+    text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ")
+      .replace(/<[^>]*>/g, " ");
+  const line = oneLine(plain);
+  return line === "" ? undefined : line;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
+
+function retryAfterMs(headers: Headers): number | undefined {
+  const value = headers.get("retry-after");
+  if (value === null) return undefined;
+  const seconds = Number(value);
+  let ms = Number.isFinite(seconds)
+    ? seconds * 1000
+    : Date.parse(value) - Date.now();
+  if (!Number.isFinite(ms) || ms < 0) ms = 0;
+  return Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Tells whether a value is a plain JSON object.
+ *
+ * @param value Any value.
+ * @returns `true` for a non-null, non-array object.
+ *
+ * @example
+ * ```ts
+ * import { isRecord } from "@cloudgate/toolkit";
+ *
+ * console.log(isRecord({ a: 1 }), isRecord([1])); // true false
+ * ```
+ */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,125 @@
+/**
+ * itopia CAS API calls: the cloud instances of a deployment.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { ApiError, ConfigError } from "../errors.ts";
+import { type HttpOptions, httpRequest } from "../http.ts";
+import { parseBody, unwrapArray } from "../parse.ts";
+import type { ItopiaAuth } from "./auth.ts";
+
+/**
+ * A VM instance of a deployment. The API's exact shape is not documented:
+ * every field passes through untouched, and `id`, `name` and `status` are
+ * filled from the usual spellings when present.
+ */
+export interface CloudInstance {
+  /** The instance's id, when the API gives one. */
+  id?: string | number;
+  /** The instance's name, when the API gives one. */
+  name?: string;
+  /** The instance's status, when the API gives one. */
+  status?: string;
+  /** Every other field, untouched. */
+  [field: string]: unknown;
+}
+
+const instanceSchema = z.record(z.string(), z.unknown());
+
+const ALIASES: Record<"id" | "name" | "status", string[]> = {
+  id: ["id", "Id", "ID", "instanceId", "InstanceId"],
+  name: ["name", "Name", "instanceName", "InstanceName", "displayName"],
+  status: ["status", "Status", "state", "State", "powerState", "PowerState"],
+};
+
+function normalize(raw: Record<string, unknown>): CloudInstance {
+  const instance: CloudInstance = { ...raw };
+  for (const [field, names] of Object.entries(ALIASES)) {
+    if (instance[field] !== undefined) continue;
+    const found = names.map((n) => raw[n]).find((v) =>
+      typeof v === "string" || typeof v === "number"
+    );
+    if (found !== undefined) {
+      instance[field] = field === "id" ? found : String(found);
+    }
+  }
+  return instance;
+}
+
+/**
+ * Parses the body of `GET deployments/{id}/cloudInstances`: a JSON array, or
+ * an object that wraps one array.
+ *
+ * @param body The parsed JSON body.
+ * @param deploymentId The deployment, for error messages.
+ * @returns The instances.
+ * @throws {ResponseFormatError} When the body holds no list of objects.
+ *
+ * @example
+ * ```ts
+ * import { parseCloudInstances } from "@cloudgate/toolkit";
+ *
+ * const list = parseCloudInstances({ items: [{ Id: 1, Name: "vm-1", Status: "Running" }] }, 7);
+ * console.log(list[0]?.name, list[0]?.status); // vm-1 Running
+ * ```
+ */
+export function parseCloudInstances(
+  body: unknown,
+  deploymentId: number,
+): CloudInstance[] {
+  const step = `list the cloud instances of deployment ${deploymentId}`;
+  return parseBody(z.array(instanceSchema), unwrapArray(body, step), step)
+    .map(normalize);
+}
+
+/**
+ * Lists the VM instances of a deployment
+ * (`GET deployments/{deploymentId}/cloudInstances`). On a 401 the token is
+ * dropped and one fresh token is tried.
+ *
+ * @param auth The bearer token source.
+ * @param options The deployment's id, timeout and signal.
+ * @returns The instances.
+ * @throws {ConfigError} When the deployment id is not a positive integer.
+ * @throws {ApiError} When the API refuses.
+ *
+ * @example
+ * ```ts ignore
+ * import { ItopiaAuth, listCloudInstances } from "@cloudgate/toolkit";
+ *
+ * const auth = new ItopiaAuth({
+ *   apiUrl: "https://cas-rest.itopia.com/api/v2",
+ *   apiKey: Deno.env.get("ITOPIA_API_KEY")!,
+ *   organizationId: 42,
+ * });
+ * console.log(await listCloudInstances(auth, { deploymentId: 7 }));
+ * ```
+ */
+export async function listCloudInstances(
+  auth: ItopiaAuth,
+  options: HttpOptions & { deploymentId: number },
+): Promise<CloudInstance[]> {
+  const { deploymentId, ...http } = options;
+  if (!Number.isSafeInteger(deploymentId) || deploymentId <= 0) {
+    throw new ConfigError("deploymentId must be a positive whole number");
+  }
+  for (let attempt = 1;; attempt++) {
+    const token = await auth.token();
+    try {
+      const { body } = await httpRequest({
+        baseUrl: auth.apiUrl,
+        path: `deployments/${deploymentId}/cloudInstances`,
+        headers: { Authorization: `Bearer ${token}` },
+        step: `list the cloud instances of deployment ${deploymentId}`,
+        secrets: auth.secrets,
+      }, http);
+      return parseCloudInstances(body, deploymentId);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      auth.invalidate(token);
+      if (attempt >= 2) throw error;
+    }
+  }
+}

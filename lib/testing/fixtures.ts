@@ -1,0 +1,89 @@
+/**
+ * The JSON examples of the two source documents, byte for byte: golden
+ * fixtures for parsers and for the emulator, which answers with them.
+ *
+ * @module
+ */
+
+/** The Cleura seed's answer of `GET /accesscontrol/v1/openstack/domains`. */
+export const SEED_CLEURA_DOMAINS: string = String.raw`[
+  {
+    "area": {
+      "id": "6",
+      "name": "Sweden \/ Stockholm",
+      "tag": "SE_STO2",
+      "regions": [
+        {
+          "zone_id": "2",
+          "name": "Stockholm \/ Sweden",
+          "status": "active",
+          "region": "Sto2"
+        }
+      ]
+    },
+    "id": "79b0cef45b504586ad0bf057dc4cb8b8",
+    "status": "provisioned",
+    "name": "CCP_Domain_43597",
+    "enabled": true
+  },
+  {
+    "area": {
+      "id": "7",
+      "name": "Germany \/ Frankfurt",
+      "tag": "DE",
+      "regions": [
+        {
+          "zone_id": "6",
+          "name": "Frankfurt \/ Germany",
+          "status": "active",
+          "region": "Fra1"
+        }
+      ]
+    },
+    "id": "08db589d04f442e19c272f2cd1a02906",
+    "status": "provisioned",
+    "name": "CCP_Domain_43597",
+    "enabled": true
+  },
+  {
+    "area": {
+      "id": "1",
+      "name": "Europe",
+      "tag": "EU",
+      "regions": [
+        {
+          "zone_id": "1",
+          "name": "Karlskrona \/ Sweden",
+          "status": "active",
+          "region": "Kna1"
+        }
+      ]
+    },
+    "id": "a018123218f5428ba96d7fb212d90cf2",
+    "status": "provisioned",
+    "name": "CCP_Domain_43597",
+    "enabled": true
+  }
+]`;
+
+/** The Cleura seed's answer to a password login without 2FA. */
+export const SEED_CLEURA_LOGIN_OK: string = String.raw`{
+  "result": "login_ok",
+  "token": "vahkie7EiDaij7chegaitee2zohsh1oh"
+}`;
+
+/** The Cleura seed's answer to a login that starts SMS two-factor. */
+export const SEED_CLEURA_TWOFACTOR_REQUIRED: string = String.raw`{
+  "result": "twofactor_required",
+  "type": "sms",
+  "verification": "ahb4en3cho"
+}`;
+
+/** The Cleura seed's answer to a verified SMS code. */
+export const SEED_CLEURA_VERIFY_OK: string = String.raw`{
+  "result": "login_ok",
+  "token": "fiushood9oraTiNa4ban3eemeezoeDae"
+}`;
+
+/** The itopia seed's JWT header (with the usual `typ` for its `"type"`). */
+export const SEED_ITOPIA_JWT_HEADER = { alg: "HS256", typ: "JWT" } as const;
