@@ -77,7 +77,7 @@ export interface Config {
   itopia: ItopiaConfig;
 }
 
-const text = z.string().trim().min(1);
+const text = z.string().trim().min(1, "must not be empty");
 const httpUrl = z.string().trim().refine((value) => {
   try {
     const url = new URL(value);
@@ -97,7 +97,7 @@ const schemas: Record<EnvName, z.ZodType> = {
     error: 'must be "public" or "compliant"',
   }),
   CLEURA_API_USERNAME: text,
-  CLEURA_API_PASSWORD: z.string().min(1),
+  CLEURA_API_PASSWORD: z.string().min(1, "must not be empty"),
   CLEURA_API_TOKEN: text,
   CLEURA_API_TWOFA: z.enum(["sms"], { error: 'must be "sms"' }),
   ITOPIA_API_URL: httpUrl,
@@ -105,7 +105,7 @@ const schemas: Record<EnvName, z.ZodType> = {
   ITOPIA_ORGANIZATION_ID: id,
   ITOPIA_DEPLOYMENT_ID: id,
   ITOPIA_USERNAME: text,
-  ITOPIA_PASSWORD: z.string().min(1),
+  ITOPIA_PASSWORD: z.string().min(1, "must not be empty"),
 };
 
 const SECRET_NAMES: ReadonlySet<EnvName> = new Set([

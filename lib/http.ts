@@ -255,10 +255,15 @@ function failure(
 }
 
 function networkReason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const lower = text.toLowerCase();
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  const lower = parts.join(" ").toLowerCase();
   if (lower.includes("connection refused")) return "connection refused";
   if (lower.includes("reset")) return "connection reset";
+  if (lower.includes("blocked")) return "the port is blocked";
   if (lower.includes("dns") || lower.includes("lookup")) {
     return "host not found";
   }

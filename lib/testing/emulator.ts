@@ -183,6 +183,12 @@ export type Fault =
     }
     | { /** An HTML error page. */ kind: "html"; status: number }
     | { /** A 200 whose body is not JSON. */ kind: "malformed-json" }
+    | {
+      /** Any JSON body, with a status (default 200). */
+      kind: "json";
+      body: unknown;
+      status?: number;
+    }
     | { /** A 200 with JSON of the wrong shape. */ kind: "wrong-shape" }
     | { /** Waits, then answers normally. */ kind: "delay"; ms: number }
     | {
@@ -412,6 +418,8 @@ export async function startEmulator(
           status: 200,
           headers: JSON_HEADERS,
         });
+      case "json":
+        return json(fault.status ?? 200, fault.body);
       case "wrong-shape":
         return json(200, { unexpected: true, items: "not a list" });
       case "delay":

@@ -1,0 +1,309 @@
+import assert from "node:assert/strict";
+import { startEmulator } from "../lib/testing/mod.ts";
+import {
+  ApiError,
+  AuthError,
+  httpRequest,
+  loginCleura,
+  parseSmsCode,
+  requestSmsCode,
+  revokeToken,
+  startLogin,
+  validateToken,
+  verifySmsCode,
+} from "../mod.ts";
+
+Deno.test("startLogin() returns a token for an account without 2FA", async () => {
+  await using emu = await startEmulator();
+  const start = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    password: "alice-password",
+  });
+  assert.equal(start.kind, "token");
+  assert.equal(emu.counters.cleuraLogins, 1);
+});
+
+Deno.test("startLogin() returns an SMS challenge when SMS is asked up front", async () => {
+  await using emu = await startEmulator();
+  const start = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  }, { twofa: "sms" });
+  assert.equal(start.kind, "sms");
+  assert.equal(emu.counters.cleuraPasswordPosts, 1);
+  assert.equal(emu.counters.smsSent, 0);
+});
+
+Deno.test("startLogin() answers twofactor_options by asking again once with SMS", async () => {
+  await using emu = await startEmulator();
+  const start = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "carol",
+    password: "carol-password",
+  });
+  assert.equal(start.kind, "sms");
+  assert.equal(emu.counters.cleuraPasswordPosts, 2);
+});
+
+Deno.test("startLogin() explains what to do for a WebAuthn-only account", async () => {
+  await using emu = await startEmulator();
+  const error = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "dave",
+    password: "dave-password",
+  }).catch((e) => e);
+  assert.ok(error instanceof AuthError);
+  assert.match(error.message, /only WebAuthn/);
+  assert.match(error.message, /CLEURA_API_TOKEN/);
+  assert.equal(emu.counters.cleuraPasswordPosts, 1);
+});
+
+Deno.test("startLogin() reports a wrong password without showing it", async () => {
+  await using emu = await startEmulator();
+  const error = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    password: "wrong-password-canary",
+  }).catch((e) => e);
+  assert.ok(error instanceof ApiError);
+  assert.equal(error.status, 401);
+  assert.equal(
+    error.message,
+    'Cannot log in "alice": the server answered 401: Invalid login or password',
+  );
+});
+
+Deno.test("startLogin() turns an unknown result into an ApiError naming it", async () => {
+  await using emu = await startEmulator();
+  emu.injectFault({ kind: "json", body: { result: "password_expired" } });
+  const error = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    password: "alice-password",
+  }).catch((e) => e);
+  assert.ok(error instanceof ApiError);
+  assert.equal(error.result, "password_expired");
+  assert.equal(
+    error.message,
+    'Cannot log in "alice": the server answered 200: unexpected result "password_expired"',
+  );
+});
+
+Deno.test("startLogin() reports a body of the wrong shape as a format error", async () => {
+  await using emu = await startEmulator();
+  emu.injectFault({ kind: "wrong-shape" });
+  const error = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    password: "alice-password",
+  }).catch((e) => e);
+  assert.equal(error.name, "ResponseFormatError");
+  assert.match(
+    error.message,
+    /^Cannot log in "alice": the response has an unexpected shape/,
+  );
+});
+
+Deno.test("the three SMS steps give a token; the code travels as an integer", async () => {
+  await using emu = await startEmulator();
+  const start = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  }, { twofa: "sms" });
+  assert.equal(start.kind, "sms");
+  if (start.kind !== "sms") return;
+  const challenge = {
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    verification: start.verification,
+  };
+  await requestSmsCode(challenge);
+  assert.equal(emu.counters.smsSent, 1);
+  const code = emu.lastSmsCode("bob");
+  assert.equal(typeof code, "number");
+  const token = await verifySmsCode({
+    ...challenge,
+    code: String(code).padStart(6, "0"),
+  });
+  assert.ok(
+    await validateToken({ apiUrl: emu.cleuraUrl, login: "bob", token }),
+  );
+});
+
+Deno.test("the emulator answers 400 to a code sent as a string", async () => {
+  await using emu = await startEmulator();
+  const start = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  }, { twofa: "sms" });
+  if (start.kind !== "sms") throw new Error("expected an SMS challenge");
+  await requestSmsCode({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    verification: start.verification,
+  });
+  const error = await httpRequest({
+    baseUrl: emu.cleuraUrl,
+    path: "auth/v1/tokens/verify2fa",
+    method: "POST",
+    body: {
+      verify2fa: {
+        login: "bob",
+        verification: start.verification,
+        code: String(emu.lastSmsCode("bob")),
+      },
+    },
+    step: "verify",
+  }).catch((e) => e);
+  assert.ok(error instanceof ApiError);
+  assert.equal(error.status, 400);
+  assert.match(error.message, /code must be an integer/);
+});
+
+Deno.test("requestSmsCode() reports an expired verification", async () => {
+  await using emu = await startEmulator({ verificationTtlMs: 1 });
+  const start = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  }, { twofa: "sms" });
+  if (start.kind !== "sms") throw new Error("expected an SMS challenge");
+  await new Promise((r) => setTimeout(r, 5));
+  const error = await requestSmsCode({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    verification: start.verification,
+  }).catch((e) => e);
+  assert.ok(error instanceof ApiError);
+  assert.match(
+    error.message,
+    /^Cannot send the SMS code for "bob": the server answered 400: Verification expired$/,
+  );
+  assert.equal(emu.counters.smsSent, 0);
+});
+
+Deno.test("parseSmsCode() accepts up to six digits and rejects the rest", () => {
+  assert.equal(parseSmsCode(" 012345\n"), 12345);
+  assert.equal(parseSmsCode(999999), 999999);
+  for (
+    const bad of ["12a456", "1234567", "", "-1", "1.5", 1.5, -1, 1_000_000]
+  ) {
+    assert.throws(() => parseSmsCode(bad), AuthError);
+  }
+});
+
+Deno.test("loginCleura() logs in without 2FA and never asks for a code", async () => {
+  await using emu = await startEmulator();
+  let asked = 0;
+  const result = await loginCleura({
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    password: "alice-password",
+  }, { askCode: () => Promise.resolve(++asked) });
+  assert.equal(result.login, "alice");
+  assert.equal(asked, 0);
+});
+
+Deno.test("loginCleura() asks for the SMS code and reports each step", async () => {
+  await using emu = await startEmulator();
+  const events: string[] = [];
+  const result = await loginCleura({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  }, {
+    askCode: ({ login, attempt }) => {
+      assert.equal(login, "bob");
+      assert.equal(attempt, 1);
+      return Promise.resolve(emu.lastSmsCode(login));
+    },
+    onEvent: (event) => events.push(event.type),
+  });
+  assert.ok(result.token.length > 0);
+  assert.deepEqual(events, ["login-started", "sms-sent", "logged-in"]);
+  assert.equal(emu.counters.smsSent, 1);
+});
+
+Deno.test("loginCleura() asks once more after a wrong code, without a second SMS", async () => {
+  await using emu = await startEmulator();
+  const seen: (string | undefined)[] = [];
+  await loginCleura({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  }, {
+    twofa: "sms",
+    askCode: ({ login, attempt, previousError }) => {
+      seen.push(previousError);
+      const code = emu.lastSmsCode(login)!;
+      return Promise.resolve(attempt === 1 ? (code + 1) % 1_000_000 : code);
+    },
+  });
+  assert.equal(seen.length, 2);
+  assert.equal(seen[0], undefined);
+  assert.match(seen[1] ?? "", /Invalid two-factor code/);
+  assert.equal(emu.counters.smsSent, 1);
+});
+
+Deno.test("loginCleura() fails clearly after two wrong codes", async () => {
+  await using emu = await startEmulator();
+  const error = await loginCleura({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  }, {
+    askCode: ({ login }) =>
+      Promise.resolve((emu.lastSmsCode(login)! + 1) % 1_000_000),
+  }).catch((e) => e);
+  assert.ok(error instanceof ApiError);
+  assert.match(
+    error.message,
+    /^Cannot verify the SMS code for "bob": the server answered 400/,
+  );
+  assert.equal(emu.counters.smsSent, 1);
+  assert.equal(emu.counters.smsVerifications, 2);
+});
+
+Deno.test("loginCleura() stops when no code is given", async () => {
+  await using emu = await startEmulator();
+  const error = await loginCleura({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  }, { askCode: () => Promise.resolve(undefined) }).catch((e) => e);
+  assert.ok(error instanceof AuthError);
+  assert.equal(error.message, 'Cannot log in "bob": no SMS code was given');
+  assert.equal(emu.counters.smsVerifications, 0);
+});
+
+Deno.test("loginCleura() without askCode says how to proceed, before any SMS", async () => {
+  await using emu = await startEmulator();
+  const error = await loginCleura({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  }).catch((e) => e);
+  assert.ok(error instanceof AuthError);
+  assert.match(error.message, /CLEURA_API_TOKEN/);
+  assert.equal(emu.counters.smsSent, 0);
+});
+
+Deno.test("validateToken() and revokeToken() follow the token's life", async () => {
+  await using emu = await startEmulator();
+  const token = {
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    token: emu.issueCleuraToken("alice"),
+  };
+  assert.equal(await validateToken(token), true);
+  await revokeToken(token);
+  assert.equal(await validateToken(token), false);
+  const error = await revokeToken(token).catch((e) => e);
+  assert.ok(error instanceof ApiError);
+  assert.equal(error.status, 401);
+  assert.ok(!error.message.includes(token.token));
+});
