@@ -171,6 +171,21 @@ export class CleuraSession {
     return this.#loading;
   }
 
+  /**
+   * Forgets the current token without revoking it and logs in afresh, skipping
+   * the cache (the new token is saved to it).
+   *
+   * @returns The new token.
+   * @throws {AuthError} When there is no password to log in with.
+   */
+  relogin(): Promise<string> {
+    if (!this.#loading) {
+      this.#token = undefined;
+      this.#cacheChecked = true;
+    }
+    return this.token();
+  }
+
   async #acquire(): Promise<string> {
     const cache = this.#options.cache;
     if (cache?.enabled && !this.#cacheChecked) {

@@ -1,0 +1,450 @@
+import assert from "node:assert/strict";
+import { jwtVerify } from "jose";
+import {
+  type Emulator,
+  EMULATOR_FIXTURES,
+  startEmulator,
+} from "../lib/testing/mod.ts";
+
+const CLI = new URL("../cli.ts", import.meta.url).pathname;
+const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface Setup extends AsyncDisposable {
+  emu: Emulator;
+  cacheHome: string;
+  cli(
+    args: string[],
+    options?: {
+      env?: Record<string, string>;
+      stdin?: (emu: Emulator) => Promise<string>;
+    },
+  ): Promise<Run>;
+}
+
+/** The parent's environment without cloudgate's variables, keeping its Deno cache. */
+function baseEnv(): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const name of Object.keys(env)) {
+    if (/^(CLEURA|ITOPIA)_/.test(name)) delete env[name];
+  }
+  env.DENO_DIR ??= `${env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`}/deno`;
+  return env;
+}
+
+async function setup(
+  env: Record<string, string> = {},
+): Promise<Setup> {
+  const emu = await startEmulator();
+  const cacheHome = await Deno.makeTempDir();
+  const defaults = {
+    CLEURA_API_URL: emu.cleuraUrl,
+    ITOPIA_API_URL: emu.itopiaUrl,
+    XDG_CACHE_HOME: cacheHome,
+    NO_COLOR: "1",
+    ...env,
+  };
+  return {
+    emu,
+    cacheHome,
+    async cli(args, options = {}) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-net=127.0.0.1",
+          "--allow-env",
+          `--allow-read=${cacheHome}`,
+          `--allow-write=${cacheHome}`,
+          CLI,
+          ...args,
+        ],
+        env: { ...baseEnv(), ...defaults, ...options.env },
+        clearEnv: true,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      if (options.stdin) {
+        await writer.write(new TextEncoder().encode(await options.stdin(emu)));
+      }
+      await writer.close();
+      const { code, stdout, stderr } = await child.output();
+      return {
+        code,
+        stdout: new TextDecoder().decode(stdout),
+        stderr: new TextDecoder().decode(stderr),
+      };
+    },
+    async [Symbol.asyncDispose]() {
+      await emu.close();
+      await Deno.remove(cacheHome, { recursive: true });
+    },
+  };
+}
+
+async function smsCode(
+  emu: Emulator,
+  login = "bob",
+  count = 1,
+): Promise<string> {
+  for (let i = 0; i < 500 && emu.counters.smsSent < count; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return String(emu.lastSmsCode(login)).padStart(6, "0");
+}
+
+const ALICE = {
+  CLEURA_API_USERNAME: "alice",
+  CLEURA_API_PASSWORD: "alice-password",
+};
+const BOB = { CLEURA_API_USERNAME: "bob", CLEURA_API_PASSWORD: "bob-password" };
+
+Deno.test("cli --help lists every command; no arguments is a usage error", async () => {
+  await using s = await setup();
+  const help = await s.cli(["--help"]);
+  assert.equal(help.code, 0);
+  for (
+    const command of [
+      "cleura regions",
+      "cleura token",
+      "itopia jwt",
+      "itopia instances",
+    ]
+  ) {
+    assert.match(help.stdout, new RegExp(command));
+  }
+  const bare = await s.cli([]);
+  assert.equal(bare.code, 2);
+});
+
+Deno.test("cli <api> <command> --help shows options and examples", async () => {
+  await using s = await setup();
+  const run = await s.cli(["itopia", "jwt", "--help"]);
+  assert.equal(run.code, 0);
+  assert.match(run.stdout, /--organization-id VALUE/);
+  assert.match(run.stdout, /--ttl VALUE/);
+  assert.match(run.stdout, /Examples:/);
+  const api = await s.cli(["cleura", "--help"]);
+  assert.match(api.stdout, /projects +List the projects of a domain/);
+});
+
+Deno.test("cli cleura regions prints an aligned table", async () => {
+  await using s = await setup(ALICE);
+  const run = await s.cli(["cleura", "regions"]);
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trimEnd().split("\n");
+  assert.equal(lines.length, 4);
+  assert.match(lines[0]!, /^REGION +NAME +STATUS +AREA +DOMAIN$/);
+  assert.match(
+    lines[1]!,
+    /^Sto2 +Stockholm \/ Sweden +active +Sweden \/ Stockholm \(SE_STO2\) +79b0/,
+  );
+  assert.equal(lines[0]!.indexOf("NAME"), lines[2]!.indexOf("Frankfurt"));
+});
+
+Deno.test("cli cleura regions --json prints {regions} and --status filters", async () => {
+  await using s = await setup(ALICE);
+  const run = await s.cli(["cleura", "regions", "--json"]);
+  const body = JSON.parse(run.stdout);
+  assert.deepEqual(body.regions.map((r: { region: string }) => r.region), [
+    "Sto2",
+    "Fra1",
+    "Kna1",
+  ]);
+  const none = await s.cli(["cleura", "regions", "--status", "retired"]);
+  assert.equal(none.stdout.trim(), "No regions.");
+});
+
+Deno.test("cli reads a piped SMS code, then reuses the cached token", async () => {
+  await using s = await setup(BOB);
+  const first = await s.cli(["cleura", "regions", "--json"], {
+    stdin: (emu) => smsCode(emu).then((c) => `${c}\n`),
+  });
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(JSON.parse(first.stdout).regions.length, 3);
+  const second = await s.cli(["cleura", "regions"]);
+  assert.equal(second.code, 0, second.stderr);
+  assert.equal(s.emu.counters.cleuraLogins, 1);
+  assert.equal(s.emu.counters.smsSent, 1);
+});
+
+Deno.test("cli fails with one line after two wrong SMS codes, and sends one SMS", async () => {
+  await using s = await setup(BOB);
+  const run = await s.cli(["cleura", "regions"], {
+    stdin: async (emu) => {
+      const code = Number(await smsCode(emu));
+      const wrong = String((code + 1) % 1_000_000).padStart(6, "0");
+      return `${wrong}\n${wrong}\n`;
+    },
+  });
+  assert.equal(run.code, 1);
+  const last = run.stderr.trimEnd().split("\n").at(-1);
+  assert.match(
+    last!,
+    /^error: Cannot verify the SMS code for "bob": the server answered 400: Invalid two-factor code$/,
+  );
+  assert.equal(s.emu.counters.smsSent, 1);
+  assert.equal(run.stdout, "");
+});
+
+Deno.test("cli reports a wrong password without showing it (exit 1)", async () => {
+  await using s = await setup({
+    ...ALICE,
+    CLEURA_API_PASSWORD: "canary-pw-123",
+  });
+  const run = await s.cli(["cleura", "regions"]);
+  assert.equal(run.code, 1);
+  assert.equal(
+    run.stderr.trim(),
+    'error: Cannot log in "alice": the server answered 401: Invalid login or password',
+  );
+  assert.ok(
+    !run.stdout.includes("canary-pw-123") &&
+      !run.stderr.includes("canary-pw-123"),
+  );
+});
+
+Deno.test("cli cleura login --send-code and --verification log in in two steps", async () => {
+  await using s = await setup(BOB);
+  const send = await s.cli(["cleura", "login", "--send-code"]);
+  assert.equal(send.code, 0, send.stderr);
+  const handle = send.stdout.trim();
+  assert.match(handle, /^\w+$/);
+  assert.equal(s.emu.counters.smsSent, 1);
+  const finish = await s.cli(["cleura", "login", "--verification", handle], {
+    stdin: (emu) => smsCode(emu).then((c) => `${c}\n`),
+  });
+  assert.equal(finish.code, 0, finish.stderr);
+  const regions = await s.cli(["cleura", "regions"], {
+    env: { CLEURA_API_PASSWORD: "" },
+  });
+  assert.equal(regions.code, 0, regions.stderr);
+  assert.equal(s.emu.counters.cleuraLogins, 1);
+});
+
+Deno.test("cli cleura token prints the token alone, and it works", async () => {
+  await using s = await setup(ALICE);
+  const run = await s.cli(["cleura", "token"]);
+  assert.equal(run.code, 0, run.stderr);
+  const token = run.stdout.trim();
+  assert.equal(run.stdout, `${token}\n`);
+  const use = await s.cli(["cleura", "domains", "--json", "--no-cache"], {
+    env: { CLEURA_API_PASSWORD: "", CLEURA_API_TOKEN: token },
+  });
+  assert.equal(use.code, 0, use.stderr);
+  assert.equal(JSON.parse(use.stdout).domains.length, 3);
+  assert.equal(s.emu.counters.cleuraLogins, 1);
+});
+
+Deno.test("cli cleura whoami and logout follow the cached token", async () => {
+  await using s = await setup(ALICE);
+  const before = await s.cli(["cleura", "whoami"]);
+  assert.equal(before.code, 1);
+  assert.match(before.stdout, /no valid token/);
+  await s.cli(["cleura", "login"]);
+  const valid = await s.cli(["cleura", "whoami", "--json"]);
+  assert.equal(valid.code, 0);
+  assert.deepEqual(JSON.parse(valid.stdout), {
+    login: "alice",
+    apiUrl: s.emu.cleuraUrl,
+    valid: true,
+  });
+  const out = await s.cli(["cleura", "logout"]);
+  assert.equal(out.code, 0);
+  assert.match(out.stdout, /token is revoked/);
+  assert.equal((await s.cli(["cleura", "whoami"])).code, 1);
+});
+
+Deno.test("cli drops a cached token that gets a 401 and logs in again", async () => {
+  await using s = await setup(ALICE);
+  await s.cli(["cleura", "login"]);
+  s.emu.expireCleuraTokens();
+  const run = await s.cli(["cleura", "domains"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(s.emu.counters.cleuraLogins, 2);
+});
+
+Deno.test("cli --no-cache logs in every time", async () => {
+  await using s = await setup(ALICE);
+  await s.cli(["cleura", "regions", "--no-cache"]);
+  await s.cli(["cleura", "regions", "--no-cache"]);
+  assert.equal(s.emu.counters.cleuraLogins, 2);
+});
+
+Deno.test("cli cleura projects needs --domain and lists projects", async () => {
+  await using s = await setup(ALICE);
+  const missing = await s.cli(["cleura", "projects"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^error: --domain ID is required/);
+  const run = await s.cli([
+    "cleura",
+    "projects",
+    "--domain",
+    "a018123218f5428ba96d7fb212d90cf2",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^ID +NAME +ENABLED +DESCRIPTION\n/);
+  assert.match(run.stdout, /staging-3 +no/);
+});
+
+Deno.test("cli itopia jwt prints a JWT signed with ITOPIA_API_KEY", async () => {
+  await using s = await setup({
+    ITOPIA_API_KEY: KEY,
+    ITOPIA_ORGANIZATION_ID: "42",
+  });
+  const run = await s.cli([
+    "itopia",
+    "jwt",
+    "--organization-id",
+    "77",
+    "--deployment-id",
+    "5",
+    "--ttl",
+    "120",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  const { payload } = await jwtVerify(
+    run.stdout.trim(),
+    new TextEncoder().encode(KEY),
+    {
+      audience: "Itopia",
+    },
+  );
+  assert.equal(payload.organizationId, 77);
+  assert.equal(payload.deploymentId, 5);
+  assert.equal(payload.exp! - payload.iat!, 120);
+});
+
+Deno.test("cli itopia jwt names what is missing or wrong (exit 2)", async () => {
+  await using s = await setup();
+  const noKey = await s.cli(["itopia", "jwt"]);
+  assert.equal(noKey.code, 2);
+  assert.equal(noKey.stderr.trim(), "error: ITOPIA_API_KEY is not set");
+  const badTtl = await s.cli(["itopia", "jwt", "--ttl", "0"], {
+    env: { ITOPIA_API_KEY: KEY, ITOPIA_ORGANIZATION_ID: "42" },
+  });
+  assert.equal(badTtl.code, 2);
+  assert.match(
+    badTtl.stderr,
+    /^error: --ttl must be a whole number of seconds from 1 to 86400, got "0"/,
+  );
+});
+
+Deno.test("cli itopia login prints the token alone", async () => {
+  await using s = await setup({
+    ITOPIA_USERNAME: "admin@example.com",
+    ITOPIA_PASSWORD: "admin-password",
+  });
+  const run = await s.cli(["itopia", "login"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout.trim().split(".").length, 3);
+});
+
+Deno.test("cli itopia instances prints a table and {instances,total} as JSON", async () => {
+  await using s = await setup({
+    ITOPIA_API_KEY: KEY,
+    ITOPIA_ORGANIZATION_ID: "42",
+    ITOPIA_DEPLOYMENT_ID: "101",
+  });
+  const table = await s.cli(["itopia", "instances"]);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(
+    table.stdout,
+    /^ID +NAME +STATUS +INSTANCE TYPE +ZONE +PRIVATE IP\n/,
+  );
+  assert.match(table.stdout, /5 instances\n$/);
+  const json = await s.cli([
+    "itopia",
+    "instances",
+    "--deployment-id",
+    "102",
+    "--json",
+  ]);
+  const body = JSON.parse(json.stdout);
+  assert.equal(body.total, 1200);
+  assert.equal(body.instances.length, 1200);
+});
+
+Deno.test("cli itopia instances falls back to the login method", async () => {
+  await using s = await setup({
+    ITOPIA_USERNAME: "admin@example.com",
+    ITOPIA_PASSWORD: "admin-password",
+  });
+  const run = await s.cli([
+    "itopia",
+    "instances",
+    "--deployment-id",
+    "101",
+    "--json",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout).total, 5);
+  assert.equal(s.emu.counters.itopiaLogins, 1);
+});
+
+Deno.test("cli names a bad environment variable (exit 2)", async () => {
+  await using s = await setup({
+    ITOPIA_API_KEY: KEY,
+    ITOPIA_ORGANIZATION_ID: "abc",
+  });
+  const run = await s.cli(["itopia", "instances", "--deployment-id", "1"]);
+  assert.equal(run.code, 2);
+  assert.equal(
+    run.stderr.trim(),
+    'error: ITOPIA_ORGANIZATION_ID must be a whole number, got "abc"',
+  );
+});
+
+Deno.test("cli refuses secrets as flags without echoing them (exit 2)", async () => {
+  await using s = await setup(ALICE);
+  const run = await s.cli(["cleura", "regions", "--password=hunter2-canary"]);
+  assert.equal(run.code, 2);
+  assert.match(
+    run.stderr,
+    /^error: --password is not accepted: a secret on the command line/,
+  );
+  assert.ok(!run.stderr.includes("hunter2-canary"));
+});
+
+Deno.test("cli reports unknown options, commands and bad flag values (exit 2)", async () => {
+  await using s = await setup(ALICE);
+  const unknown = await s.cli(["cleura", "regions", "--colour"]);
+  assert.equal(unknown.code, 2);
+  assert.equal(
+    unknown.stderr.trim(),
+    'error: Unknown option "--colour" (see: cli.ts cleura regions --help)',
+  );
+  const command = await s.cli(["cleura", "flavors"]);
+  assert.equal(command.code, 2);
+  assert.match(command.stderr, /^error: Unknown command "cleura flavors"/);
+  const id = await s.cli(["itopia", "instances", "--deployment-id", "x1"]);
+  assert.equal(id.code, 2);
+  assert.match(
+    id.stderr,
+    /^error: --deployment-id must be a positive whole number, got "x1"/,
+  );
+  const timeout = await s.cli(["cleura", "regions", "--timeout", "-3"]);
+  assert.equal(timeout.code, 2);
+});
+
+Deno.test("cli reports an unreachable API as one line (exit 1)", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  await using s = await setup({
+    ...ALICE,
+    CLEURA_API_URL: `http://127.0.0.1:${port}`,
+  });
+  const run = await s.cli(["cleura", "regions", "--no-cache"]);
+  assert.equal(run.code, 1);
+  assert.equal(
+    run.stderr.trim(),
+    `error: Cannot log in "alice": cannot reach "127.0.0.1:${port}": connection refused`,
+  );
+});
