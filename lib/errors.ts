@@ -212,6 +212,31 @@ export class AuthError extends CloudgateError {
 }
 
 /**
+ * A login needs an SMS code, but there is no way to ask for one here (no
+ * `askCode` was given). Raised before any SMS is sent.
+ *
+ * @example
+ * ```ts
+ * import { AuthError, SmsCodeRequiredError } from "@cloudgate/toolkit";
+ *
+ * const error = new SmsCodeRequiredError('Cannot log in "bob": the account needs an SMS code');
+ * console.log(error instanceof AuthError); // true
+ * ```
+ */
+export class SmsCodeRequiredError extends AuthError {
+  /**
+   * Creates the error.
+   *
+   * @param message One line naming the account.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "SmsCodeRequiredError";
+  }
+}
+
+/**
  * Removes every secret from a text, replacing each with `[redacted]`. Used on
  * every message built from a server's answer, so that a server that echoes a
  * password or token back cannot leak it through an error.

@@ -7,9 +7,8 @@
  */
 
 import { z } from "zod";
-import type { HttpOptions } from "../http.ts";
 import { parseBody, unwrapArray } from "../parse.ts";
-import type { CleuraSession } from "./session.ts";
+import type { CleuraSession, SessionCallOptions } from "./session.ts";
 
 const idString = z.union([z.string(), z.number()]).transform(String);
 
@@ -182,7 +181,7 @@ export function flattenRegions(
  * Lists the account's domains (`GET /accesscontrol/v1/openstack/domains`).
  *
  * @param session The account's session.
- * @param options Timeout and signal.
+ * @param options Timeout, signal and the `askCode` for a login.
  * @returns The domains, with their areas and regions.
  *
  * @example
@@ -195,7 +194,7 @@ export function flattenRegions(
  */
 export async function listDomains(
   session: CleuraSession,
-  options: HttpOptions = {},
+  options: SessionCallOptions = {},
 ): Promise<CleuraDomain[]> {
   const { body } = await session.request({
     path: "accesscontrol/v1/openstack/domains",
@@ -208,7 +207,7 @@ export async function listDomains(
  * Lists the account's regions: one row per region, with its area and domain.
  *
  * @param session The account's session.
- * @param options Timeout and signal.
+ * @param options Timeout, signal and the `askCode` for a login.
  * @returns The regions.
  *
  * @example
@@ -221,7 +220,7 @@ export async function listDomains(
  */
 export async function listRegions(
   session: CleuraSession,
-  options: HttpOptions = {},
+  options: SessionCallOptions = {},
 ): Promise<CleuraRegion[]> {
   return flattenRegions(await listDomains(session, options));
 }
@@ -231,7 +230,7 @@ export async function listRegions(
  * (`GET /accesscontrol/v1/openstack/{domainId}/projects`).
  *
  * @param session The account's session.
- * @param options The domain's id, timeout and signal.
+ * @param options The domain's id, timeout, signal and the `askCode` for a login.
  * @returns The projects; unknown fields pass through.
  *
  * @example
@@ -244,7 +243,7 @@ export async function listRegions(
  */
 export async function listProjects(
   session: CleuraSession,
-  options: HttpOptions & { domainId: string },
+  options: SessionCallOptions & { domainId: string },
 ): Promise<CleuraProject[]> {
   const { domainId, ...http } = options;
   const step = `list the projects of domain "${domainId}"`;

@@ -8,7 +8,12 @@
  */
 
 import { z } from "zod";
-import { ApiError, AuthError, ResponseFormatError } from "../errors.ts";
+import {
+  ApiError,
+  AuthError,
+  ResponseFormatError,
+  SmsCodeRequiredError,
+} from "../errors.ts";
 import { type HttpOptions, httpRequest } from "../http.ts";
 import { parseBody } from "../parse.ts";
 
@@ -320,6 +325,7 @@ export async function verifySmsCode(
  * @param credentials The API URL, login and password.
  * @param options `askCode`, `twofa`, progress events, timeout and signal.
  * @returns The login and its session token.
+ * @throws {SmsCodeRequiredError} When a code is needed and there is no `askCode`.
  * @throws {AuthError} When a code is needed and none is given.
  * @throws {ApiError} On a wrong password or a wrong code on the last try.
  *
@@ -346,7 +352,7 @@ export async function loginCleura(
   }
   const askCode = options.askCode;
   if (!askCode) {
-    throw new AuthError(
+    throw new SmsCodeRequiredError(
       `Cannot log in "${login}": the account needs an SMS code and there is no way to ask for it here; set CLEURA_API_TOKEN instead`,
     );
   }

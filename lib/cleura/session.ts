@@ -48,6 +48,16 @@ export interface CleuraSessionOptions extends HttpOptions {
   onEvent?: (event: SessionEvent) => void;
 }
 
+/**
+ * Options of one call through a {@linkcode CleuraSession}: timeout and signal,
+ * and the `askCode` to use should this call be the one that starts a login
+ * (an MCP server asks the user of the tool call that needs the code).
+ */
+export interface SessionCallOptions extends HttpOptions {
+  /** Asks for the SMS code; overrides the session's own for this call. */
+  askCode?: AskCode;
+}
+
 /** One authenticated call through a {@linkcode CleuraSession}. */
 export interface CleuraCall {
   /** The path below the API's base URL. */
@@ -153,10 +163,11 @@ export class CleuraSession {
    * token, then a cached one, then a fresh login. Concurrent callers share one
    * login in flight.
    *
+   * @param options The `askCode` to use if this call starts the login.
    * @returns The token.
    * @throws {AuthError} When there is no token and no password to log in with.
    */
-  token(): Promise<string> {
+  token(options: { askCode?: AskCode } = {}): Promise<string> {
     if (this.#token !== undefined) {
       this.#event({
         type: "token-reused",
@@ -165,7 +176,7 @@ export class CleuraSession {
       });
       return Promise.resolve(this.#token);
     }
-    this.#loading ??= this.#acquire().finally(() => {
+    this.#loading ??= this.#acquire(options.askCode).finally(() => {
       this.#loading = undefined;
     });
     return this.#loading;
@@ -175,18 +186,19 @@ export class CleuraSession {
    * Forgets the current token without revoking it and logs in afresh, skipping
    * the cache (the new token is saved to it).
    *
+   * @param options The `askCode` to use for this login.
    * @returns The new token.
    * @throws {AuthError} When there is no password to log in with.
    */
-  relogin(): Promise<string> {
+  relogin(options: { askCode?: AskCode } = {}): Promise<string> {
     if (!this.#loading) {
       this.#token = undefined;
       this.#cacheChecked = true;
     }
-    return this.token();
+    return this.token(options);
   }
 
-  async #acquire(): Promise<string> {
+  async #acquire(askCode: AskCode | undefined): Promise<string> {
     const cache = this.#options.cache;
     if (cache?.enabled && !this.#cacheChecked) {
       this.#cacheChecked = true;
@@ -212,7 +224,9 @@ export class CleuraSession {
       {
         ...this.#httpOptions(),
         ...(this.#options.twofa ? { twofa: this.#options.twofa } : {}),
-        ...(this.#options.askCode ? { askCode: this.#options.askCode } : {}),
+        ...(askCode ?? this.#options.askCode
+          ? { askCode: askCode ?? this.#options.askCode }
+          : {}),
         onEvent: (event) => this.#event(event),
       },
     );
@@ -257,17 +271,18 @@ export class CleuraSession {
    * and the call is sent again.
    *
    * @param call The path, method, body and step.
-   * @param options Timeout and signal for this call.
+   * @param options Timeout, signal, and the `askCode` for a login this call starts.
    * @returns The status and parsed body.
    * @throws {ApiError} When the API refuses, or 401 again after a fresh login.
    */
   async request(
     call: CleuraCall,
-    options: HttpOptions = {},
+    options: SessionCallOptions = {},
   ): Promise<HttpResponse> {
-    const http = { ...this.#httpOptions(), ...options };
+    const { askCode, ...rest } = options;
+    const http = { ...this.#httpOptions(), ...rest };
     for (let attempt = 1;; attempt++) {
-      const token = await this.token();
+      const token = await this.token(askCode ? { askCode } : {});
       try {
         return await httpRequest({
           baseUrl: this.apiUrl,

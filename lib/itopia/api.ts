@@ -123,3 +123,67 @@ export async function listCloudInstances(
     }
   }
 }
+
+/** Filters of {@linkcode selectInstances}. */
+export interface InstanceQuery {
+  /** Only instances with this status (case-insensitive). */
+  status?: string;
+  /** Only instances whose name contains this (case-insensitive). */
+  nameContains?: string;
+  /** How many to skip (default 0). */
+  offset?: number;
+  /** How many to return at most (default all). */
+  limit?: number;
+}
+
+/** A page of instances. */
+export interface InstancePage {
+  /** How many instances match the filters, in all pages. */
+  total: number;
+  /** The instances of this page. */
+  instances: CloudInstance[];
+  /** The offset of the next page, when there is one. */
+  nextOffset?: number;
+}
+
+/**
+ * Filters instances by status and name, and cuts one page.
+ *
+ * @param instances The instances, as {@linkcode listCloudInstances} returns them.
+ * @param query The filters, offset and limit.
+ * @returns The page, the total that match, and the next page's offset.
+ *
+ * @example
+ * ```ts
+ * import { selectInstances } from "@cloudgate/toolkit";
+ *
+ * const page = selectInstances(
+ *   [{ name: "vm-1", status: "Running" }, { name: "vm-2", status: "Stopped" }],
+ *   { status: "running", limit: 10 },
+ * );
+ * console.log(page.total, page.instances[0]?.name); // 1 vm-1
+ * ```
+ */
+export function selectInstances(
+  instances: readonly CloudInstance[],
+  query: InstanceQuery = {},
+): InstancePage {
+  const status = query.status?.toLowerCase();
+  const name = query.nameContains?.toLowerCase();
+  const matches = status === undefined && name === undefined
+    ? instances
+    : instances.filter((i) =>
+      (status === undefined || i.status?.toLowerCase() === status) &&
+      (name === undefined || (i.name ?? "").toLowerCase().includes(name))
+    );
+  const offset = query.offset ?? 0;
+  const end = query.limit === undefined
+    ? matches.length
+    : Math.min(matches.length, offset + query.limit);
+  const page: InstancePage = {
+    total: matches.length,
+    instances: matches.slice(offset, end),
+  };
+  if (end < matches.length) page.nextOffset = end;
+  return page;
+}

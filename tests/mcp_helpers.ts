@@ -1,0 +1,139 @@
+// Helpers for the MCP tests: an SDK client over stdio or HTTP, with an
+// elicitation handler the test controls.
+
+// @ts-types="@modelcontextprotocol/sdk/client/index"
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/stdio"
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+import {
+  type ElicitRequest,
+  ElicitRequestSchema,
+  type ElicitResult,
+  LoggingMessageNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+
+/**
+ * `Deno.test` with the sanitizers off, for tests over a stdio subprocess: the
+ * SDK client's `StdioClientTransport.close()` races the child's exit against a
+ * 2 s timer it never clears (sdk/client/stdio.js), which both sanitizers
+ * report. The HTTP tests keep them on.
+ */
+export function test(name: string, fn: () => Promise<void>): void {
+  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+}
+
+export const SERVER = new URL("../mcp/server.ts", import.meta.url).pathname;
+
+/** The parent's environment without cloudgate's variables, keeping its Deno cache. */
+export function childEnv(
+  extra: Record<string, string>,
+): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const name of Object.keys(env)) {
+    if (/^(CLEURA|ITOPIA|CLOUDGATE)_/.test(name)) delete env[name];
+  }
+  env.DENO_DIR ??= `${env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`}/deno`;
+  return { ...env, ...extra };
+}
+
+export type Elicit = (
+  request: ElicitRequest["params"],
+) => Promise<ElicitResult>;
+
+export interface TestClient extends AsyncDisposable {
+  client: Client;
+  elicitations: ElicitRequest["params"][];
+  logs: string[];
+}
+
+function makeClient(
+  elicit: Elicit | undefined,
+  url: boolean,
+): TestClient & { elicitations: ElicitRequest["params"][] } {
+  const client = new Client({ name: "cloudgate-test", version: "1.0.0" }, {
+    capabilities: elicit
+      ? { elicitation: url ? { form: {}, url: {} } : { form: {} } }
+      : {},
+  });
+  const elicitations: ElicitRequest["params"][] = [];
+  const logs: string[] = [];
+  if (elicit) {
+    client.setRequestHandler(ElicitRequestSchema, (request) => {
+      elicitations.push(request.params);
+      return elicit(request.params);
+    });
+  }
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    logs.push(`${n.params.level}: ${String(n.params.data)}`);
+  });
+  return {
+    client,
+    elicitations,
+    logs,
+    [Symbol.asyncDispose]: () => client.close(),
+  };
+}
+
+/** An SDK client connected to `mcp/server.ts` over stdio. */
+export async function stdioClient(
+  env: Record<string, string>,
+  elicit?: Elicit,
+): Promise<TestClient> {
+  const test = makeClient(elicit, false);
+  await test.client.connect(
+    new StdioClientTransport({
+      command: Deno.execPath(),
+      args: ["run", "--allow-net=127.0.0.1", "--allow-env", SERVER],
+      env: childEnv(env),
+      stderr: "ignore",
+    }),
+  );
+  return test;
+}
+
+/** An SDK client connected to an HTTP server at `url`. */
+export async function httpClient(
+  url: string,
+  elicit?: Elicit,
+  options: { urlMode?: boolean; token?: string } = {},
+): Promise<TestClient> {
+  const test = makeClient(elicit, options.urlMode ?? false);
+  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
+    ...(options.token
+      ? {
+        requestInit: { headers: { authorization: `Bearer ${options.token}` } },
+      }
+      : {}),
+  });
+  await test.client.connect(transport);
+  const close = test[Symbol.asyncDispose];
+  test[Symbol.asyncDispose] = async () => {
+    await transport.terminateSession().catch(() => {});
+    await close();
+  };
+  return test;
+}
+
+export interface ToolText {
+  isError: boolean;
+  text: string;
+  structured: Record<string, unknown> | undefined;
+}
+
+/** Calls a tool and returns its text, error flag and structured content. */
+export async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<ToolText> {
+  const result = await client.callTool({ name, arguments: args });
+  const content = result.content as { type: string; text?: string }[];
+  return {
+    isError: result.isError === true,
+    text: content.map((c) => c.text ?? "").join("\n"),
+    structured: result.structuredContent as Record<string, unknown> | undefined,
+  };
+}
