@@ -20,6 +20,7 @@
  * @module
  */
 
+import process from "node:process";
 import { parseArgs } from "node:util";
 // @ts-types="@modelcontextprotocol/sdk/server/stdio"
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -83,10 +84,12 @@ export async function runServer(args: string[]): Promise<number> {
       const ctx = createToolContext({ env });
       const server = createMcpServer(ctx);
       ctx.attach(server);
-      await server.connect(new StdioServerTransport());
       const closed = Promise.withResolvers<void>();
+      process.stdin.once("end", () => closed.resolve());
+      await server.connect(new StdioServerTransport());
       server.server.onclose = () => closed.resolve();
       await closed.promise;
+      await server.close();
       return 0;
     }
     const port = values.port === undefined ? 8787 : Number(values.port);

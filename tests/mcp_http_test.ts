@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { createToolContext } from "../mcp/context.ts";
+import { createMcpServer } from "../mcp/create_server.ts";
+import { type HttpServer, MAX_BODY_BYTES, serveHttp } from "../mcp/http.ts";
+import { call, type Elicit, httpClient } from "./mcp_helpers.ts";
+
+function bobEnv(emu: Emulator): Record<string, string> {
+  return {
+    CLEURA_API_URL: emu.cleuraUrl,
+    CLEURA_API_USERNAME: "bob",
+    CLEURA_API_PASSWORD: "bob-password",
+  };
+}
+
+function serve(
+  env: Record<string, string>,
+  options: { hostname?: string; token?: string; idleMs?: number } = {},
+): Promise<HttpServer> {
+  return serveHttp({
+    port: 0,
+    ...options,
+    context: (codePages) => createToolContext({ env, codePages }),
+    createServer: createMcpServer,
+  });
+}
+
+/** Sends a request with a chosen Host header (fetch sets its own). */
+async function rawStatus(url: string, host: string): Promise<number> {
+  const { port } = new URL(url);
+  const conn = await Deno.connect({
+    hostname: "127.0.0.1",
+    port: Number(port),
+  });
+  try {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
+    await conn.write(new TextEncoder().encode(
+      `POST /mcp HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
+        `Accept: application/json, text/event-stream\r\nContent-Length: ${body.length}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    ));
+    const buffer = new Uint8Array(1024);
+    const n = await conn.read(buffer);
+    const head = new TextDecoder().decode(buffer.subarray(0, n ?? 0));
+    return Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+  } finally {
+    conn.close();
+  }
+}
+
+const accept = (emu: Emulator): Elicit => () =>
+  Promise.resolve({
+    action: "accept",
+    content: { code: emu.lastSmsCode("bob")! },
+  });
+
+Deno.test("mcp over HTTP elicits the SMS code as a form, related to the tool call", async () => {
+  await using emu = await startEmulator();
+  await using http = await serve(bobEnv(emu));
+  await using t = await httpClient(http.url, accept(emu));
+  const result = await call(t.client, "cleura_list_regions");
+  assert.equal(result.isError, false, result.text);
+  assert.equal((result.structured?.regions as unknown[]).length, 3);
+  assert.equal(t.elicitations.length, 1);
+  assert.equal(emu.counters.smsSent, 1);
+});
+
+Deno.test("mcp over HTTP shares one login among sessions", async () => {
+  await using emu = await startEmulator();
+  await using http = await serve(bobEnv(emu));
+  await using a = await httpClient(http.url, accept(emu));
+  await using b = await httpClient(http.url, accept(emu));
+  const [ra, rb] = await Promise.all([
+    call(a.client, "cleura_list_regions"),
+    call(b.client, "cleura_list_domains"),
+  ]);
+  assert.ok(!ra.isError && !rb.isError, ra.text + rb.text);
+  assert.equal(emu.counters.cleuraLogins, 1);
+  assert.equal(emu.counters.smsSent, 1);
+  assert.equal(http.sessions(), 2);
+});
+
+Deno.test("mcp over HTTP prefers URL mode: the code is typed on a local page, not in the client", async () => {
+  await using emu = await startEmulator();
+  await using http = await serve(bobEnv(emu));
+  let page = "";
+  await using t = await httpClient(http.url, async (request) => {
+    assert.equal(request.mode, "url");
+    const url = (request as { url: string }).url;
+    assert.ok(url.startsWith(`${http.url}/sms/`), url);
+    const form = await fetch(url);
+    page = await form.text();
+    const code = String(emu.lastSmsCode("bob")).padStart(6, "0");
+    const posted = await fetch(url, {
+      method: "POST",
+      body: new URLSearchParams({ code }),
+    });
+    assert.equal(posted.status, 200);
+    await posted.body?.cancel();
+    const again = await fetch(url);
+    assert.equal(again.status, 404, "the page works once");
+    await again.body?.cancel();
+    return { action: "accept" };
+  }, { urlMode: true });
+  const result = await call(t.client, "cleura_list_regions");
+  assert.equal(result.isError, false, result.text);
+  assert.match(page, /SMS code for bob/);
+  assert.equal(emu.counters.smsSent, 1);
+  assert.ok(
+    !JSON.stringify(t.elicitations).includes(String(emu.lastSmsCode("bob"))),
+  );
+});
+
+Deno.test("mcp over HTTP answers 403 to a foreign Host or Origin", async () => {
+  await using http = await serve({});
+  const init = {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+  };
+  assert.equal(await rawStatus(http.url, "evil.example"), 403);
+  assert.equal(await rawStatus(http.url, "evil.example:80"), 403);
+  const origin = await fetch(`${http.url}/mcp`, {
+    ...init,
+    headers: { ...init.headers, origin: "http://evil.example" },
+  });
+  assert.equal(origin.status, 403);
+  await origin.body?.cancel();
+  const local = await fetch(`${http.url}/mcp`, {
+    ...init,
+    headers: { ...init.headers, origin: "http://localhost:3000" },
+  });
+  assert.notEqual(local.status, 403);
+  await local.body?.cancel();
+});
+
+Deno.test("mcp over HTTP refuses a body over 1 MiB and an unknown session", async () => {
+  await using http = await serve({});
+  const big = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "x".repeat(MAX_BODY_BYTES + 1),
+  });
+  assert.equal(big.status, 413);
+  await big.body?.cancel();
+  const unknown = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "mcp-session-id": "not-a-session",
+    },
+    body: "{}",
+  });
+  assert.equal(unknown.status, 404);
+  await unknown.body?.cancel();
+});
+
+Deno.test("mcp over HTTP beyond loopback needs CLOUDGATE_MCP_TOKEN and checks it", async () => {
+  await assert.rejects(
+    serve({}, { hostname: "127.0.0.2" }),
+    /CLOUDGATE_MCP_TOKEN must be set to serve on "127.0.0.2"/,
+  );
+  await using http = await serve({}, {
+    hostname: "127.0.0.2",
+    token: "s3cret-token",
+  });
+  const denied = await fetch(`${http.url}/mcp`, { method: "POST", body: "{}" });
+  assert.equal(denied.status, 401);
+  await denied.body?.cancel();
+  await using t = await httpClient(http.url, undefined, {
+    token: "s3cret-token",
+  });
+  const { tools } = await t.client.listTools();
+  assert.equal(tools.length, 6);
+});
+
+Deno.test("mcp over HTTP closes idle sessions", async () => {
+  await using http = await serve({}, { idleMs: 100 });
+  await using t = await httpClient(http.url);
+  assert.equal(http.sessions(), 1);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(http.sessions(), 0);
+  await assert.rejects(t.client.listTools());
+});
