@@ -61,6 +61,8 @@ export interface HttpResponse {
   status: number;
   /** The parsed JSON body, or `undefined` when the body was empty. */
   body: unknown;
+  /** The path that answered, e.g. `/accesscontrol/v1/openstack/domains`. */
+  endpoint: string;
 }
 
 /**
@@ -214,9 +216,12 @@ async function exchange(
     }
     throw apiError;
   }
-  if (text.trim() === "") return { status: response.status, body: undefined };
+  const where = endpoint(url);
+  if (text.trim() === "") {
+    return { status: response.status, body: undefined, endpoint: where };
+  }
   try {
-    return { status: response.status, body: JSON.parse(text) };
+    return { status: response.status, body: JSON.parse(text), endpoint: where };
   } catch (error) {
     throw new ResponseFormatError(
       `Cannot ${request.step}: the response of ${endpoint(url)} is not JSON`,

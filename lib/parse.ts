@@ -9,19 +9,28 @@ import type { z } from "zod";
 import { ResponseFormatError } from "./errors.ts";
 import { isRecord } from "./http.ts";
 
+/** Where a body came from, for error messages. */
+export interface BodySource {
+  /** The step, worded to follow "Cannot", e.g. `list domains`. */
+  step: string;
+  /** The path that answered, e.g. `/accesscontrol/v1/openstack/domains`. */
+  endpoint: string;
+}
+
 /**
  * Parses a response body with a zod schema.
  *
  * @param schema The expected shape.
  * @param body The parsed JSON body.
- * @param step The step, worded to follow "Cannot".
+ * @param source The step and endpoint, for the error message.
  * @returns The typed value.
- * @throws {ResponseFormatError} Naming the step and the first field at fault.
+ * @throws {ResponseFormatError} Naming the step, the endpoint and the first
+ * field at fault.
  */
 export function parseBody<T extends z.ZodType>(
   schema: T,
   body: unknown,
-  step: string,
+  source: BodySource,
 ): z.infer<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
@@ -30,7 +39,7 @@ export function parseBody<T extends z.ZodType>(
     ? ` at "${issue.path.join(".")}"`
     : "";
   throw new ResponseFormatError(
-    `Cannot ${step}: the response has an unexpected shape${where}: ${
+    `Cannot ${source.step}: the response of ${source.endpoint} has an unexpected shape${where}: ${
       issue?.message ?? "invalid"
     }`,
   );
@@ -41,11 +50,11 @@ export function parseBody<T extends z.ZodType>(
  * wraps exactly one array (such as `{"items":[...],"total":3}`).
  *
  * @param body The parsed JSON body.
- * @param step The step, worded to follow "Cannot".
+ * @param source The step and endpoint, for the error message.
  * @returns The array.
  * @throws {ResponseFormatError} When there is no single array to take.
  */
-export function unwrapArray(body: unknown, step: string): unknown[] {
+export function unwrapArray(body: unknown, source: BodySource): unknown[] {
   if (Array.isArray(body)) return body;
   if (isRecord(body)) {
     const arrays = Object.values(body).filter(Array.isArray);
@@ -60,6 +69,6 @@ export function unwrapArray(body: unknown, step: string): unknown[] {
     }
   }
   throw new ResponseFormatError(
-    `Cannot ${step}: the response is not a list, nor an object that wraps one`,
+    `Cannot ${source.step}: the response of ${source.endpoint} is not a list, nor an object that wraps one`,
   );
 }

@@ -102,7 +102,7 @@ Deno.test("startLogin() reports a body of the wrong shape as a format error", as
   assert.equal(error.name, "ResponseFormatError");
   assert.match(
     error.message,
-    /^Cannot log in "alice": the response has an unexpected shape/,
+    /^Cannot log in "alice": the response of \/auth\/v1\/tokens has an unexpected shape at "result"/,
   );
 });
 

@@ -77,6 +77,6 @@ Deno.test("parseDomains() names the field at fault in a wrong shape", () => {
         enabled: "yes",
         area: {},
       }]),
-    /^ResponseFormatError: Cannot list domains: the response has an unexpected shape at "0\.enabled"/,
+    /^ResponseFormatError: Cannot list domains: the response of \/accesscontrol\/v1\/openstack\/domains has an unexpected shape at "0\.enabled"/,
   );
 });

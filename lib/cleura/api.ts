@@ -109,6 +109,8 @@ export interface CleuraProject {
   [field: string]: unknown;
 }
 
+const DOMAINS_PATH = "accesscontrol/v1/openstack/domains";
+
 const projectSchema = z.looseObject({ id: idString, name: z.string() });
 
 /**
@@ -130,7 +132,10 @@ const projectSchema = z.looseObject({ id: idString, name: z.string() });
  * ```
  */
 export function parseDomains(body: unknown): CleuraDomain[] {
-  return parseBody(z.array(domainSchema), body, "list domains");
+  return parseBody(z.array(domainSchema), body, {
+    step: "list domains",
+    endpoint: `/${DOMAINS_PATH}`,
+  });
 }
 
 /**
@@ -197,7 +202,7 @@ export async function listDomains(
   options: SessionCallOptions = {},
 ): Promise<CleuraDomain[]> {
   const { body } = await session.request({
-    path: "accesscontrol/v1/openstack/domains",
+    path: DOMAINS_PATH,
     step: "list domains",
   }, options);
   return parseDomains(body);
@@ -247,9 +252,10 @@ export async function listProjects(
 ): Promise<CleuraProject[]> {
   const { domainId, ...http } = options;
   const step = `list the projects of domain "${domainId}"`;
-  const { body } = await session.request({
+  const { body, endpoint } = await session.request({
     path: `accesscontrol/v1/openstack/${encodeURIComponent(domainId)}/projects`,
     step,
   }, http);
-  return parseBody(z.array(projectSchema), unwrapArray(body, step), step);
+  const source = { step, endpoint };
+  return parseBody(z.array(projectSchema), unwrapArray(body, source), source);
 }

@@ -140,7 +140,7 @@ async function postTokens(
     password: credentials.password,
   };
   if (twofa) auth.twofa_method = twofa;
-  const { status, body } = await httpRequest({
+  const { status, body, endpoint } = await httpRequest({
     baseUrl: credentials.apiUrl,
     path: "auth/v1/tokens",
     method: "POST",
@@ -149,7 +149,7 @@ async function postTokens(
     secrets: [credentials.password],
   }, options);
   checkResult(body, step, status);
-  return parseBody(loginAnswer, body, step);
+  return parseBody(loginAnswer, body, { step, endpoint });
 }
 
 /**
@@ -299,7 +299,7 @@ export async function verifySmsCode(
 ): Promise<string> {
   const value = parseSmsCode(challenge.code);
   const step = `verify the SMS code for "${challenge.login}"`;
-  const { status, body } = await httpRequest({
+  const { status, body, endpoint } = await httpRequest({
     baseUrl: challenge.apiUrl,
     path: "auth/v1/tokens/verify2fa",
     method: "POST",
@@ -314,7 +314,7 @@ export async function verifySmsCode(
     secrets: [challenge.verification, String(value).padStart(6, "0")],
   }, options);
   checkResult(body, step, status);
-  return parseBody(tokenAnswer, body, step).token;
+  return parseBody(tokenAnswer, body, { step, endpoint }).token;
 }
 
 /**

@@ -69,9 +69,16 @@ export function parseCloudInstances(
   body: unknown,
   deploymentId: number,
 ): CloudInstance[] {
-  const step = `list the cloud instances of deployment ${deploymentId}`;
-  return parseBody(z.array(instanceSchema), unwrapArray(body, step), step)
+  const source = {
+    step: `list the cloud instances of deployment ${deploymentId}`,
+    endpoint: instancesPath(deploymentId),
+  };
+  return parseBody(z.array(instanceSchema), unwrapArray(body, source), source)
     .map(normalize);
+}
+
+function instancesPath(deploymentId: number): string {
+  return `deployments/${deploymentId}/cloudInstances`;
 }
 
 /**
@@ -110,7 +117,7 @@ export async function listCloudInstances(
     try {
       const { body } = await httpRequest({
         baseUrl: auth.apiUrl,
-        path: `deployments/${deploymentId}/cloudInstances`,
+        path: instancesPath(deploymentId),
         headers: { Authorization: `Bearer ${token}` },
         step: `list the cloud instances of deployment ${deploymentId}`,
         secrets: auth.secrets,

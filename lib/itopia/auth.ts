@@ -99,7 +99,7 @@ export async function loginItopia(
   options: HttpOptions = {},
 ): Promise<ItopiaToken> {
   const step = `log in "${credentials.username}" to itopia`;
-  const { body } = await httpRequest({
+  const { body, endpoint } = await httpRequest({
     baseUrl: credentials.apiUrl,
     path: "accounts/login/",
     method: "POST",
@@ -107,7 +107,7 @@ export async function loginItopia(
     step,
     secrets: [credentials.password],
   }, options);
-  const answer = parseBody(loginAnswer, body, step);
+  const answer = parseBody(loginAnswer, body, { step, endpoint });
   return {
     token: answer.Cielo_Token,
     expiresAt: itopiaExpiry(answer.Cielo_Expiration_Token).toISOString(),
