@@ -40,6 +40,7 @@ export * from "./lib/errors.ts";
 export {
   DEFAULT_TIMEOUT_MS,
   type HttpOptions,
+  httpOptionsOf,
   type HttpRequest,
   httpRequest,
   type HttpResponse,

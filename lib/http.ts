@@ -66,6 +66,29 @@ export interface HttpResponse {
 }
 
 /**
+ * Picks the {@linkcode HttpOptions} out of a larger options object, leaving
+ * out the ones that are not set.
+ *
+ * @param options Any options object.
+ * @returns Its timeout, signal and retry backoff.
+ *
+ * @example
+ * ```ts
+ * import { httpOptionsOf } from "@cloudgate/toolkit";
+ *
+ * console.log(httpOptionsOf({ timeoutMs: 5000, login: "alice" })); // { timeoutMs: 5000 }
+ * ```
+ */
+export function httpOptionsOf(options: HttpOptions): HttpOptions {
+  const { timeoutMs, signal, retryDelayMs } = options;
+  return {
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(signal === undefined ? {} : { signal }),
+    ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
+  };
+}
+
+/**
  * Joins a base URL and a path with exactly one slash between them, keeping
  * the base URL's own path (`.../api/v2` + `deployments/1` →
  * `.../api/v2/deployments/1`).

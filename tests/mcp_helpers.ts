@@ -137,3 +137,37 @@ export async function call(
     structured: result.structuredContent as Record<string, unknown> | undefined,
   };
 }
+
+// @ts-types="@modelcontextprotocol/sdk/inMemory"
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { createToolContext } from "../mcp/context.ts";
+import { createMcpServer } from "../mcp/create_server.ts";
+
+/**
+ * An SDK client connected in-process to a fresh server (one per call, so one
+ * Cleura session each), for tests that call tools many times.
+ */
+export async function memoryClient(
+  env: Record<string, string>,
+  elicit?: Elicit,
+  options: { timeoutMs?: number } = {},
+): Promise<TestClient> {
+  const test = makeClient(elicit, false);
+  const ctx = createToolContext({
+    env,
+    ...(options.timeoutMs === undefined
+      ? {}
+      : { timeoutMs: options.timeoutMs }),
+  });
+  const server = createMcpServer(ctx);
+  ctx.attach(server);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  await test.client.connect(clientSide);
+  const close = test[Symbol.asyncDispose];
+  test[Symbol.asyncDispose] = async () => {
+    await close();
+    await server.close();
+  };
+  return test;
+}

@@ -9,7 +9,12 @@
 
 import type { CleuraConfig } from "../config.ts";
 import { ApiError, AuthError, ConfigError } from "../errors.ts";
-import { type HttpOptions, httpRequest, type HttpResponse } from "../http.ts";
+import {
+  type HttpOptions,
+  httpOptionsOf,
+  httpRequest,
+  type HttpResponse,
+} from "../http.ts";
 import type { TokenCache } from "../token_cache.ts";
 import {
   type AskCode,
@@ -222,7 +227,7 @@ export class CleuraSession {
     const result = await loginCleura(
       { apiUrl: this.apiUrl, login: this.login, password },
       {
-        ...this.#httpOptions(),
+        ...httpOptionsOf(this.#options),
         ...(this.#options.twofa ? { twofa: this.#options.twofa } : {}),
         ...(askCode ?? this.#options.askCode
           ? { askCode: askCode ?? this.#options.askCode }
@@ -242,15 +247,6 @@ export class CleuraSession {
       );
     }
     return result.token;
-  }
-
-  #httpOptions(): HttpOptions {
-    const { timeoutMs, signal, retryDelayMs } = this.#options;
-    return {
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      ...(signal === undefined ? {} : { signal }),
-      ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
-    };
   }
 
   /** Whether a token was rejected and a fresh login can replace it. */
@@ -280,7 +276,7 @@ export class CleuraSession {
     options: SessionCallOptions = {},
   ): Promise<HttpResponse> {
     const { askCode, ...rest } = options;
-    const http = { ...this.#httpOptions(), ...rest };
+    const http = { ...httpOptionsOf(this.#options), ...rest };
     for (let attempt = 1;; attempt++) {
       const token = await this.token(askCode ? { askCode } : {});
       try {
@@ -322,7 +318,7 @@ export class CleuraSession {
     const token = await this.#existingToken();
     if (token === undefined) return false;
     return await validateToken(this.#tokenOf(token), {
-      ...this.#httpOptions(),
+      ...httpOptionsOf(this.#options),
       ...options,
     });
   }
@@ -339,7 +335,7 @@ export class CleuraSession {
     if (token === undefined) return false;
     try {
       await revokeToken(this.#tokenOf(token), {
-        ...this.#httpOptions(),
+        ...httpOptionsOf(this.#options),
         ...options,
       });
     } catch (error) {

@@ -87,7 +87,8 @@ function instancesPath(deploymentId: number): string {
  * dropped and one fresh token is tried.
  *
  * @param auth The bearer token source.
- * @param options The deployment's id, timeout and signal.
+ * @param options The deployment's id; timeout and signal (default: the
+ * provider's own).
  * @returns The instances.
  * @throws {ConfigError} When the deployment id is not a positive integer.
  * @throws {ApiError} When the API refuses.
@@ -108,7 +109,8 @@ export async function listCloudInstances(
   auth: ItopiaAuth,
   options: HttpOptions & { deploymentId: number },
 ): Promise<CloudInstance[]> {
-  const { deploymentId, ...http } = options;
+  const { deploymentId, ...callOptions } = options;
+  const http = { ...auth.httpOptions, ...callOptions };
   if (!Number.isSafeInteger(deploymentId) || deploymentId <= 0) {
     throw new ConfigError("deploymentId must be a positive whole number");
   }

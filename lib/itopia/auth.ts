@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { ItopiaConfig } from "../config.ts";
 import { ConfigError } from "../errors.ts";
-import { type HttpOptions, httpRequest } from "../http.ts";
+import { type HttpOptions, httpOptionsOf, httpRequest } from "../http.ts";
 import { parseBody } from "../parse.ts";
 import { mintJwt } from "./jwt.ts";
 
@@ -214,6 +214,11 @@ export class ItopiaAuth {
     return this.#options.apiKey === undefined ? "login" : "api-key";
   }
 
+  /** The timeout, signal and retry backoff every call through it uses. */
+  get httpOptions(): HttpOptions {
+    return httpOptionsOf(this.#options);
+  }
+
   /** Values that must never appear in an error message. */
   get secrets(): (string | undefined)[] {
     return [
@@ -270,7 +275,7 @@ export class ItopiaAuth {
         apiUrl: this.apiUrl,
         username,
         password: o.password ?? "",
-      }, o);
+      }, this.httpOptions);
       o.onEvent?.({ type: "logged-in", username });
     }
     this.#current = {

@@ -450,7 +450,7 @@ export async function startEmulator(
       case "oversize": {
         const total = fault.bytes ?? 11 * 1024 * 1024;
         const chunk = new TextEncoder().encode(
-          `${JSON.stringify({ filler: "x".repeat(1000) })},`,
+          `${JSON.stringify({ filler: "x".repeat(64 * 1024) })},`,
         );
         let sent = 0;
         const body = new ReadableStream<Uint8Array>({

@@ -1,0 +1,409 @@
+// The fault matrix: every API call site, through the library, the CLI and an
+// MCP tool, against each fault the emulator can inject.
+import assert from "node:assert/strict";
+import {
+  type Emulator,
+  EMULATOR_FIXTURES,
+  type Fault,
+  startEmulator,
+} from "../lib/testing/mod.ts";
+import {
+  ApiError,
+  CleuraSession,
+  CloudgateError,
+  type HttpOptions,
+  ItopiaAuth,
+  listCloudInstances,
+  listDomains,
+  listProjects,
+  loginItopia,
+  NetworkError,
+  requestSmsCode,
+  ResponseFormatError,
+  revokeToken,
+  startLogin,
+  TimeoutError,
+  validateToken,
+  verifySmsCode,
+} from "../mod.ts";
+import { main } from "../cli.ts";
+import { call, memoryClient } from "./mcp_helpers.ts";
+
+const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
+const TIMEOUT_MS = 300;
+const http: HttpOptions = { timeoutMs: TIMEOUT_MS, retryDelayMs: 1 };
+
+interface Site {
+  name: string;
+  read: boolean;
+  /** Whether the answer is a JSON document whose shape is checked. */
+  shaped: boolean;
+  path: string;
+  method: string;
+  run(emu: Emulator, baseUrl?: string): Promise<unknown>;
+}
+
+async function smsChallenge(emu: Emulator) {
+  const start = await startLogin({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  }, { twofa: "sms" });
+  if (start.kind !== "sms") throw new Error("expected an SMS challenge");
+  return {
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    verification: start.verification,
+  };
+}
+
+function tokenSession(emu: Emulator, apiUrl = emu.cleuraUrl): CleuraSession {
+  return new CleuraSession({
+    apiUrl,
+    login: "alice",
+    token: emu.issueCleuraToken("alice"),
+    ...http,
+  });
+}
+
+const SITES: Site[] = [
+  {
+    name: "Cleura password login",
+    read: false,
+    shaped: true,
+    path: "/auth/v1/tokens",
+    method: "POST",
+    run: (emu, url = emu.cleuraUrl) =>
+      startLogin(
+        { apiUrl: url, login: "alice", password: "alice-password" },
+        http,
+      ),
+  },
+  {
+    name: "Cleura SMS request",
+    read: false,
+    shaped: false,
+    path: "/auth/v1/tokens/request2facode",
+    method: "POST",
+    run: async (emu, url) => {
+      const challenge = await smsChallenge(emu);
+      return requestSmsCode(
+        { ...challenge, apiUrl: url ?? challenge.apiUrl },
+        http,
+      );
+    },
+  },
+  {
+    name: "Cleura SMS verification",
+    read: false,
+    shaped: true,
+    path: "/auth/v1/tokens/verify2fa",
+    method: "POST",
+    run: async (emu, url) => {
+      const challenge = await smsChallenge(emu);
+      await requestSmsCode(challenge);
+      return verifySmsCode({
+        ...challenge,
+        apiUrl: url ?? challenge.apiUrl,
+        code: emu.lastSmsCode("bob")!,
+      }, http);
+    },
+  },
+  {
+    name: "Cleura domains",
+    read: true,
+    shaped: true,
+    path: "/accesscontrol/v1/openstack/domains",
+    method: "GET",
+    run: (emu, url) => listDomains(tokenSession(emu, url)),
+  },
+  {
+    name: "Cleura projects",
+    read: true,
+    shaped: true,
+    path: "/projects",
+    method: "GET",
+    run: (emu, url) =>
+      listProjects(tokenSession(emu, url), {
+        domainId: "79b0cef45b504586ad0bf057dc4cb8b8",
+      }),
+  },
+  {
+    name: "Cleura token validation",
+    read: false,
+    shaped: false,
+    path: "/auth/v1/tokens/validate",
+    method: "POST",
+    run: (emu, url = emu.cleuraUrl) =>
+      validateToken({
+        apiUrl: url,
+        login: "alice",
+        token: emu.issueCleuraToken("alice"),
+      }, http),
+  },
+  {
+    name: "Cleura token revocation",
+    read: false,
+    shaped: false,
+    path: "/auth/v1/tokens",
+    method: "DELETE",
+    run: (emu, url = emu.cleuraUrl) =>
+      revokeToken({
+        apiUrl: url,
+        login: "alice",
+        token: emu.issueCleuraToken("alice"),
+      }, http),
+  },
+  {
+    name: "itopia login",
+    read: false,
+    shaped: true,
+    path: "/accounts/login/",
+    method: "POST",
+    run: (emu, url = emu.itopiaUrl) =>
+      loginItopia({
+        apiUrl: url,
+        username: "admin@example.com",
+        password: "admin-password",
+      }, http),
+  },
+  {
+    name: "itopia cloud instances",
+    read: true,
+    shaped: true,
+    path: "/cloudInstances",
+    method: "GET",
+    run: (emu, url = emu.itopiaUrl) =>
+      listCloudInstances(
+        new ItopiaAuth({
+          apiUrl: url,
+          apiKey: KEY,
+          organizationId: 42,
+          ...http,
+        }),
+        { deploymentId: 101 },
+      ),
+  },
+];
+
+function counted(emu: Emulator, site: Site): number {
+  return Object.entries(emu.counters.byRoute)
+    .filter(([route]) =>
+      route.startsWith(`${site.method} `) && route.endsWith(site.path)
+    )
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+async function failure(promise: Promise<unknown>): Promise<CloudgateError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(
+      error instanceof CloudgateError,
+      `not a typed error: ${String(error)}`,
+    );
+    assert.doesNotMatch(error.message, /\n|<\/?[a-z]/i);
+    return error;
+  }
+  throw new Error("expected a failure");
+}
+
+function inject(emu: Emulator, site: Site, fault: Fault): void {
+  emu.injectFault({
+    ...fault,
+    method: site.method,
+    path: new RegExp(`${site.path.replace(/\//g, "\\/")}$`),
+  });
+}
+
+for (const site of SITES) {
+  Deno.test(`fault matrix: ${site.name} times out on a server that never answers`, async () => {
+    await using emu = await startEmulator();
+    inject(emu, site, { kind: "hang", times: 5 });
+    const started = Date.now();
+    const error = await failure(site.run(emu));
+    assert.ok(error instanceof TimeoutError, error.message);
+    assert.match(error.message, /timed out/);
+    assert.ok(
+      Date.now() - started < MAX_ATTEMPTS_TIME,
+      `${Date.now() - started} ms`,
+    );
+  });
+
+  Deno.test(`fault matrix: ${site.name} names the host when the connection is refused`, async () => {
+    await using emu = await startEmulator();
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    listener.close();
+    const error = await failure(site.run(emu, `http://127.0.0.1:${port}`));
+    assert.ok(error instanceof NetworkError, error.message);
+    assert.match(
+      error.message,
+      new RegExp(`cannot reach "127\\.0\\.0\\.1:${port}": connection refused`),
+    );
+  });
+
+  Deno.test(`fault matrix: ${site.name} reports a connection reset mid-body`, async () => {
+    await using emu = await startEmulator();
+    inject(emu, site, { kind: "reset", times: 5 });
+    const error = await failure(site.run(emu));
+    assert.ok(error instanceof NetworkError, error.message);
+    assert.match(error.message, /cannot reach "127\.0\.0\.1:\d+"/);
+  });
+
+  Deno.test(`fault matrix: ${site.name} on a 429 with Retry-After ${site.read ? "retries" : "is never retried"}`, async () => {
+    await using emu = await startEmulator();
+    inject(emu, site, { kind: "status", status: 429, retryAfter: 0 });
+    if (site.read) {
+      await site.run(emu);
+      assert.equal(counted(emu, site), 2);
+    } else {
+      const error = await failure(site.run(emu));
+      assert.ok(
+        error instanceof ApiError && error.status === 429,
+        error.message,
+      );
+      assert.equal(counted(emu, site), 1);
+    }
+  });
+
+  for (const status of [502, 503, 504]) {
+    Deno.test(`fault matrix: ${site.name} on ${status} gives up with the status`, async () => {
+      await using emu = await startEmulator();
+      inject(emu, site, { kind: "status", status, times: 10 });
+      const error = await failure(site.run(emu));
+      assert.ok(error instanceof ApiError, error.message);
+      assert.equal(error.status, status);
+      assert.match(error.message, new RegExp(`answered ${status}`));
+      assert.equal(counted(emu, site), site.read ? 3 : 1);
+    });
+  }
+
+  Deno.test(`fault matrix: ${site.name} shows a short excerpt of an HTML 500`, async () => {
+    await using emu = await startEmulator();
+    inject(emu, site, { kind: "html", status: 500 });
+    const error = await failure(site.run(emu));
+    assert.ok(error instanceof ApiError && error.status === 500, error.message);
+    assert.ok(error.message.length < 250, error.message);
+    assert.doesNotMatch(error.message, /Lorem ipsum Lorem|server\.js/);
+  });
+
+  Deno.test(`fault matrix: ${site.name} names the endpoint of malformed JSON`, async () => {
+    await using emu = await startEmulator();
+    inject(emu, site, { kind: "malformed-json" });
+    const error = await failure(site.run(emu));
+    assert.ok(error instanceof ResponseFormatError, error.message);
+    assert.match(
+      error.message,
+      new RegExp(`${site.path.replace(/\//g, "\\/")} is not JSON`),
+    );
+  });
+
+  if (site.shaped) {
+    Deno.test(`fault matrix: ${site.name} names the endpoint of JSON of the wrong shape`, async () => {
+      await using emu = await startEmulator();
+      inject(emu, site, { kind: "wrong-shape" });
+      const error = await failure(site.run(emu));
+      assert.ok(error instanceof ResponseFormatError, error.message);
+      assert.match(error.message, new RegExp(site.path.replace(/\//g, "\\/")));
+    });
+  }
+
+  Deno.test(`fault matrix: ${site.name} refuses a body over the size cap`, async () => {
+    await using emu = await startEmulator();
+    inject(emu, site, { kind: "oversize", bytes: 64 * 1024 * 1024 });
+    const error = await failure(site.run(emu));
+    assert.ok(error instanceof ResponseFormatError, error.message);
+    assert.match(error.message, /larger than 10 MiB/);
+  });
+}
+
+/** The longest a timed-out call may take: three attempts plus the 5 s margin. */
+const MAX_ATTEMPTS_TIME = 3 * TIMEOUT_MS + 5_000;
+
+Deno.test("fault matrix: the CLI turns each fault into one error line and exit 1", async () => {
+  await using emu = await startEmulator();
+  const cacheDir = await Deno.makeTempDir();
+  try {
+    const cases: [Fault, RegExp][] = [
+      [{ kind: "hang" }, /timed out after 300 ms/],
+      [
+        { kind: "html", status: 500 },
+        /answered 500: 500 Internal Server Error$/,
+      ],
+      [{ kind: "malformed-json" }, /\/auth\/v1\/tokens is not JSON$/],
+      [{ kind: "wrong-shape" }, /unexpected shape/],
+      [{ kind: "status", status: 503 }, /answered 503/],
+    ];
+    for (const [fault, pattern] of cases) {
+      emu.injectFault({ ...fault, path: "/auth/v1/tokens", method: "POST" });
+      const err: string[] = [];
+      const out: string[] = [];
+      const code = await main([
+        "cleura",
+        "regions",
+        "--no-cache",
+        "--timeout",
+        "0.3",
+      ], {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+        readLine: () => Promise.resolve(undefined),
+        readSecret: () => Promise.resolve(undefined),
+        isTerminal: false,
+        env: {
+          CLEURA_API_URL: emu.cleuraUrl,
+          CLEURA_API_USERNAME: "alice",
+          CLEURA_API_PASSWORD: "alice-password",
+        },
+        cacheDir,
+      });
+      assert.equal(code, 1, fault.kind);
+      assert.equal(err.length, 1, err.join("\n"));
+      assert.match(err[0]!, /^error: Cannot log in "alice": /);
+      assert.match(err[0]!, pattern);
+      assert.deepEqual(out, []);
+    }
+  } finally {
+    await Deno.remove(cacheDir, { recursive: true });
+  }
+});
+
+Deno.test("fault matrix: an MCP tool turns each fault into a tool error", async () => {
+  await using emu = await startEmulator();
+  await using t = await memoryClient(
+    {
+      ITOPIA_API_URL: emu.itopiaUrl,
+      ITOPIA_API_KEY: KEY,
+      ITOPIA_ORGANIZATION_ID: "42",
+    },
+    undefined,
+    { timeoutMs: TIMEOUT_MS },
+  );
+  const cases: [Fault, RegExp][] = [
+    [{ kind: "hang" }, /timed out after 300 ms/],
+    [{ kind: "reset", times: 3 }, /cannot reach "127\.0\.0\.1:\d+"/],
+    [{ kind: "html", status: 500 }, /answered 500: 500 Internal Server Error$/],
+    [{ kind: "malformed-json" }, /cloudInstances is not JSON$/],
+    [{ kind: "wrong-shape" }, /not a list/],
+    [{ kind: "status", status: 502, times: 3 }, /answered 502/],
+    [{ kind: "oversize" }, /larger than 10 MiB/],
+  ];
+  for (const [fault, pattern] of cases) {
+    emu.clearFaults();
+    emu.injectFault({ ...fault, path: "/cloudInstances" });
+    const result = await call(t.client, "itopia_list_instances", {
+      deploymentId: 101,
+    });
+    assert.equal(result.isError, true, fault.kind);
+    assert.match(
+      result.text,
+      /^Cannot list the cloud instances of deployment 101: /,
+    );
+    assert.match(result.text, pattern);
+  }
+  const ok = await call(t.client, "itopia_list_instances", {
+    deploymentId: 101,
+  });
+  assert.equal(ok.isError, false, "the server recovers");
+});
