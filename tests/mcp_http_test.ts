@@ -185,3 +185,54 @@ Deno.test("mcp over HTTP closes idle sessions", async () => {
   assert.equal(http.sessions(), 0);
   await assert.rejects(t.client.listTools());
 });
+
+Deno.test("mcp over HTTP sends no wildcard CORS header", async () => {
+  await using http = await serve({});
+  const preflight = await fetch(`${http.url}/mcp`, {
+    method: "OPTIONS",
+    headers: {
+      origin: "http://localhost:3000",
+      "access-control-request-method": "POST",
+    },
+  });
+  await preflight.body?.cancel();
+  assert.notEqual(preflight.headers.get("access-control-allow-origin"), "*");
+  await using t = await httpClient(http.url);
+  await t.client.listTools();
+  const post = await fetch(`${http.url}/mcp`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      origin: "http://localhost:3000",
+    },
+    body: "{}",
+  });
+  await post.body?.cancel();
+  assert.equal(post.headers.get("access-control-allow-origin"), null);
+});
+
+Deno.test("mcp over HTTP: a slow client does not block another", async () => {
+  await using emu = await startEmulator();
+  await using http = await serve({
+    ...bobEnv(emu),
+    ITOPIA_API_URL: emu.itopiaUrl,
+    ITOPIA_API_KEY: "emulator-key-org-42-all-deployments",
+    ITOPIA_ORGANIZATION_ID: "42",
+  });
+  const release = Promise.withResolvers<void>();
+  await using slow = await httpClient(http.url, async () => {
+    await release.promise;
+    return { action: "accept", content: { code: emu.lastSmsCode("bob")! } };
+  });
+  await using fast = await httpClient(http.url);
+  const pending = call(slow.client, "cleura_list_regions");
+  while (emu.counters.smsSent === 0) await new Promise((r) => setTimeout(r, 5));
+  const started = Date.now();
+  const instances = await call(fast.client, "itopia_list_instances", {
+    deploymentId: 101,
+  });
+  assert.equal(instances.isError, false, instances.text);
+  assert.ok(Date.now() - started < 2_000);
+  release.resolve();
+  assert.equal((await pending).isError, false);
+});

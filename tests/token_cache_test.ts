@@ -105,3 +105,28 @@ Deno.test("TokenCache.delete() removes the entry and ignores a missing one", () 
     await cache.delete(key);
     assert.equal(await cache.get(key), undefined);
   }));
+
+Deno.test("TokenCache leaves a valid file when two processes write at once", () =>
+  withDir(async (dir) => {
+    const module = new URL("../lib/token_cache.ts", import.meta.url).href;
+    const writer = (name: string) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "eval",
+          `import { TokenCache } from "${module}";
+const cache = new TokenCache({ dir: ${JSON.stringify(dir)} });
+for (let i = 0; i < 100; i++) {
+  await cache.set({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "${name}-" + i });
+}`,
+        ],
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+    const results = await Promise.all([writer("a"), writer("b")]);
+    for (const result of results) {
+      assert.equal(result.code, 0, new TextDecoder().decode(result.stderr));
+    }
+    const entry = await new TokenCache({ dir }).get(key);
+    assert.match(entry?.token ?? "", /^[ab]-\d+$/);
+    assert.equal((await files(dir)).length, 1, "no temporary file is left");
+  }));

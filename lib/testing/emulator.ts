@@ -88,6 +88,8 @@ export interface EmulatorOptions {
   instancesShape?: "array" | "wrapped";
   /** The lifetime of itopia login tokens, in seconds (default 3,600). */
   itopiaTokenTtlSeconds?: number;
+  /** Chooses each SMS code (default: random six digits). */
+  smsCode?: () => number;
 }
 
 /** The accounts, keys and deployments the emulator has by default. */
@@ -226,8 +228,8 @@ export interface Emulator extends AsyncDisposable {
   injectFault(fault: Fault): void;
   /** Drops all queued faults. */
   clearFaults(): void;
-  /** Issues a Cleura token directly, as a login would. */
-  issueCleuraToken(login: string): string;
+  /** Issues a Cleura token directly, as a login would (a chosen one, if given). */
+  issueCleuraToken(login: string, token?: string): string;
   /** Invalidates Cleura tokens (of one login, or all): the next call gets 401. */
   expireCleuraTokens(login?: string): void;
   /** Sets every counter to zero and empties the outbox. */
@@ -367,8 +369,8 @@ export async function startEmulator(
   const faults: QueuedFault[] = [];
   const closing = Promise.withResolvers<void>();
 
-  function issueCleuraToken(login: string): string {
-    const token = randomToken(32);
+  function issueCleuraToken(login: string, chosen?: string): string {
+    const token = chosen ?? randomToken(32);
     tokens.set(token, login);
     return token;
   }
@@ -549,7 +551,7 @@ export async function startEmulator(
     const body = record(record(await readJson(request))?.request2fa);
     const entry = liveVerification(body?.login, body?.verification);
     if (entry instanceof Response) return entry;
-    entry.code = sixDigits();
+    entry.code = options.smsCode?.() ?? sixDigits();
     counters.smsSent++;
     outbox.push({
       login: entry.login,
