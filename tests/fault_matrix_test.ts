@@ -321,89 +321,200 @@ for (const site of SITES) {
 /** The longest a timed-out call may take: three attempts plus the 5 s margin. */
 const MAX_ATTEMPTS_TIME = 3 * TIMEOUT_MS + 5_000;
 
-Deno.test("fault matrix: the CLI turns each fault into one error line and exit 1", async () => {
-  await using emu = await startEmulator();
-  const cacheDir = await Deno.makeTempDir();
-  try {
-    const cases: [Fault, RegExp][] = [
-      [{ kind: "hang" }, /timed out after 300 ms/],
-      [
-        { kind: "html", status: 500 },
-        /answered 500: 500 Internal Server Error$/,
-      ],
-      [{ kind: "malformed-json" }, /\/auth\/v1\/tokens is not JSON$/],
-      [{ kind: "wrong-shape" }, /unexpected shape/],
-      [{ kind: "status", status: 503 }, /answered 503/],
-    ];
-    for (const [fault, pattern] of cases) {
-      emu.injectFault({ ...fault, path: "/auth/v1/tokens", method: "POST" });
-      const err: string[] = [];
-      const out: string[] = [];
-      const code = await main([
-        "cleura",
-        "regions",
-        "--no-cache",
-        "--timeout",
-        "0.3",
-      ], {
-        out: (l) => out.push(l),
-        err: (l) => err.push(l),
-        readLine: () => Promise.resolve(undefined),
-        readSecret: () => Promise.resolve(undefined),
-        isTerminal: false,
-        env: {
-          CLEURA_API_URL: emu.cleuraUrl,
-          CLEURA_API_USERNAME: "alice",
-          CLEURA_API_PASSWORD: "alice-password",
-        },
-        cacheDir,
-      });
-      assert.equal(code, 1, fault.kind);
-      assert.equal(err.length, 1, err.join("\n"));
-      assert.match(err[0]!, /^error: Cannot log in "alice": /);
-      assert.match(err[0]!, pattern);
-      assert.deepEqual(out, []);
-    }
-  } finally {
-    await Deno.remove(cacheDir, { recursive: true });
-  }
-});
+/** The faults tried through the CLI and MCP, with what the message must say. */
+const ENTRY_FAULTS: [Fault, RegExp][] = [
+  [{ kind: "hang" }, /timed out after 300 ms$/],
+  [{ kind: "reset", times: 3 }, /cannot reach "127\.0\.0\.1:\d+": /],
+  [{ kind: "html", status: 500 }, /answered 500: 500 Internal Server Error$/],
+  [{ kind: "malformed-json" }, /is not JSON$/],
+  [{ kind: "status", status: 503, times: 3 }, /answered 503: Injected fault$/],
+  [{ kind: "oversize" }, /larger than 10 MiB$/],
+];
 
-Deno.test("fault matrix: an MCP tool turns each fault into a tool error", async () => {
-  await using emu = await startEmulator();
-  await using t = await memoryClient(
-    {
-      ITOPIA_API_URL: emu.itopiaUrl,
-      ITOPIA_API_KEY: KEY,
-      ITOPIA_ORGANIZATION_ID: "42",
-    },
-    undefined,
-    { timeoutMs: TIMEOUT_MS },
-  );
-  const cases: [Fault, RegExp][] = [
-    [{ kind: "hang" }, /timed out after 300 ms/],
-    [{ kind: "reset", times: 3 }, /cannot reach "127\.0\.0\.1:\d+"/],
-    [{ kind: "html", status: 500 }, /answered 500: 500 Internal Server Error$/],
-    [{ kind: "malformed-json" }, /cloudInstances is not JSON$/],
-    [{ kind: "wrong-shape" }, /not a list/],
-    [{ kind: "status", status: 502, times: 3 }, /answered 502/],
-    [{ kind: "oversize" }, /larger than 10 MiB/],
-  ];
-  for (const [fault, pattern] of cases) {
-    emu.clearFaults();
-    emu.injectFault({ ...fault, path: "/cloudInstances" });
-    const result = await call(t.client, "itopia_list_instances", {
-      deploymentId: 101,
-    });
-    assert.equal(result.isError, true, fault.kind);
-    assert.match(
-      result.text,
-      /^Cannot list the cloud instances of deployment 101: /,
-    );
-    assert.match(result.text, pattern);
-  }
-  const ok = await call(t.client, "itopia_list_instances", {
-    deploymentId: 101,
+interface EntrySite {
+  name: string;
+  path: RegExp;
+  method: string;
+  step: RegExp;
+}
+
+const CLI_SITES: (EntrySite & { args: string[]; token?: boolean })[] = [
+  {
+    name: "cleura regions (login)",
+    args: ["cleura", "regions"],
+    path: /\/auth\/v1\/tokens$/,
+    method: "POST",
+    step: /^Cannot log in "alice"/,
+  },
+  {
+    name: "cleura domains",
+    args: ["cleura", "domains"],
+    path: /\/domains$/,
+    method: "GET",
+    step: /^Cannot list domains/,
+  },
+  {
+    name: "cleura projects",
+    args: [
+      "cleura",
+      "projects",
+      "--domain",
+      "79b0cef45b504586ad0bf057dc4cb8b8",
+    ],
+    path: /\/projects$/,
+    method: "GET",
+    step: /^Cannot list the projects/,
+  },
+  {
+    name: "cleura whoami",
+    args: ["cleura", "whoami"],
+    token: true,
+    path: /\/validate$/,
+    method: "POST",
+    step: /^Cannot validate the token/,
+  },
+  {
+    name: "cleura logout",
+    args: ["cleura", "logout"],
+    token: true,
+    path: /\/auth\/v1\/tokens$/,
+    method: "DELETE",
+    step: /^Cannot revoke the token/,
+  },
+  {
+    name: "itopia login",
+    args: ["itopia", "login"],
+    path: /\/accounts\/login\/$/,
+    method: "POST",
+    step: /^Cannot log in "admin@example\.com" to itopia/,
+  },
+  {
+    name: "itopia instances",
+    args: ["itopia", "instances", "--deployment-id", "101"],
+    path: /\/cloudInstances$/,
+    method: "GET",
+    step: /^Cannot list the cloud instances of deployment 101/,
+  },
+];
+
+for (const site of CLI_SITES) {
+  Deno.test(`fault matrix: the CLI's ${site.name} turns each fault into one error line and exit 1`, async () => {
+    await using emu = await startEmulator();
+    const cacheDir = await Deno.makeTempDir();
+    try {
+      for (const [fault, pattern] of ENTRY_FAULTS) {
+        emu.clearFaults();
+        emu.injectFault({ ...fault, path: site.path, method: site.method });
+        const err: string[] = [];
+        const out: string[] = [];
+        const code = await main([
+          ...site.args,
+          "--no-cache",
+          "--timeout",
+          "0.3",
+        ], {
+          out: (l) => out.push(l),
+          err: (l) => err.push(l),
+          readLine: () => Promise.resolve(undefined),
+          readSecret: () => Promise.resolve(undefined),
+          isTerminal: false,
+          env: {
+            CLEURA_API_URL: emu.cleuraUrl,
+            CLEURA_API_USERNAME: "alice",
+            ...(site.token
+              ? { CLEURA_API_TOKEN: emu.issueCleuraToken("alice") }
+              : { CLEURA_API_PASSWORD: "alice-password" }),
+            ITOPIA_API_URL: emu.itopiaUrl,
+            ITOPIA_USERNAME: "admin@example.com",
+            ITOPIA_PASSWORD: "admin-password",
+          },
+          cacheDir,
+        });
+        assert.equal(code, 1, `${fault.kind}: ${err.join("\n")}`);
+        assert.equal(err.length, 1, err.join("\n"));
+        const message = err[0]!.replace(/^error: /, "");
+        assert.match(message, site.step, fault.kind);
+        assert.match(message, pattern, fault.kind);
+        assert.deepEqual(out, []);
+      }
+    } finally {
+      await Deno.remove(cacheDir, { recursive: true });
+    }
   });
-  assert.equal(ok.isError, false, "the server recovers");
-});
+}
+
+const MCP_SITES:
+  (EntrySite & { tool: string; args: Record<string, unknown> })[] = [
+    {
+      name: "cleura_list_regions (login)",
+      tool: "cleura_list_regions",
+      args: {},
+      path: /\/auth\/v1\/tokens$/,
+      method: "POST",
+      step: /^Cannot log in "alice"/,
+    },
+    {
+      name: "cleura_list_domains",
+      tool: "cleura_list_domains",
+      args: {},
+      path: /\/domains$/,
+      method: "GET",
+      step: /^Cannot list domains/,
+    },
+    {
+      name: "cleura_list_projects",
+      tool: "cleura_list_projects",
+      args: { domainId: "79b0cef45b504586ad0bf057dc4cb8b8" },
+      path: /\/projects$/,
+      method: "GET",
+      step: /^Cannot list the projects/,
+    },
+    {
+      name: "cleura_token_status",
+      tool: "cleura_token_status",
+      args: {},
+      path: /\/validate$/,
+      method: "POST",
+      step: /^Cannot validate the token/,
+    },
+    {
+      name: "itopia_list_instances",
+      tool: "itopia_list_instances",
+      args: { deploymentId: 101 },
+      path: /\/cloudInstances$/,
+      method: "GET",
+      step: /^Cannot list the cloud instances of deployment 101/,
+    },
+  ];
+
+for (const site of MCP_SITES) {
+  Deno.test(`fault matrix: the MCP tool ${site.name} turns each fault into a tool error, then recovers`, async () => {
+    await using emu = await startEmulator();
+    await using t = await memoryClient(
+      {
+        CLEURA_API_URL: emu.cleuraUrl,
+        CLEURA_API_USERNAME: "alice",
+        CLEURA_API_PASSWORD: "alice-password",
+        ITOPIA_API_URL: emu.itopiaUrl,
+        ITOPIA_API_KEY: KEY,
+        ITOPIA_ORGANIZATION_ID: "42",
+      },
+      undefined,
+      { timeoutMs: TIMEOUT_MS },
+    );
+    if (site.tool === "cleura_token_status") {
+      await call(t.client, "cleura_list_domains");
+    }
+    for (const [fault, pattern] of ENTRY_FAULTS) {
+      emu.clearFaults();
+      emu.injectFault({ ...fault, path: site.path, method: site.method });
+      const result = await call(t.client, site.tool, site.args);
+      assert.equal(result.isError, true, fault.kind);
+      assert.match(result.text, site.step, fault.kind);
+      assert.match(result.text, pattern, fault.kind);
+    }
+    emu.clearFaults();
+    const ok = await call(t.client, site.tool, site.args);
+    assert.equal(ok.isError, false, ok.text);
+  });
+}
