@@ -45,7 +45,7 @@ export async function runServer(args: string[]): Promise<number> {
     const { runStdio } = await import("./runtime.ts");
     return await runStdio(transport);
   }
-  const { runWithArgs } = await import("./runtime.ts");
+  const { runWithArgs } = await import("./run_args.ts");
   return await runWithArgs(args);
 }
 

@@ -4,10 +4,9 @@
  * @module
  */
 
-import { z } from "zod";
-import { ApiError, ConfigError } from "../errors.ts";
-import { type HttpOptions, httpRequest } from "../http.ts";
-import { parseBody, unwrapArray } from "../parse.ts";
+import { ApiError, ConfigError, ResponseFormatError } from "../errors.ts";
+import { type HttpOptions, httpRequest, isRecord } from "../http.ts";
+import { unwrapArray } from "../parse.ts";
 import type { ItopiaAuth } from "./auth.ts";
 
 /**
@@ -26,8 +25,6 @@ export interface CloudInstance {
   [field: string]: unknown;
 }
 
-const instanceSchema = z.record(z.string(), z.unknown());
-
 const ALIASES: Record<"id" | "name" | "status", string[]> = {
   id: ["id", "Id", "ID", "instanceId", "InstanceId"],
   name: ["name", "Name", "instanceName", "InstanceName", "displayName"],
@@ -35,6 +32,9 @@ const ALIASES: Record<"id" | "name" | "status", string[]> = {
 };
 
 function normalize(raw: Record<string, unknown>): CloudInstance {
+  if (
+    raw.id !== undefined && raw.name !== undefined && raw.status !== undefined
+  ) return raw as CloudInstance;
   const instance: CloudInstance = { ...raw };
   for (const [field, names] of Object.entries(ALIASES)) {
     if (instance[field] !== undefined) continue;
@@ -73,8 +73,18 @@ export function parseCloudInstances(
     step: `list the cloud instances of deployment ${deploymentId}`,
     endpoint: instancesPath(deploymentId),
   };
-  return parseBody(z.array(instanceSchema), unwrapArray(body, source), source)
-    .map(normalize);
+  const list = unwrapArray(body, source);
+  const instances: CloudInstance[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (!isRecord(item)) {
+      throw new ResponseFormatError(
+        `Cannot ${source.step}: the response of ${source.endpoint} has an unexpected shape at "${i}": expected an object`,
+      );
+    }
+    instances[i] = normalize(item);
+  }
+  return instances;
 }
 
 function instancesPath(deploymentId: number): string {

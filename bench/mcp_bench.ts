@@ -1,0 +1,222 @@
+// Whole-path MCP figures against the emulator: tool-call overhead (MCP vs the
+// direct library call vs a raw fetch), a page of a 10,000-instance
+// deployment, logins and SMS under concurrent tool calls, and the stdio
+// server's idle memory.
+//
+//   deno run -A bench/mcp_bench.ts [--json]
+
+import { parseArgs } from "node:util";
+import { startEmulator } from "../lib/testing/mod.ts";
+import { ItopiaAuth, listCloudInstances } from "../mod.ts";
+import {
+  call,
+  childEnv,
+  memoryClient,
+  SERVER,
+  stdioClient,
+} from "../tests/mcp_helpers.ts";
+
+const { values } = parseArgs({
+  options: { json: { type: "boolean" }, runs: { type: "string" } },
+});
+const RUNS = Number(values.runs ?? 200);
+const KEY = "emulator-key-org-42-all-deployments";
+const report: Record<string, unknown> = {};
+
+function stats(samples: number[]): { median: number; p95: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) =>
+    s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return { median: round(at(0.5)), p95: round(at(0.95)) };
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+await using emu = await startEmulator({
+  deployments: [
+    { id: 101, organizationId: 42, instanceCount: 5 },
+    { id: 110, organizationId: 42, instanceCount: 10_000 },
+  ],
+});
+const env = {
+  CLEURA_API_URL: emu.cleuraUrl,
+  CLEURA_API_USERNAME: "bob",
+  CLEURA_API_PASSWORD: "bob-password",
+  ITOPIA_API_URL: emu.itopiaUrl,
+  ITOPIA_API_KEY: KEY,
+  ITOPIA_ORGANIZATION_ID: "42",
+};
+
+// 1. Tool-call overhead, small deployment: raw fetch vs lib vs MCP (in-process and stdio).
+{
+  const auth = new ItopiaAuth({
+    apiUrl: emu.itopiaUrl,
+    apiKey: KEY,
+    organizationId: 42,
+    deploymentId: 101,
+  });
+  const token = await auth.token();
+  const url = `${emu.itopiaUrl}/deployments/101/cloudInstances`;
+  const raw = () =>
+    fetch(url, { headers: { Authorization: `Bearer ${token}` } }).then((r) =>
+      r.json()
+    );
+  const lib = () => listCloudInstances(auth, { deploymentId: 101 });
+  await using memory = await memoryClient(env);
+  await using stdio = await stdioClient(env);
+  const viaMemory = () =>
+    call(memory.client, "itopia_list_instances", { deploymentId: 101 });
+  const viaStdio = () =>
+    call(stdio.client, "itopia_list_instances", { deploymentId: 101 });
+  const samples: Record<string, number[]> = {
+    raw: [],
+    lib: [],
+    mcpInProcess: [],
+    mcpStdio: [],
+  };
+  for (const fn of [raw, lib, viaMemory, viaStdio]) {
+    for (let i = 0; i < 20; i++) {
+      await fn();
+    }
+  }
+  for (let i = 0; i < RUNS; i++) {
+    samples.raw!.push(await time(raw));
+    samples.lib!.push(await time(lib));
+    samples.mcpInProcess!.push(await time(viaMemory));
+    samples.mcpStdio!.push(await time(viaStdio));
+  }
+  const s = Object.fromEntries(
+    Object.entries(samples).map(([k, v]) => [k, stats(v)]),
+  );
+  report.toolCallMs = s;
+  report.mcpOverheadOverLibMedianMs = {
+    inProcess: Math.round((s.mcpInProcess!.median - s.lib!.median) * 1000) /
+      1000,
+    stdio: Math.round((s.mcpStdio!.median - s.lib!.median) * 1000) / 1000,
+  };
+}
+
+// 2. A page of a 10,000-instance deployment.
+{
+  const auth = new ItopiaAuth({
+    apiUrl: emu.itopiaUrl,
+    apiKey: KEY,
+    organizationId: 42,
+    deploymentId: 110,
+  });
+  const token = await auth.token();
+  const url = `${emu.itopiaUrl}/deployments/110/cloudInstances`;
+  await using memory = await memoryClient(env);
+  const fetchOnly: number[] = [];
+  const tool: number[] = [];
+  let textBytes = 0;
+  for (let i = 0; i < 25; i++) {
+    fetchOnly.push(
+      await time(() =>
+        fetch(url, { headers: { Authorization: `Bearer ${token}` } }).then((
+          r,
+        ) => r.text())
+      ),
+    );
+    tool.push(
+      await time(async () => {
+        const result = await call(memory.client, "itopia_list_instances", {
+          deploymentId: 110,
+        });
+        textBytes = new TextEncoder().encode(result.text).length;
+      }),
+    );
+  }
+  const f = stats(fetchOnly);
+  const t = stats(tool);
+  report.page10k = {
+    fetchMs: f,
+    toolMs: t,
+    beyondFetchMedianMs: Math.round((t.median - f.median) * 1000) / 1000,
+    resultTextBytes: textBytes,
+  };
+}
+
+// 3. Logins and SMS under concurrent tool calls.
+{
+  const rows: Record<string, unknown>[] = [];
+  for (const n of [20, 100]) {
+    emu.reset();
+    let asked = 0;
+    await using memory = await memoryClient(env, () => {
+      asked++;
+      return Promise.resolve({
+        action: "accept",
+        content: { code: emu.lastSmsCode("bob")! },
+      });
+    });
+    const results = await Promise.all(
+      Array.from(
+        { length: n },
+        () => call(memory.client, "cleura_list_regions"),
+      ),
+    );
+    rows.push({
+      concurrentCalls: n,
+      errors: results.filter((r) => r.isError).length,
+      logins: emu.counters.cleuraLogins,
+      smsSent: emu.counters.smsSent,
+      elicitations: asked,
+    });
+  }
+  report.concurrency = rows;
+}
+
+// 4. Idle memory of the stdio server after initialize and tools/list.
+{
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net=127.0.0.1", "--allow-env", SERVER],
+    env: childEnv(env),
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(
+    [
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-11-25",
+          capabilities: {},
+          clientInfo: { name: "bench", version: "1" },
+        },
+      },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: 2, method: "tools/list" },
+    ].map((m) => JSON.stringify(m)).join("\n") + "\n",
+  ));
+  const reader = child.stdout.getReader();
+  let text = "";
+  while (!text.includes('"id":2')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  report.idleRssMb = Math.round(rssKb / 102.4) / 10;
+  await writer.close();
+  await reader.cancel();
+  await child.status;
+}
+
+if (values.json) console.log(JSON.stringify(report, null, 2));
+else {
+  console.log("MCP figures against the emulator (ms; median and p95)");
+  console.log(JSON.stringify(report, null, 2));
+}
