@@ -24,6 +24,7 @@
 
 import { parseArgs } from "node:util";
 import {
+  type CleuraConfig,
   cleuraConfig,
   CleuraSession,
   ConfigError,
@@ -44,7 +45,7 @@ import { ItopiaAuth, loginItopia } from "./lib/itopia/auth.ts";
 import { mintJwt } from "./lib/itopia/jwt.ts";
 import { listCloudInstances } from "./lib/itopia/api.ts";
 import { itopiaConfig } from "./lib/config.ts";
-import { formatTable } from "./lib/format.ts";
+import { type Column, formatTable } from "./lib/format.ts";
 
 /** How the CLI talks to the outside world; tests and the demo replace it. */
 export interface CliIo {
@@ -168,10 +169,47 @@ async function askCode(
   return (await io.readSecret(`Type the SMS code${again}: `))?.trim();
 }
 
+/** The Cleura settings, with the username every Cleura command needs. */
+function cleuraSettings(ctx: Context): CleuraConfig & { username: string } {
+  const config = cleuraConfig(ctx.io.env);
+  if (!config.username) throw new ConfigError("CLEURA_API_USERNAME is not set");
+  return { ...config, username: config.username };
+}
+
+/** A session that never logs in: the given or cached token only. */
+function tokenOnlySession(ctx: Context): CleuraSession {
+  const config = cleuraSettings(ctx);
+  return new CleuraSession({
+    ...ctx.http,
+    apiUrl: config.apiUrl,
+    login: config.username,
+    ...(config.token ? { token: config.token } : {}),
+    cache: ctx.cache,
+  });
+}
+
+/**
+ * Prints a list: as JSON (`json`) with `--json`, else a table of `rows`, or
+ * `empty` when there are none.
+ */
+function printList<T>(
+  ctx: Context,
+  list: {
+    json: unknown;
+    rows: readonly T[];
+    empty: string;
+    columns: Column<T>[];
+  },
+): number {
+  if (ctx.values.json) printJson(ctx.io, list.json);
+  else if (list.rows.length === 0) ctx.io.out(list.empty);
+  else ctx.io.out(formatTable(list.rows, list.columns));
+  return 0;
+}
+
 async function cleuraSession(ctx: Context): Promise<CleuraSession> {
   const { io, cache } = ctx;
-  const config = cleuraConfig(io.env);
-  if (!config.username) throw new ConfigError("CLEURA_API_USERNAME is not set");
+  const config = cleuraSettings(ctx);
   if (!config.password && !config.token && io.isTerminal) {
     const cached = await cache.get({
       apiUrl: config.apiUrl,
@@ -218,8 +256,7 @@ async function cleuraLogin(ctx: Context): Promise<number> {
 
 async function twoStepLogin(ctx: Context): Promise<number> {
   const { io, values, cache } = ctx;
-  const config = cleuraConfig(io.env);
-  if (!config.username) throw new ConfigError("CLEURA_API_USERNAME is not set");
+  const config = cleuraSettings(ctx);
   const login = config.username;
   const apiUrl = config.apiUrl;
   if (typeof values.verification === "string") {
@@ -277,47 +314,39 @@ async function cleuraRegions(ctx: Context): Promise<number> {
   if (typeof status === "string") {
     regions = regions.filter((r) => r.status === status);
   }
-  if (ctx.values.json) {
-    printJson(ctx.io, { regions });
-    return 0;
-  }
-  if (regions.length === 0) {
-    ctx.io.out("No regions.");
-    return 0;
-  }
-  ctx.io.out(formatTable(regions, [
-    { header: "REGION", value: (r) => r.region },
-    { header: "NAME", value: (r) => r.name },
-    { header: "STATUS", value: (r) => r.status },
-    { header: "AREA", value: (r) => `${r.areaName} (${r.areaTag})` },
-    { header: "DOMAIN", value: (r) => r.domainId },
-  ]));
-  return 0;
+  return printList(ctx, {
+    json: { regions },
+    rows: regions,
+    empty: "No regions.",
+    columns: [
+      { header: "REGION", value: (r) => r.region },
+      { header: "NAME", value: (r) => r.name },
+      { header: "STATUS", value: (r) => r.status },
+      { header: "AREA", value: (r) => `${r.areaName} (${r.areaTag})` },
+      { header: "DOMAIN", value: (r) => r.domainId },
+    ],
+  });
 }
 
 async function cleuraDomains(ctx: Context): Promise<number> {
   const session = await cleuraSession(ctx);
   const domains = await listDomains(session, ctx.http);
-  if (ctx.values.json) {
-    printJson(ctx.io, { domains });
-    return 0;
-  }
-  if (domains.length === 0) {
-    ctx.io.out("No domains.");
-    return 0;
-  }
-  ctx.io.out(formatTable(domains, [
-    { header: "ID", value: (d) => d.id },
-    { header: "NAME", value: (d) => d.name },
-    { header: "AREA", value: (d) => `${d.area.name} (${d.area.tag})` },
-    { header: "STATUS", value: (d) => d.status },
-    { header: "ENABLED", value: (d) => d.enabled ? "yes" : "no" },
-    {
-      header: "REGIONS",
-      value: (d) => d.area.regions.map((r) => r.region).join(", "),
-    },
-  ]));
-  return 0;
+  return printList(ctx, {
+    json: { domains },
+    rows: domains,
+    empty: "No domains.",
+    columns: [
+      { header: "ID", value: (d) => d.id },
+      { header: "NAME", value: (d) => d.name },
+      { header: "AREA", value: (d) => `${d.area.name} (${d.area.tag})` },
+      { header: "STATUS", value: (d) => d.status },
+      { header: "ENABLED", value: (d) => d.enabled ? "yes" : "no" },
+      {
+        header: "REGIONS",
+        value: (d) => d.area.regions.map((r) => r.region).join(", "),
+      },
+    ],
+  });
 }
 
 async function cleuraProjects(ctx: Context): Promise<number> {
@@ -327,37 +356,25 @@ async function cleuraProjects(ctx: Context): Promise<number> {
   }
   const session = await cleuraSession(ctx);
   const projects = await listProjects(session, { ...ctx.http, domainId });
-  if (ctx.values.json) {
-    printJson(ctx.io, { domainId, projects });
-    return 0;
-  }
-  if (projects.length === 0) {
-    ctx.io.out("No projects.");
-    return 0;
-  }
-  ctx.io.out(formatTable(projects, [
-    { header: "ID", value: (p) => p.id },
-    { header: "NAME", value: (p) => p.name },
-    {
-      header: "ENABLED",
-      value: (p) =>
-        typeof p.enabled === "boolean" ? (p.enabled ? "yes" : "no") : "",
-    },
-    { header: "DESCRIPTION", value: (p) => p.description },
-  ]));
-  return 0;
+  return printList(ctx, {
+    json: { domainId, projects },
+    rows: projects,
+    empty: "No projects.",
+    columns: [
+      { header: "ID", value: (p) => p.id },
+      { header: "NAME", value: (p) => p.name },
+      {
+        header: "ENABLED",
+        value: (p) =>
+          typeof p.enabled === "boolean" ? (p.enabled ? "yes" : "no") : "",
+      },
+      { header: "DESCRIPTION", value: (p) => p.description },
+    ],
+  });
 }
 
 async function cleuraWhoami(ctx: Context): Promise<number> {
-  const config = cleuraConfig(ctx.io.env);
-  if (!config.username) throw new ConfigError("CLEURA_API_USERNAME is not set");
-  const session = new CleuraSession({
-    ...ctx.http,
-    apiUrl: config.apiUrl,
-    login: config.username,
-    ...(config.token ? { token: config.token } : {}),
-    cache: ctx.cache,
-  });
+  const session = tokenOnlySession(ctx);
   const valid = await session.validate(ctx.http);
   if (ctx.values.json) {
     printJson(ctx.io, { login: session.login, apiUrl: session.apiUrl, valid });
@@ -374,15 +391,7 @@ async function cleuraWhoami(ctx: Context): Promise<number> {
 }
 
 async function cleuraLogout(ctx: Context): Promise<number> {
-  const config = cleuraConfig(ctx.io.env);
-  if (!config.username) throw new ConfigError("CLEURA_API_USERNAME is not set");
-  const session = new CleuraSession({
-    ...ctx.http,
-    apiUrl: config.apiUrl,
-    login: config.username,
-    ...(config.token ? { token: config.token } : {}),
-    cache: ctx.cache,
-  });
+  const session = tokenOnlySession(ctx);
   const revoked = await session.logout(ctx.http);
   ctx.io.out(
     revoked
@@ -495,32 +504,29 @@ async function itopiaInstances(ctx: Context): Promise<number> {
     ...ctx.http,
     deploymentId,
   });
-  if (ctx.values.json) {
-    {
-      printJson(ctx.io, { instances, total: instances.length });
-      return 0;
-    }
-  }
-  if (instances.length === 0) {
-    ctx.io.out("No instances.");
-    return 0;
-  }
   const extra = Object.keys(instances[0] ?? {}).filter((k) =>
     !["id", "name", "status"].includes(k) &&
     ["string", "number", "boolean"].includes(typeof instances[0]?.[k])
   ).slice(0, 3);
-  ctx.io.out(formatTable(instances, [
-    { header: "ID", value: (i) => i.id },
-    { header: "NAME", value: (i) => i.name },
-    { header: "STATUS", value: (i) => i.status },
-    ...extra.map((k) => ({
-      header: k.replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase(),
-      value: (i: Record<string, unknown>) => i[k],
-    })),
-  ]));
-  ctx.io.out(
-    `${instances.length} instance${instances.length === 1 ? "" : "s"}`,
-  );
+  printList(ctx, {
+    json: { instances, total: instances.length },
+    rows: instances,
+    empty: "No instances.",
+    columns: [
+      { header: "ID", value: (i) => i.id },
+      { header: "NAME", value: (i) => i.name },
+      { header: "STATUS", value: (i) => i.status },
+      ...extra.map((k) => ({
+        header: k.replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase(),
+        value: (i: Record<string, unknown>) => i[k],
+      })),
+    ],
+  });
+  if (!ctx.values.json && instances.length > 0) {
+    ctx.io.out(
+      `${instances.length} instance${instances.length === 1 ? "" : "s"}`,
+    );
+  }
   return 0;
 }
 

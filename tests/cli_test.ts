@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { closedPort } from "./mcp_helpers.ts";
 import { jwtVerify } from "jose";
 import {
   type Emulator,
@@ -434,9 +435,7 @@ Deno.test("cli reports unknown options, commands and bad flag values (exit 2)", 
 });
 
 Deno.test("cli reports an unreachable API as one line (exit 1)", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  const port = closedPort();
   await using s = await setup({
     ...ALICE,
     CLEURA_API_URL: `http://127.0.0.1:${port}`,

@@ -27,7 +27,7 @@ import {
   verifySmsCode,
 } from "../mod.ts";
 import { main } from "../cli.ts";
-import { call, memoryClient } from "./mcp_helpers.ts";
+import { call, closedPort, memoryClient } from "./mcp_helpers.ts";
 
 const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
 const TIMEOUT_MS = 300;
@@ -232,9 +232,7 @@ for (const site of SITES) {
 
   Deno.test(`fault matrix: ${site.name} names the host when the connection is refused`, async () => {
     await using emu = await startEmulator();
-    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (listener.addr as Deno.NetAddr).port;
-    listener.close();
+    const port = closedPort();
     const error = await failure(site.run(emu, `http://127.0.0.1:${port}`));
     assert.ok(error instanceof NetworkError, error.message);
     assert.match(

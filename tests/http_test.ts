@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { closedPort } from "./mcp_helpers.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import {
   ApiError,
@@ -99,9 +100,7 @@ Deno.test("httpRequest() rethrows the caller's abort reason", async () => {
 });
 
 Deno.test("httpRequest() names the host when the connection is refused", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  const port = closedPort();
   const error = await httpRequest({
     baseUrl: `http://127.0.0.1:${port}`,
     path: "x",

@@ -10,7 +10,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "../mcp/protocol.ts";
 import { EarlyStdioTransport } from "../mcp/stdio.ts";
-import { childEnv, SERVER } from "./mcp_helpers.ts";
+import { exchange, SERVER } from "./mcp_helpers.ts";
 
 function initialize(id: number, protocolVersion: string) {
   return {
@@ -135,29 +135,17 @@ Deno.test("EarlyStdioTransport leaves a first message other than initialize to t
 });
 
 Deno.test("the stdio server answers initialize once, then lists tools", async () => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net=127.0.0.1", "--allow-env", SERVER],
-    env: childEnv({}),
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(
-    [
-      initialize(1, "2025-06-18"),
-      { jsonrpc: "2.0", method: "notifications/initialized" },
-      { jsonrpc: "2.0", id: 2, method: "tools/list" },
-    ].map((m) => JSON.stringify(m)).join("\n") + "\n",
-  ));
-  await writer.close();
-  const { stdout, code } = await child.output();
+  const { code, messages } = await exchange(SERVER, {}, [
+    initialize(1, "2025-06-18"),
+    { jsonrpc: "2.0", method: "notifications/initialized" },
+    { jsonrpc: "2.0", id: 2, method: "tools/list" },
+  ]);
   assert.equal(code, 0);
-  const messages = new TextDecoder().decode(stdout).trim().split("\n").map((
-    l,
-  ) => JSON.parse(l));
-  assert.deepEqual(messages.map((m) => m.id), [1, 2]);
-  assert.equal(messages[0].result.protocolVersion, "2025-06-18");
-  assert.equal(messages[1].result.tools.length, 6);
+  const answers = messages as {
+    id: number;
+    result: { protocolVersion: string; tools: unknown[] };
+  }[];
+  assert.deepEqual(answers.map((m) => m.id), [1, 2]);
+  assert.equal(answers[0]!.result.protocolVersion, "2025-06-18");
+  assert.equal(answers[1]!.result.tools.length, 6);
 });

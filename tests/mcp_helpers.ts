@@ -171,3 +171,43 @@ export async function memoryClient(
   };
   return test;
 }
+
+/**
+ * Runs `deno run --allow-net=127.0.0.1 --allow-env FILE`, writes the messages
+ * as JSON lines, closes stdin, and returns the exit code and every message
+ * written to stdout.
+ */
+export async function exchange(
+  file: string,
+  env: Record<string, string>,
+  messages: unknown[],
+): Promise<{ code: number; messages: Record<string, unknown>[] }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net=127.0.0.1", "--allow-env", file],
+    env: childEnv(env),
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(
+    new TextEncoder().encode(
+      messages.map((m) => `${JSON.stringify(m)}\n`).join(""),
+    ),
+  );
+  await writer.close();
+  const { code, stdout } = await child.output();
+  const lines = new TextDecoder().decode(stdout).split("\n").filter((l) =>
+    l.trim() !== ""
+  );
+  return { code, messages: lines.map((l) => JSON.parse(l)) };
+}
+
+/** A local port with nothing listening on it. */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
