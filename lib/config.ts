@@ -10,14 +10,50 @@
 import { z } from "zod";
 import { ConfigError } from "./errors.ts";
 
-/** The Cleura REST API of the public cloud. */
+/**
+ * The Cleura REST API of the public cloud.
+ *
+ * @example
+ * ```ts
+ * import { CLEURA_PUBLIC_URL } from "@cloudgate/toolkit";
+ *
+ * console.log(CLEURA_PUBLIC_URL); // https://rest.cleura.cloud
+ * ```
+ */
 export const CLEURA_PUBLIC_URL = "https://rest.cleura.cloud";
-/** The Cleura REST API of the compliant cloud. */
+/**
+ * The Cleura REST API of the compliant cloud.
+ *
+ * @example
+ * ```ts
+ * import { CLEURA_COMPLIANT_URL } from "@cloudgate/toolkit";
+ *
+ * console.log(CLEURA_COMPLIANT_URL); // https://rest.compliant.cleura.cloud
+ * ```
+ */
 export const CLEURA_COMPLIANT_URL = "https://rest.compliant.cleura.cloud";
-/** The itopia CAS API, version 2. */
+/**
+ * The itopia CAS API, version 2.
+ *
+ * @example
+ * ```ts
+ * import { ITOPIA_DEFAULT_URL } from "@cloudgate/toolkit";
+ *
+ * console.log(ITOPIA_DEFAULT_URL); // https://cas-rest.itopia.com/api/v2
+ * ```
+ */
 export const ITOPIA_DEFAULT_URL = "https://cas-rest.itopia.com/api/v2";
 
-/** Every environment variable cloudgate reads for the two APIs. */
+/**
+ * Every environment variable cloudgate reads for the two APIs.
+ *
+ * @example
+ * ```ts
+ * import { ENV_NAMES } from "@cloudgate/toolkit";
+ *
+ * console.log(ENV_NAMES.includes("CLEURA_API_TOKEN")); // true
+ * ```
+ */
 export const ENV_NAMES = [
   "CLEURA_API_URL",
   "CLEURA_CLOUD",

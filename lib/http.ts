@@ -16,13 +16,49 @@ import {
   TimeoutError,
 } from "./errors.ts";
 
-/** The default per-request timeout, in milliseconds. */
+/**
+ * The default per-request timeout, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TIMEOUT_MS } from "@cloudgate/toolkit";
+ *
+ * console.log(DEFAULT_TIMEOUT_MS); // 30000
+ * ```
+ */
 export const DEFAULT_TIMEOUT_MS = 30_000;
-/** The largest response body cloudgate reads, in bytes (10 MiB). */
+/**
+ * The largest response body cloudgate reads, in bytes (10 MiB).
+ *
+ * @example
+ * ```ts
+ * import { MAX_RESPONSE_BYTES } from "@cloudgate/toolkit";
+ *
+ * console.log(MAX_RESPONSE_BYTES / 1024 / 1024); // 10
+ * ```
+ */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
-/** How many attempts a read gets at most. */
+/**
+ * How many attempts a read gets at most.
+ *
+ * @example
+ * ```ts
+ * import { MAX_ATTEMPTS } from "@cloudgate/toolkit";
+ *
+ * console.log(MAX_ATTEMPTS); // 3
+ * ```
+ */
 export const MAX_ATTEMPTS = 3;
-/** The longest wait a `Retry-After` header can impose, in milliseconds. */
+/**
+ * The longest wait a `Retry-After` header can impose, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { MAX_RETRY_AFTER_MS } from "@cloudgate/toolkit";
+ *
+ * console.log(MAX_RETRY_AFTER_MS); // 10000
+ * ```
+ */
 export const MAX_RETRY_AFTER_MS = 10_000;
 
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
@@ -76,7 +112,8 @@ export interface HttpResponse {
  * ```ts
  * import { httpOptionsOf } from "@cloudgate/toolkit";
  *
- * console.log(httpOptionsOf({ timeoutMs: 5000, login: "alice" })); // { timeoutMs: 5000 }
+ * const options = { timeoutMs: 5000, login: "alice" };
+ * console.log(httpOptionsOf(options)); // { timeoutMs: 5000 }
  * ```
  */
 export function httpOptionsOf(options: HttpOptions): HttpOptions {

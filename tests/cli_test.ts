@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { main } from "../cli.ts";
 import { closedPort } from "./mcp_helpers.ts";
 import { jwtVerify } from "jose";
 import {
@@ -446,4 +447,28 @@ Deno.test("cli reports an unreachable API as one line (exit 1)", async () => {
     run.stderr.trim(),
     `error: Cannot log in "alice": cannot reach "127.0.0.1:${port}": connection refused`,
   );
+});
+
+Deno.test("the README's usage section matches cli --help", async () => {
+  const lines: string[] = [];
+  const code = await main(["--help"], {
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+    readLine: () => Promise.resolve(undefined),
+    readSecret: () => Promise.resolve(undefined),
+    isTerminal: false,
+    env: {},
+  });
+  assert.equal(code, 0);
+  const readme = await Deno.readTextFile(
+    new URL("../README.md", import.meta.url),
+  );
+  const usage = lines.join("\n").split("\n").filter((l) =>
+    /^\s+(cleura|itopia) \w+ /.test(l) || /^\s+(-h, )?--[\w-]+/.test(l) ||
+    l.startsWith("Usage:")
+  );
+  assert.ok(usage.length >= 14, usage.join("\n"));
+  for (const line of usage) {
+    assert.ok(readme.includes(line), `README lacks: ${line}`);
+  }
 });

@@ -215,3 +215,24 @@ Deno.test("httpRequest() removes secrets a server echoes back", async () => {
   assert.doesNotMatch(error.message, /s3cr3t-canary/);
   assert.match(error.message, /\[redacted\]/);
 });
+
+Deno.test("httpRequest() waits out a slow answer within the timeout, and times out past it", async () => {
+  await using emu = await startEmulator();
+  const token = emu.issueCleuraToken("alice");
+  const request = {
+    baseUrl: emu.cleuraUrl,
+    path: "accesscontrol/v1/openstack/domains",
+    headers: { "X-AUTH-LOGIN": "alice", "X-AUTH-TOKEN": token },
+    step: "list domains",
+  };
+  emu.injectFault({ kind: "delay", ms: 100 });
+  const { body } = await httpRequest(request, { timeoutMs: 2_000 });
+  assert.equal((body as unknown[]).length, 3);
+  emu.injectFault({ kind: "delay", ms: 1_000 });
+  const error = await httpRequest(request, { timeoutMs: 100 }).catch((e) => e);
+  assert.ok(error instanceof TimeoutError);
+  assert.equal(
+    error.message,
+    "Cannot list domains: the request to /accesscontrol/v1/openstack/domains timed out after 100 ms",
+  );
+});

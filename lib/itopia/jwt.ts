@@ -9,9 +9,27 @@
 import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import { ConfigError, ResponseFormatError } from "../errors.ts";
 
-/** The longest lifetime a minted token may have, in seconds (24 h). */
+/**
+ * The longest lifetime a minted token may have, in seconds (24 h).
+ *
+ * @example
+ * ```ts
+ * import { MAX_TTL_SECONDS } from "@cloudgate/toolkit";
+ *
+ * console.log(MAX_TTL_SECONDS / 3600); // 24
+ * ```
+ */
 export const MAX_TTL_SECONDS = 86_400;
-/** The default lifetime of a minted token, in seconds (1 h). */
+/**
+ * The default lifetime of a minted token, in seconds (1 h).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TTL_SECONDS } from "@cloudgate/toolkit";
+ *
+ * console.log(DEFAULT_TTL_SECONDS); // 3600
+ * ```
+ */
 export const DEFAULT_TTL_SECONDS = 3_600;
 
 /** Options of {@linkcode mintJwt}. */

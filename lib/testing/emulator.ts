@@ -92,7 +92,16 @@ export interface EmulatorOptions {
   smsCode?: () => number;
 }
 
-/** The accounts, keys and deployments the emulator has by default. */
+/**
+ * The accounts, keys and deployments the emulator has by default.
+ *
+ * @example
+ * ```ts
+ * import { EMULATOR_FIXTURES } from "@cloudgate/toolkit/testing";
+ *
+ * console.log(EMULATOR_FIXTURES.cleuraUsers.map((u) => u.login)); // ["alice", "bob", "carol", "dave"]
+ * ```
+ */
 export const EMULATOR_FIXTURES: {
   cleuraUsers: EmulatedCleuraUser[];
   itopiaApiKeys: EmulatedApiKey[];

@@ -5,7 +5,16 @@
  * @module
  */
 
-/** The Cleura seed's answer of `GET /accesscontrol/v1/openstack/domains`. */
+/**
+ * The Cleura seed's answer of `GET /accesscontrol/v1/openstack/domains`.
+ *
+ * @example
+ * ```ts
+ * import { SEED_CLEURA_DOMAINS } from "@cloudgate/toolkit/testing";
+ *
+ * console.log(JSON.parse(SEED_CLEURA_DOMAINS).length); // 3
+ * ```
+ */
 export const SEED_CLEURA_DOMAINS: string = String.raw`[
   {
     "area": {
@@ -66,24 +75,60 @@ export const SEED_CLEURA_DOMAINS: string = String.raw`[
   }
 ]`;
 
-/** The Cleura seed's answer to a password login without 2FA. */
+/**
+ * The Cleura seed's answer to a password login without 2FA.
+ *
+ * @example
+ * ```ts
+ * import { SEED_CLEURA_LOGIN_OK } from "@cloudgate/toolkit/testing";
+ *
+ * console.log(JSON.parse(SEED_CLEURA_LOGIN_OK).result); // login_ok
+ * ```
+ */
 export const SEED_CLEURA_LOGIN_OK: string = String.raw`{
   "result": "login_ok",
   "token": "vahkie7EiDaij7chegaitee2zohsh1oh"
 }`;
 
-/** The Cleura seed's answer to a login that starts SMS two-factor. */
+/**
+ * The Cleura seed's answer to a login that starts SMS two-factor.
+ *
+ * @example
+ * ```ts
+ * import { SEED_CLEURA_TWOFACTOR_REQUIRED } from "@cloudgate/toolkit/testing";
+ *
+ * console.log(JSON.parse(SEED_CLEURA_TWOFACTOR_REQUIRED).type); // sms
+ * ```
+ */
 export const SEED_CLEURA_TWOFACTOR_REQUIRED: string = String.raw`{
   "result": "twofactor_required",
   "type": "sms",
   "verification": "ahb4en3cho"
 }`;
 
-/** The Cleura seed's answer to a verified SMS code. */
+/**
+ * The Cleura seed's answer to a verified SMS code.
+ *
+ * @example
+ * ```ts
+ * import { SEED_CLEURA_VERIFY_OK } from "@cloudgate/toolkit/testing";
+ *
+ * console.log(JSON.parse(SEED_CLEURA_VERIFY_OK).result); // login_ok
+ * ```
+ */
 export const SEED_CLEURA_VERIFY_OK: string = String.raw`{
   "result": "login_ok",
   "token": "fiushood9oraTiNa4ban3eemeezoeDae"
 }`;
 
-/** The itopia seed's JWT header (with the usual `typ` for its `"type"`). */
+/**
+ * The itopia seed's JWT header (with the usual `typ` for its `"type"`).
+ *
+ * @example
+ * ```ts
+ * import { SEED_ITOPIA_JWT_HEADER } from "@cloudgate/toolkit/testing";
+ *
+ * console.log(SEED_ITOPIA_JWT_HEADER.alg); // HS256
+ * ```
+ */
 export const SEED_ITOPIA_JWT_HEADER = { alg: "HS256", typ: "JWT" } as const;
