@@ -162,11 +162,21 @@ async function askCode(
   io: CliIo,
   request: CodeRequest,
 ): Promise<string | undefined> {
-  if (request.previousError) io.err(`error: ${request.previousError}`);
-  if (!io.isTerminal) return (await io.readLine())?.trim();
-  const again = request.attempt > 1 ? " again" : "";
+  if (!io.isTerminal) {
+    if (request.previousError) {
+      io.err(
+        `warning: ${request.previousError}; reading one more code from stdin`,
+      );
+    }
+    return (await io.readLine())?.trim();
+  }
+  if (request.previousError) {
+    io.err(`That code was not accepted (${request.previousError}).`);
+    return (await io.readSecret("Type the code from the same SMS again: "))
+      ?.trim();
+  }
   io.err(`An SMS code was sent to the phone of "${request.login}".`);
-  return (await io.readSecret(`Type the SMS code${again}: `))?.trim();
+  return (await io.readSecret("Type the SMS code: "))?.trim();
 }
 
 /** The Cleura settings, with the username every Cleura command needs. */
@@ -851,9 +861,12 @@ export async function main(args: string[], io?: CliIo): Promise<number> {
 
 const encoder = new TextEncoder();
 
+/**
+ * Reads stdin line by line. The stream is opened on the first call only: an
+ * open pipe would consume the bytes a hidden prompt reads from the terminal.
+ */
 function lineReader(): () => Promise<string | undefined> {
-  const reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream())
-    .getReader();
+  let reader: ReadableStreamDefaultReader<string> | undefined;
   let buffer = "";
   let done = false;
   return async () => {
@@ -869,6 +882,8 @@ function lineReader(): () => Promise<string | undefined> {
         buffer = "";
         return rest === "" ? undefined : rest;
       }
+      reader ??= Deno.stdin.readable.pipeThrough(new TextDecoderStream())
+        .getReader();
       const chunk = await reader.read();
       if (chunk.done) done = true;
       else buffer += chunk.value;

@@ -1,0 +1,85 @@
+// The CLI on a real terminal: `script` gives the child a pseudo-terminal, so
+// the password and SMS prompts run in raw mode, as they do for a person.
+import assert from "node:assert/strict";
+import { startEmulator } from "../lib/testing/mod.ts";
+import { childEnv } from "./mcp_helpers.ts";
+
+const CLI = new URL("../cli.ts", import.meta.url).pathname;
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+async function terminalLogin(typeAhead: boolean): Promise<string> {
+  await using emu = await startEmulator({ smsCode: () => 424242 });
+  const cacheHome = await Deno.makeTempDir();
+  try {
+    const command = [Deno.execPath(), "run", "-A", CLI, "cleura", "regions"]
+      .map(quote).join(" ");
+    const child = new Deno.Command("script", {
+      args: ["-qefc", command, "/dev/null"],
+      env: childEnv({
+        CLEURA_API_URL: emu.cleuraUrl,
+        CLEURA_API_USERNAME: "bob",
+        XDG_CACHE_HOME: cacheHome,
+        DENO_DIR: childEnv({}).DENO_DIR!,
+        NO_COLOR: "1",
+      }),
+      clearEnv: true,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    const reader = child.stdout.getReader();
+    let screen = "";
+    // A stuck prompt ends the child, so the test fails instead of hanging.
+    const watchdog = setTimeout(() => child.kill(), 20_000);
+    async function waitFor(text: string): Promise<void> {
+      while (!screen.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`ended before "${text}":\n${screen}`);
+        screen += new TextDecoder().decode(value);
+      }
+    }
+    const type = (text: string) =>
+      writer.write(new TextEncoder().encode(`${text}\r`));
+    if (typeAhead) await type("bob-password");
+    await waitFor('Cleura password for "bob": ');
+    if (!typeAhead) await type("bob-password");
+    await waitFor("Type the SMS code: ");
+    assert.match(screen, /An SMS code was sent to the phone of "bob"\./);
+    await type("111111");
+    await waitFor("Type the code from the same SMS again: ");
+    await type("424242");
+    await waitFor("Kna1");
+    await writer.close();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      screen += new TextDecoder().decode(value);
+    }
+    const status = await child.status;
+    clearTimeout(watchdog);
+    await child.stderr.cancel();
+    assert.equal(status.code, 0, screen);
+    assert.match(screen, /That code was not accepted/);
+    assert.match(screen, /REGION +NAME +STATUS/);
+    assert.equal(emu.counters.smsSent, 1);
+    return screen;
+  } finally {
+    await Deno.remove(cacheHome, { recursive: true });
+  }
+}
+
+Deno.test("cli on a terminal asks for the password and the SMS code without echoing them", async () => {
+  const screen = await terminalLogin(false);
+  assert.ok(!screen.includes("bob-password"), "the password was echoed");
+  assert.ok(!screen.includes("424242"), "the SMS code was echoed");
+});
+
+Deno.test("cli on a terminal keeps a password typed ahead for the hidden prompt", async () => {
+  // A stdin reader opened at start-up used to swallow these bytes, so the
+  // hidden prompt never saw them (found by hand in tmux).
+  await terminalLogin(true);
+});
