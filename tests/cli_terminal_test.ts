@@ -35,13 +35,13 @@ async function terminalLogin(typeAhead: boolean): Promise<string> {
     let screen = "";
     // A stuck prompt ends the child, so the test fails instead of hanging.
     const watchdog = setTimeout(() => child.kill(), 20_000);
-    async function waitFor(text: string): Promise<void> {
+    const waitFor = async (text: string): Promise<void> => {
       while (!screen.includes(text)) {
         const { value, done } = await reader.read();
         if (done) throw new Error(`ended before "${text}":\n${screen}`);
         screen += new TextDecoder().decode(value);
       }
-    }
+    };
     const type = (text: string) =>
       writer.write(new TextEncoder().encode(`${text}\r`));
     if (typeAhead) await type("bob-password");
