@@ -10,6 +10,7 @@
 import {
   ApiError,
   CloudgateError,
+  ConfigError,
   NetworkError,
   redact,
   ResponseFormatError,
@@ -161,6 +162,7 @@ export function joinUrl(baseUrl: string, path: string): string {
  * @throws {TimeoutError} When the timeout passes first.
  * @throws {NetworkError} When the server cannot be reached or the connection breaks.
  * @throws {ResponseFormatError} On a body that is not JSON or is over 10 MiB.
+ * @throws {ConfigError} When Deno's permissions do not allow the host.
  *
  * @example
  * ```ts ignore
@@ -307,12 +309,17 @@ function failure(
         { cause: error },
       );
     }
+    const host = new URL(url).host;
+    if (error instanceof Deno.errors.NotCapable) {
+      return new ConfigError(
+        `Cannot ${request.step}: network access to "${host}" is not permitted (run with --allow-net=${host})`,
+        { cause: error },
+      );
+    }
     const reason = redact(networkReason(error), request.secrets ?? []);
     return new Retryable(
       new NetworkError(
-        `Cannot ${request.step}: cannot reach "${
-          new URL(url).host
-        }": ${reason}`,
+        `Cannot ${request.step}: cannot reach "${host}": ${reason}`,
         { cause: error },
       ),
     );

@@ -88,6 +88,38 @@ function sameText(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** `Deno.serve`, with a refused address or permission as a one-line ConfigError. */
+function listen(
+  options: Deno.ServeTcpOptions,
+  handler: Deno.ServeHandler,
+): Deno.HttpServer<Deno.NetAddr> {
+  const where = `${options.hostname}:${options.port}`;
+  try {
+    return Deno.serve(options, handler);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      throw new ConfigError(
+        `Cannot listen on ${where}: not permitted (run with --allow-net=${where})`,
+        { cause: error },
+      );
+    }
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new ConfigError(
+        `Cannot listen on ${where}: the address is in use`,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw new ConfigError(
+      `Cannot listen on ${where}: ${
+        error instanceof Error ? error.name : "failed"
+      }`,
+      { cause: error },
+    );
+  }
+}
+
 /**
  * Serves the MCP server over Streamable HTTP at `/mcp`.
  *
@@ -150,13 +182,6 @@ export async function serveHttp(
     await session.server.close().catch(() => {});
   }
 
-  const sweeper = setInterval(() => {
-    const now = Date.now();
-    for (const [id, session] of sessions) {
-      if (now - session.lastUsed > idleMs) closeSession(id);
-    }
-  }, Math.min(idleMs, 60_000));
-
   async function handleMcp(request: Request): Promise<Response> {
     const id = request.headers.get("mcp-session-id");
     if (id) {
@@ -197,7 +222,7 @@ export async function serveHttp(
   }
 
   const listening = Promise.withResolvers<Deno.NetAddr>();
-  const httpServer = Deno.serve({
+  const httpServer = listen({
     hostname,
     port: options.port ?? 8787,
     onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
@@ -210,6 +235,12 @@ export async function serveHttp(
     return (await pages.handle(request, path)) ?? plain(404, "Not found");
   });
   const addr = await listening.promise;
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const [id, session] of sessions) {
+      if (now - session.lastUsed > idleMs) closeSession(id);
+    }
+  }, Math.min(idleMs, 60_000));
   const shownHost = loopbackBind || hostname === "0.0.0.0" || hostname === "::"
     ? "127.0.0.1"
     : hostname;

@@ -3,6 +3,7 @@ import { closedPort } from "./mcp_helpers.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import {
   ApiError,
+  ConfigError,
   httpRequest,
   joinUrl,
   NetworkError,
@@ -235,4 +236,21 @@ Deno.test("httpRequest() waits out a slow answer within the timeout, and times o
     error.message,
     "Cannot list domains: the request to /accesscontrol/v1/openstack/domains timed out after 100 ms",
   );
+});
+
+Deno.test({
+  name: "httpRequest() names the --allow-net flag a host needs",
+  permissions: { net: ["127.0.0.1"] },
+  async fn() {
+    const error = await httpRequest({
+      baseUrl: "http://127.0.0.9:8080",
+      path: "x",
+      step: "list domains",
+    }, fast).catch((e) => e);
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.equal(
+      error.message,
+      'Cannot list domains: network access to "127.0.0.9:8080" is not permitted (run with --allow-net=127.0.0.9:8080)',
+    );
+  },
 });

@@ -236,3 +236,19 @@ Deno.test("mcp over HTTP: a slow client does not block another", async () => {
   release.resolve();
   assert.equal((await pending).isError, false);
 });
+
+Deno.test("mcp over HTTP reports an address in use in one line", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    await assert.rejects(
+      serveHttp({
+        port: (taken.addr as Deno.NetAddr).port,
+        context: (codePages) => createToolContext({ env: {}, codePages }),
+        createServer: createMcpServer,
+      }),
+      /^ConfigError: Cannot listen on 127\.0\.0\.1:\d+: the address is in use$/,
+    );
+  } finally {
+    taken.close();
+  }
+});
