@@ -66,6 +66,17 @@ function envOrUndefined(name: string): string | undefined {
   }
 }
 
+/** Why a cache file cannot be used, in words that say what to do. */
+function fsReason(error: unknown, dir: string): string {
+  if (
+    error instanceof Deno.errors.NotCapable ||
+    error instanceof Deno.errors.PermissionDenied
+  ) {
+    return `not permitted (run with --allow-read=${dir} --allow-write=${dir}, or --no-cache)`;
+  }
+  return error instanceof Error ? error.name : "unreadable";
+}
+
 async function fileName(apiUrl: string, login: string): Promise<string> {
   const data = new TextEncoder().encode(`${apiUrl}\n${login}`);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
@@ -138,7 +149,9 @@ export class TokenCache {
       text = await Deno.readTextFile(path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
-      this.#onWarning?.(`Ignoring the token cache file "${path}": unreadable`);
+      this.#onWarning?.(
+        `Ignoring the token cache file "${path}": ${fsReason(error, this.dir)}`,
+      );
       return undefined;
     }
     let entry: unknown;
@@ -177,11 +190,27 @@ export class TokenCache {
    *
    * @param entry The API URL, login, token and optional expiry.
    * @returns Nothing.
+   * @throws {ConfigError} When the folder cannot be written.
    */
   async set(
     entry: { apiUrl: string; login: string; token: string; expiresAt?: string },
   ): Promise<void> {
     if (!this.#enabled) return;
+    try {
+      await this.#write(entry);
+    } catch (error) {
+      throw new ConfigError(
+        `Cannot save the token cache in "${this.dir}": ${
+          fsReason(error, this.dir)
+        }`,
+        { cause: error },
+      );
+    }
+  }
+
+  async #write(
+    entry: { apiUrl: string; login: string; token: string; expiresAt?: string },
+  ): Promise<void> {
     await Deno.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const path = await this.#path(entry);
     const data: CachedToken = {
@@ -210,13 +239,20 @@ export class TokenCache {
    *
    * @param key The API URL and login.
    * @returns Nothing.
+   * @throws {ConfigError} When the file exists but cannot be removed.
    */
   async delete(key: { apiUrl: string; login: string }): Promise<void> {
     if (!this.#enabled) return;
     try {
       await Deno.remove(await this.#path(key));
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (error instanceof Deno.errors.NotFound) return;
+      throw new ConfigError(
+        `Cannot remove a token from the cache in "${this.dir}": ${
+          fsReason(error, this.dir)
+        }`,
+        { cause: error },
+      );
     }
   }
 }

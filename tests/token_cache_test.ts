@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TokenCache } from "../mod.ts";
+import { ConfigError, TokenCache } from "../mod.ts";
 
 const key = { apiUrl: "https://rest.cleura.cloud", login: "alice" };
 
@@ -130,3 +130,33 @@ for (let i = 0; i < 100; i++) {
     assert.match(entry?.token ?? "", /^[ab]-\d+$/);
     assert.equal((await files(dir)).length, 1, "no temporary file is left");
   }));
+
+Deno.test({
+  name: "TokenCache without file permissions warns and fails in one line each",
+  permissions: {
+    read: ["/tmp/cloudgate-allowed"],
+    write: ["/tmp/cloudgate-allowed"],
+    env: true,
+  },
+  async fn() {
+    const warnings: string[] = [];
+    const dir = "/tmp/cloudgate-not-allowed";
+    const cache = new TokenCache({ dir, onWarning: (m) => warnings.push(m) });
+    assert.equal(await cache.get(key), undefined);
+    assert.match(
+      warnings[0] ?? "",
+      /: not permitted \(run with --allow-read=\/tmp\/cloudgate-not-allowed /,
+    );
+    await assert.rejects(
+      cache.set({ ...key, token: "tok" }),
+      (error: Error) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(
+          error.message,
+          'Cannot save the token cache in "/tmp/cloudgate-not-allowed": not permitted (run with --allow-read=/tmp/cloudgate-not-allowed --allow-write=/tmp/cloudgate-not-allowed, or --no-cache)',
+        );
+        return true;
+      },
+    );
+  },
+});

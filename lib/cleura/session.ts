@@ -8,7 +8,7 @@
  */
 
 import type { CleuraConfig } from "../config.ts";
-import { ApiError, AuthError, ConfigError } from "../errors.ts";
+import { ApiError, AuthError, CloudgateError, ConfigError } from "../errors.ts";
 import {
   type HttpOptions,
   httpOptionsOf,
@@ -240,9 +240,9 @@ export class CleuraSession {
       await cache.set(result).catch((error) =>
         this.#event({
           type: "warning",
-          message: `Cannot save the token cache: ${
-            error instanceof Error ? error.name : "unknown error"
-          }`,
+          message: error instanceof CloudgateError
+            ? error.message
+            : "Cannot save the token cache",
         })
       );
     }
