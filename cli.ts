@@ -892,11 +892,12 @@ function lineReader(): () => Promise<string | undefined> {
 }
 
 async function readHidden(prompt: string): Promise<string | undefined> {
-  Deno.stderr.writeSync(encoder.encode(prompt));
-  Deno.stdin.setRaw(true);
   const bytes: number[] = [];
   const buffer = new Uint8Array(1);
+  // Raw mode first: a key typed just after the prompt shows must not echo.
+  Deno.stdin.setRaw(true);
   try {
+    Deno.stderr.writeSync(encoder.encode(prompt));
     for (;;) {
       const n = await Deno.stdin.read(buffer);
       const byte = buffer[0];
