@@ -10,9 +10,10 @@ import { startEmulator } from "../lib/testing/mod.ts";
 import { ItopiaAuth, listCloudInstances } from "../mod.ts";
 import {
   call,
-  childEnv,
   memoryClient,
+  OPENING,
   SERVER,
+  spawnStdio,
   stdioClient,
 } from "../tests/mcp_helpers.ts";
 
@@ -174,30 +175,10 @@ const env = {
 
 // 4. Idle memory of the stdio server after initialize and tools/list.
 {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net=127.0.0.1", "--allow-env", SERVER],
-    env: childEnv(env),
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
+  const child = spawnStdio(SERVER, env);
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(
-    [
-      {
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: {
-          protocolVersion: "2025-11-25",
-          capabilities: {},
-          clientInfo: { name: "bench", version: "1" },
-        },
-      },
-      { jsonrpc: "2.0", method: "notifications/initialized" },
-      { jsonrpc: "2.0", id: 2, method: "tools/list" },
-    ].map((m) => JSON.stringify(m)).join("\n") + "\n",
+    OPENING.map((m) => `${JSON.stringify(m)}\n`).join(""),
   ));
   const reader = child.stdout.getReader();
   let text = "";

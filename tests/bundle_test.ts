@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { childEnv, exchange } from "./mcp_helpers.ts";
+import { childEnv, exchange, OPENING } from "./mcp_helpers.ts";
 
 Deno.test("the bundled MCP server (deno task build) answers initialize and lists the tools", async () => {
   const dir = await Deno.makeTempDir();
@@ -24,18 +24,7 @@ Deno.test("the bundled MCP server (deno task build) answers initialize and lists
       out,
       { ITOPIA_API_KEY: "k", ITOPIA_ORGANIZATION_ID: "1" },
       [
-        {
-          jsonrpc: "2.0",
-          id: 1,
-          method: "initialize",
-          params: {
-            protocolVersion: "2025-11-25",
-            capabilities: {},
-            clientInfo: { name: "t", version: "1" },
-          },
-        },
-        { jsonrpc: "2.0", method: "notifications/initialized" },
-        { jsonrpc: "2.0", id: 2, method: "tools/list" },
+        ...OPENING,
         {
           jsonrpc: "2.0",
           id: 3,

@@ -182,14 +182,7 @@ export async function exchange(
   env: Record<string, string>,
   messages: unknown[],
 ): Promise<{ code: number; messages: Record<string, unknown>[] }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net=127.0.0.1", "--allow-env", file],
-    env: childEnv(env),
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
+  const child = spawnStdio(file, env);
   const writer = child.stdin.getWriter();
   await writer.write(
     new TextEncoder().encode(
@@ -210,4 +203,35 @@ export function closedPort(): number {
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   return port;
+}
+
+/** The JSON-RPC messages a client opens with: initialize, initialized, tools/list. */
+export const OPENING: readonly Record<string, unknown>[] = [
+  {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: {
+      protocolVersion: "2025-11-25",
+      capabilities: {},
+      clientInfo: { name: "cloudgate-test", version: "1" },
+    },
+  },
+  { jsonrpc: "2.0", method: "notifications/initialized" },
+  { jsonrpc: "2.0", id: 2, method: "tools/list" },
+];
+
+/** Spawns a stdio server with piped stdin and stdout, as `exchange` does. */
+export function spawnStdio(
+  file: string,
+  env: Record<string, string>,
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net=127.0.0.1", "--allow-env", file],
+    env: childEnv(env),
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
 }
