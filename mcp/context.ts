@@ -74,7 +74,12 @@ function describe(event: SessionEvent | ItopiaAuthEvent): [LogLevel, string] {
           : `itopia login complete for "${event.username}"`,
       ];
     case "token-reused":
-      return ["debug", "Reusing the current token"];
+      return [
+        "info",
+        "login" in event
+          ? `Reusing the Cleura token of "${event.login}"`
+          : "Reusing the itopia token",
+      ];
     case "token-rejected":
       return [
         "info",
@@ -106,6 +111,20 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
   let session: CleuraSession | undefined;
   const itopiaAuths = new Map<string, ItopiaAuth>();
 
+  // "Token reused" is logged once per token, not on every call.
+  const reuseLogged = new Set<string>();
+  function onEvent(source: string) {
+    return (event: SessionEvent | ItopiaAuthEvent) => {
+      if (event.type === "token-reused") {
+        if (reuseLogged.has(source)) return;
+        reuseLogged.add(source);
+      } else if (event.type !== "warning") {
+        reuseLogged.delete(source);
+      }
+      context.log(...describe(event));
+    };
+  }
+
   const context: ToolContext = {
     codePages: options.codePages,
     http,
@@ -123,7 +142,7 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
     cleura() {
       session ??= CleuraSession.fromConfig(cleuraConfig(options.env), {
         ...http,
-        onEvent: (event) => context.log(...describe(event)),
+        onEvent: onEvent("cleura"),
       });
       return session;
     },
@@ -138,7 +157,7 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
       if (!auth) {
         auth = ItopiaAuth.fromConfig(
           { ...config, ...(pin === undefined ? {} : { deploymentId: pin }) },
-          { ...http, onEvent: (event) => context.log(...describe(event)) },
+          { ...http, onEvent: onEvent(`itopia:${key}`) },
         );
         itopiaAuths.set(key, auth);
       }

@@ -162,7 +162,15 @@ test("mcp logs the login's progress and never a secret", async () => {
   await using t = await stdioClient(env(emu), accept(emu));
   await t.client.setLoggingLevel("info");
   await call(t.client, "cleura_list_regions");
+  await call(t.client, "cleura_list_regions");
+  await call(t.client, "cleura_list_domains");
   await new Promise((r) => setTimeout(r, 50));
+  assert.equal(
+    t.logs.filter((l) => l === 'info: Reusing the Cleura token of "bob"')
+      .length,
+    1,
+    "token reuse is logged once per token",
+  );
   assert.ok(
     t.logs.some((l) => /^info: .*login started/.test(l)),
     t.logs.join("\n"),

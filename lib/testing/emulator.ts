@@ -26,6 +26,7 @@
  */
 
 import { decodeJwt, jwtVerify, SignJWT } from "jose";
+import { isRecord } from "../http.ts";
 import { SEED_CLEURA_DOMAINS } from "./fixtures.ts";
 
 /** A Cleura account of the emulator. */
@@ -292,9 +293,7 @@ async function readJson(request: Request): Promise<unknown> {
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 const STATUSES = ["Running", "Running", "Running", "Stopped", "Deallocated"];
