@@ -34,6 +34,15 @@ Deno.bench(
   },
 );
 
+Deno.bench("mintJwt × 128 at once (throughput)", { group: "jwt" }, async () => {
+  await Promise.all(
+    Array.from(
+      { length: 128 },
+      () => mintJwt({ apiKey: "bench-api-key", organizationId: 42 }),
+    ),
+  );
+});
+
 Deno.bench("parseDomains (seed, 3 domains)", { group: "parse" }, () => {
   parseDomains(seed);
 });
