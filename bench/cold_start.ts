@@ -7,6 +7,7 @@
 //   deno run -A bench/cold_start.ts [--runs 9] [--json] [--extra NAME=FILE]
 
 import { parseArgs } from "node:util";
+import { OPENING } from "../tests/mcp_helpers.ts";
 
 const { values } = parseArgs({
   options: {
@@ -18,20 +19,7 @@ const { values } = parseArgs({
 const runs = Number(values.runs ?? 9);
 const root = new URL("..", import.meta.url).pathname;
 
-const MESSAGES = [
-  {
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: {
-      protocolVersion: "2025-11-25",
-      capabilities: {},
-      clientInfo: { name: "bench", version: "1" },
-    },
-  },
-  { jsonrpc: "2.0", method: "notifications/initialized" },
-  { jsonrpc: "2.0", id: 2, method: "tools/list" },
-].map((m) => `${JSON.stringify(m)}\n`).join("");
+const MESSAGES = OPENING.map((m) => `${JSON.stringify(m)}\n`).join("");
 
 interface Target {
   name: string;

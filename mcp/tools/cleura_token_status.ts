@@ -7,6 +7,7 @@
 // @ts-types="@modelcontextprotocol/sdk/server/mcp"
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { httpOptionsOf } from "../../mod.ts";
 import type { ToolContext } from "../context.ts";
 import { withCleura } from "./common.ts";
 
@@ -43,12 +44,7 @@ export function registerCleuraTokenStatus(
       withCleura(server, ctx, extra, async (session, options) => ({
         login: session.login,
         apiUrl: session.apiUrl,
-        valid: await session.validate({
-          ...(options.timeoutMs === undefined
-            ? {}
-            : { timeoutMs: options.timeoutMs }),
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-        }),
+        valid: await session.validate(httpOptionsOf(options)),
       })),
   );
 }
