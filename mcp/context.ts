@@ -1,40 +1,45 @@
 /**
- * What every MCP tool shares within one server process: the configuration
- * read from the environment, one Cleura session (so every tool call uses one
- * login and at most one SMS), itopia token providers, and logging to every
- * connected client.
+ * What every MCP tool call shares within one server process: the
+ * configuration read from the environment, one Cleura session (so every call
+ * uses one login and at most one SMS), itopia token providers, the sealed
+ * `requestState` codec, the URL-mode code pages and the gate that lets
+ * concurrent calls share one question for the SMS code.
  *
  * @module
  */
 
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { AsyncLocalStorage } from "node:async_hooks";
 import {
   cleuraConfig,
-  CleuraSession,
   type EnvSource,
-  ItopiaAuth,
   type ItopiaConfig,
   itopiaConfig,
-  type SessionEvent,
-} from "../mod.ts";
-import type { ItopiaAuthEvent } from "../lib/itopia/auth.ts";
-import type { UrlCodePages } from "./elicit.ts";
+} from "../lib/config.ts";
+import { CleuraSession, type SessionEvent } from "../lib/cleura/session.ts";
+import { ItopiaAuth, type ItopiaAuthEvent } from "../lib/itopia/auth.ts";
+import { UrlCodePages } from "./code_pages.ts";
+import { AskGate } from "./gate.ts";
+import { StateCodec } from "./state.ts";
 
 /** A log level of the MCP logging capability. */
 export type LogLevel = "debug" | "info" | "notice" | "warning" | "error";
 
+/** Sends one log line to the client of the current call. */
+export type Log = (level: LogLevel, message: string) => void;
+
 /** Options of {@linkcode createToolContext}. */
 export interface ToolContextOptions {
-  /** The environment (default: the process's `CLEURA_*` and `ITOPIA_*`). */
+  /** The environment (`CLEURA_*`, `ITOPIA_*`). */
   env: EnvSource;
   /** Per-request timeout in milliseconds for API calls. */
   timeoutMs?: number;
-  /** One-time pages for URL-mode elicitation (HTTP transport only). */
-  codePages?: UrlCodePages;
+  /** URL-mode code pages; by default they open their own loopback listener. */
+  pages?: UrlCodePages;
+  /** The `requestState` key (32 bytes); random when omitted. */
+  stateKey?: Uint8Array;
 }
 
-/** The state shared by every tool of one server process. */
+/** The state shared by every tool call of one server process. */
 export interface ToolContext {
   /** The Cleura session, created on first use. */
   cleura(): CleuraSession;
@@ -42,14 +47,19 @@ export interface ToolContext {
   itopiaConfig(): ItopiaConfig;
   /** An itopia token provider, pinned to a deployment when given. */
   itopia(deploymentId?: number): ItopiaAuth;
-  /** Sends a log message to every connected client. Never give it a secret. */
-  log(level: LogLevel, message: string): void;
-  /** Registers a connected server, for logging; returns its removal. */
-  attach(server: McpServer): () => void;
-  /** One-time pages for URL-mode elicitation, when served over HTTP. */
-  codePages: UrlCodePages | undefined;
   /** Per-request timeout for API calls. */
   http: { timeoutMs?: number };
+  /** Seals and opens `requestState`. */
+  state: StateCodec;
+  /** URL-mode code pages. */
+  pages: UrlCodePages;
+  /** Lets concurrent calls share one SMS code question. */
+  gate: AskGate;
+  /**
+   * Runs `fn` with `log` as the destination of the session's progress
+   * events, so each event reaches the client whose call caused it.
+   */
+  withLog<T>(log: Log, fn: () => Promise<T>): Promise<T>;
 }
 
 function describe(event: SessionEvent | ItopiaAuthEvent): [LogLevel, string] {
@@ -75,7 +85,7 @@ function describe(event: SessionEvent | ItopiaAuthEvent): [LogLevel, string] {
       ];
     case "token-reused":
       return [
-        "info",
+        "debug",
         "login" in event
           ? `Reusing the Cleura token of "${event.login}"`
           : "Reusing the itopia token",
@@ -100,49 +110,28 @@ function describe(event: SessionEvent | ItopiaAuthEvent): [LogLevel, string] {
  * network until a tool needs it; a configuration error surfaces as that
  * tool's error, so the server always starts.
  *
- * @param options The environment, timeout and URL-mode pages.
+ * @param options The environment, timeout, pages and state key.
  * @returns The context.
  */
 export function createToolContext(options: ToolContextOptions): ToolContext {
-  const servers = new Set<McpServer>();
   const http = options.timeoutMs === undefined
     ? {}
     : { timeoutMs: options.timeoutMs };
+  const logs = new AsyncLocalStorage<Log>();
+  const onEvent = (event: SessionEvent | ItopiaAuthEvent) =>
+    logs.getStore()?.(...describe(event));
   let session: CleuraSession | undefined;
   const itopiaAuths = new Map<string, ItopiaAuth>();
-
-  // "Token reused" is logged once per token, not on every call.
-  const reuseLogged = new Set<string>();
-  function onEvent(source: string) {
-    return (event: SessionEvent | ItopiaAuthEvent) => {
-      if (event.type === "token-reused") {
-        if (reuseLogged.has(source)) return;
-        reuseLogged.add(source);
-      } else if (event.type !== "warning") {
-        reuseLogged.delete(source);
-      }
-      context.log(...describe(event));
-    };
-  }
-
-  const context: ToolContext = {
-    codePages: options.codePages,
+  return {
     http,
-    log(level, message) {
-      for (const server of servers) {
-        if (!server.isConnected()) continue;
-        server.sendLoggingMessage({ level, logger: "cloudgate", data: message })
-          .catch(() => {});
-      }
-    },
-    attach(server) {
-      servers.add(server);
-      return () => servers.delete(server);
-    },
+    state: new StateCodec(options.stateKey),
+    pages: options.pages ?? new UrlCodePages(),
+    gate: new AskGate(),
+    withLog: (log, fn) => logs.run(log, fn),
     cleura() {
       session ??= CleuraSession.fromConfig(cleuraConfig(options.env), {
         ...http,
-        onEvent: onEvent("cleura"),
+        onEvent,
       });
       return session;
     },
@@ -157,12 +146,11 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
       if (!auth) {
         auth = ItopiaAuth.fromConfig(
           { ...config, ...(pin === undefined ? {} : { deploymentId: pin }) },
-          { ...http, onEvent: onEvent(`itopia:${key}`) },
+          { ...http, onEvent },
         );
         itopiaAuths.set(key, auth);
       }
       return auth;
     },
   };
-  return context;
 }

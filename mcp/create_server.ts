@@ -1,36 +1,32 @@
 /**
- * The server factory: one MCP server with every cloudgate tool.
+ * The server factory: one MCP server with the chosen cloudgate tools, whose
+ * `requestState` is opened by the process's sealed-state codec.
  *
  * @module
  */
 
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import type { ToolContext } from "./context.ts";
 import { INSTRUCTIONS, SERVER_INFO } from "./protocol.ts";
-import { registerCleuraListDomains } from "./tools/cleura_list_domains.ts";
-import { registerCleuraListProjects } from "./tools/cleura_list_projects.ts";
-import { registerCleuraListRegions } from "./tools/cleura_list_regions.ts";
-import { registerCleuraTokenStatus } from "./tools/cleura_token_status.ts";
-import { registerItopiaListInstances } from "./tools/itopia_list_instances.ts";
-import { registerItopiaMintJwt } from "./tools/itopia_mint_jwt.ts";
+import { registerTools, type ToolDefinition } from "./tool.ts";
+import { TOOLS } from "./tools/mod.ts";
 
 /**
- * Creates an MCP server with every cloudgate tool, sharing the given state.
+ * Creates an MCP server with the given tools, sharing the given state.
  *
  * @param ctx The shared state (one per process, so one Cleura login).
+ * @param tools The tools to serve (default: every tool).
  * @returns The server, not yet connected.
  */
-export function createMcpServer(ctx: ToolContext): McpServer {
+export function createMcpServer(
+  ctx: ToolContext,
+  tools: readonly ToolDefinition[] = TOOLS,
+): McpServer {
   const server = new McpServer({ ...SERVER_INFO }, {
     capabilities: { logging: {} },
     instructions: INSTRUCTIONS,
+    requestState: { verify: (state: string) => ctx.state.open(state) },
   });
-  registerCleuraListRegions(server, ctx);
-  registerCleuraListDomains(server, ctx);
-  registerCleuraListProjects(server, ctx);
-  registerCleuraTokenStatus(server, ctx);
-  registerItopiaMintJwt(server, ctx);
-  registerItopiaListInstances(server, ctx);
+  registerTools(server, tools, ctx);
   return server;
 }

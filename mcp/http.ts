@@ -1,24 +1,28 @@
 /**
- * The Streamable HTTP transport of the MCP server: `/mcp` with sessions (so
- * elicitation knows each client's capabilities), Host and Origin checks
- * against DNS rebinding, a bearer token when bound beyond loopback, a body
- * size limit, a cap and an idle timeout on sessions, and the one-time SMS
- * code pages of URL-mode elicitation.
+ * The Streamable HTTP transport of the MCP server, one `/mcp` endpoint for
+ * both protocol eras: 2026-07-28 requests are served per request by the
+ * SDK's `createMcpHandler`; 2025 clients get a session (so the server can
+ * still ask them for the SMS code mid-call). In front of both: Host and
+ * Origin checks against DNS rebinding, a bearer token when bound beyond
+ * loopback, a body size limit read while streaming, a cap and an idle timeout
+ * on sessions, and the one-time SMS code pages of URL-mode elicitation.
  *
  * @module
  */
 
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-// @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { ConfigError } from "../mod.ts";
+import {
+  createMcpHandler,
+  isLegacyRequest,
+  type McpServer,
+  WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
+import { ConfigError } from "../lib/errors.ts";
+import { UrlCodePages } from "./code_pages.ts";
 import type { ToolContext } from "./context.ts";
-import { UrlCodePages } from "./elicit.ts";
 
 /** The largest request body accepted, in bytes (1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** How many MCP sessions may be open at once. */
+/** How many 2025-era sessions may be open at once. */
 export const MAX_SESSIONS = 64;
 /** How long an unused session lives, in milliseconds (30 minutes). */
 export const SESSION_IDLE_MS = 30 * 60_000;
@@ -35,7 +39,7 @@ export interface HttpServeOptions {
   token?: string;
   /** Creates the shared state, given the URL-mode code pages. */
   context: (pages: UrlCodePages) => ToolContext;
-  /** Creates one MCP server per session. */
+  /** Creates one MCP server (per request, or per 2025 session). */
   createServer: (ctx: ToolContext) => McpServer;
   /** How long an unused session lives (default 30 minutes). */
   idleMs?: number;
@@ -45,7 +49,7 @@ export interface HttpServeOptions {
 export interface HttpServer extends AsyncDisposable {
   /** The origin, e.g. `http://127.0.0.1:8787`. */
   url: string;
-  /** How many sessions are open. */
+  /** How many 2025-era sessions are open. */
   sessions(): number;
   /** Stops the server and closes every session. */
   close(): Promise<void>;
@@ -54,7 +58,6 @@ export interface HttpServer extends AsyncDisposable {
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
   server: McpServer;
-  detach: () => void;
   lastUsed: number;
 }
 
@@ -88,6 +91,34 @@ function sameText(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** Reads a body up to `limit` bytes; `undefined` when it is larger. */
+async function readBody(
+  request: Request,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
 /** `Deno.serve`, with a refused address or permission as a one-line ConfigError. */
 function listen(
   options: Deno.ServeTcpOptions,
@@ -106,9 +137,7 @@ function listen(
     if (error instanceof Deno.errors.AddrInUse) {
       throw new ConfigError(
         `Cannot listen on ${where}: the address is in use`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
     throw new ConfigError(
@@ -121,7 +150,7 @@ function listen(
 }
 
 /**
- * Serves the MCP server over Streamable HTTP at `/mcp`.
+ * Serves the MCP server over Streamable HTTP at `/mcp`, both eras.
  *
  * @param options Address, port, token and factories.
  * @returns The running server.
@@ -143,8 +172,10 @@ export async function serveHttp(
   }
   const idleMs = options.idleMs ?? SESSION_IDLE_MS;
   const sessions = new Map<string, Session>();
-  let url = "";
-  let ctx: ToolContext | undefined = undefined;
+  let ctx: ToolContext | undefined;
+  const modern = createMcpHandler(() => options.createServer(ctx!), {
+    legacy: "reject",
+  });
 
   function checkRequest(request: Request): Response | undefined {
     const host = request.headers.get("host") ?? "";
@@ -178,47 +209,75 @@ export async function serveHttp(
     const session = sessions.get(id);
     if (!session) return;
     sessions.delete(id);
-    session.detach();
     await session.server.close().catch(() => {});
   }
 
-  async function handleMcp(request: Request): Promise<Response> {
-    const id = request.headers.get("mcp-session-id");
-    if (id) {
-      const session = sessions.get(id);
-      if (!session) return plain(404, "Session not found");
-      session.lastUsed = Date.now();
-      return await session.transport.handleRequest(request);
-    }
-    if (request.method !== "POST") {
-      return plain(400, "Bad Request: no valid session id");
-    }
+  async function startSession(
+    request: Request,
+    parsedBody: unknown,
+  ): Promise<Response> {
     if (sessions.size >= MAX_SESSIONS) {
       return plain(503, "Too many sessions", { "retry-after": "60" });
     }
-    const state = ctx!;
-    const server = options.createServer(state);
-    const detach = state.attach(server);
+    const server = options.createServer(ctx!);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
-      maxRequestBodySize: MAX_BODY_BYTES,
       onsessioninitialized: (sessionId) => {
-        sessions.set(sessionId, {
-          transport,
-          server,
-          detach,
-          lastUsed: Date.now(),
-        });
+        sessions.set(sessionId, { transport, server, lastUsed: Date.now() });
       },
       onsessionclosed: (sessionId) => closeSession(sessionId),
     });
     await server.connect(transport);
-    const response = await transport.handleRequest(request);
-    if (!transport.sessionId) {
-      detach();
-      await server.close().catch(() => {});
-    }
+    const response = await transport.handleRequest(request, { parsedBody });
+    if (!transport.sessionId) await server.close().catch(() => {});
     return response;
+  }
+
+  async function handleMcp(request: Request): Promise<Response> {
+    const id = request.headers.get("mcp-session-id");
+    if (request.method !== "POST") {
+      const session = id ? sessions.get(id) : undefined;
+      if (id && !session) return plain(404, "Session not found");
+      if (!session) {
+        return plain(405, "Method not allowed: POST to /mcp", {
+          allow: "POST",
+        });
+      }
+      session.lastUsed = Date.now();
+      return await session.transport.handleRequest(request);
+    }
+    const body = await readBody(request, MAX_BODY_BYTES);
+    if (body === undefined) return plain(413, "Request body too large");
+    const text = new TextDecoder().decode(body);
+    let parsedBody: unknown;
+    try {
+      parsedBody = JSON.parse(text);
+    } catch {
+      return new Response(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: null,
+          error: { code: -32700, message: "Parse error: the body is not JSON" },
+        }),
+        { status: 400, headers: { "content-type": "application/json" } },
+      );
+    }
+    const replay = new Request(request.url, {
+      method: "POST",
+      headers: request.headers,
+      body: body as Uint8Array<ArrayBuffer>,
+      signal: request.signal,
+    });
+    if (id) {
+      const session = sessions.get(id);
+      if (!session) return plain(404, "Session not found");
+      session.lastUsed = Date.now();
+      return await session.transport.handleRequest(replay, { parsedBody });
+    }
+    if (await isLegacyRequest(replay, parsedBody)) {
+      return await startSession(replay, parsedBody);
+    }
+    return await modern.fetch(replay, { parsedBody });
   }
 
   const listening = Promise.withResolvers<Deno.NetAddr>();
@@ -244,7 +303,7 @@ export async function serveHttp(
   const shownHost = loopbackBind || hostname === "0.0.0.0" || hostname === "::"
     ? "127.0.0.1"
     : hostname;
-  url = `http://${
+  const url = `http://${
     shownHost.includes(":") ? `[${shownHost}]` : shownHost
   }:${addr.port}`;
   const pages = new UrlCodePages(url);
@@ -255,6 +314,8 @@ export async function serveHttp(
     closed ??= (async () => {
       clearInterval(sweeper);
       await Promise.all([...sessions.keys()].map(closeSession));
+      await modern.close().catch(() => {});
+      await pages.closeAll();
       await httpServer.shutdown();
     })();
     return closed;

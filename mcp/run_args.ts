@@ -1,16 +1,19 @@
 /**
- * The MCP server run with arguments: `--help`, `--http`, `--port`, `--host`.
+ * The MCP server run as a program: stdio by default, `--http` for Streamable
+ * HTTP, `--help`.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { CloudgateError, readEnv } from "../mod.ts";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import { readEnv } from "../lib/config.ts";
+import { CloudgateError } from "../lib/errors.ts";
 import { createToolContext } from "./context.ts";
 import { createMcpServer } from "./create_server.ts";
 import { serveHttp } from "./http.ts";
-import { runStdio } from "./runtime.ts";
-import { EarlyStdioTransport } from "./stdio.ts";
+import { parseStateKey } from "./state.ts";
+import { DenoStdioTransport } from "./stdio.ts";
 
 const HELP = `cloudgate MCP server
 
@@ -23,9 +26,55 @@ Usage: server.ts [--http [--port 8787] [--host 127.0.0.1]]
                  must be set and clients must send it as a bearer token
   -h, --help     Show this help
 
+Both MCP protocol eras are served: 2026-07-28 (stateless) and 2025-11-25 and
+earlier (initialize). When a Cleura login needs the SMS code, the user is asked
+through elicitation: a one-time local page (URL mode) when the client supports
+it, else a form.
+
 Credentials come from the environment: CLEURA_API_USERNAME, CLEURA_API_PASSWORD or
 CLEURA_API_TOKEN, CLEURA_API_URL or CLEURA_CLOUD; ITOPIA_API_KEY, ITOPIA_ORGANIZATION_ID,
-ITOPIA_DEPLOYMENT_ID, or ITOPIA_USERNAME and ITOPIA_PASSWORD.`;
+ITOPIA_DEPLOYMENT_ID, or ITOPIA_USERNAME and ITOPIA_PASSWORD.
+CLOUDGATE_STATE_KEY (32 bytes, base64 or hex) lets several server instances
+accept each other's pending SMS questions.`;
+
+function envValue(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stateKey(): Uint8Array | undefined {
+  const text = envValue("CLOUDGATE_STATE_KEY");
+  return text === undefined ? undefined : parseStateKey(text);
+}
+
+/**
+ * Serves MCP over stdio, both eras, until stdin ends.
+ *
+ * @returns 0 once stdin ends, or 2 for a configuration error.
+ */
+export async function runStdio(): Promise<number> {
+  let ctx;
+  try {
+    const key = stateKey();
+    ctx = createToolContext({
+      env: readEnv(),
+      ...(key ? { stateKey: key } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof CloudgateError)) throw error;
+    console.error(`error: ${error.message}`);
+    return 2;
+  }
+  const transport = new DenoStdioTransport(Deno.stdin.readable, Deno.stdout);
+  const server = ctx;
+  serveStdio(() => createMcpServer(server), { transport, onerror: () => {} });
+  await transport.closed;
+  await ctx.pages.closeAll();
+  return 0;
+}
 
 /**
  * Runs the server as a program: stdio by default, HTTP with `--http`.
@@ -61,13 +110,10 @@ export async function runWithArgs(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  if (!values.http) return await runStdio();
   try {
-    if (!values.http) {
-      return await runStdio(
-        new EarlyStdioTransport(Deno.stdin.readable, Deno.stdout),
-      );
-    }
     const env = readEnv();
+    const key = stateKey();
     const port = values.port === undefined ? 8787 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       console.error(
@@ -75,18 +121,14 @@ export async function runWithArgs(args: string[]): Promise<number> {
       );
       return 2;
     }
-    let token: string | undefined;
-    try {
-      token = Deno.env.get("CLOUDGATE_MCP_TOKEN") || undefined;
-    } catch {
-      token = undefined;
-    }
+    const token = envValue("CLOUDGATE_MCP_TOKEN");
     const http = await serveHttp({
       port,
       ...(values.host ? { hostname: values.host } : {}),
       ...(token ? { token } : {}),
-      context: (codePages) => createToolContext({ env, codePages }),
-      createServer: createMcpServer,
+      context: (pages) =>
+        createToolContext({ env, pages, ...(key ? { stateKey: key } : {}) }),
+      createServer: (ctx) => createMcpServer(ctx),
     });
     console.error(`cloudgate MCP server listening on ${http.url}/mcp`);
     await new Promise<void>((resolve) => {

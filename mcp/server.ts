@@ -20,12 +20,11 @@
  * @module
  */
 
-import { EarlyStdioTransport } from "./stdio.ts";
+import { runWithArgs } from "./run_args.ts";
 
 /**
- * Runs the server as a program: stdio when there are no arguments (stdin is
- * read, and \`initialize\` answered, before the SDK and the tools load), else
- * as the arguments say (\`--http\`, \`--port\`, \`--host\`, \`--help\`).
+ * Runs the server as a program: stdio when there are no arguments, else as
+ * the arguments say (`--http`, `--port`, `--host`, `--help`).
  *
  * @param args The arguments.
  * @returns The exit code once the server stops (2 for a usage or
@@ -38,15 +37,8 @@ import { EarlyStdioTransport } from "./stdio.ts";
  * Deno.exit(await runServer(["--http", "--port", "8787"]));
  * ```
  */
-export async function runServer(args: string[]): Promise<number> {
-  if (args.length === 0) {
-    const transport = new EarlyStdioTransport(Deno.stdin.readable, Deno.stdout);
-    await transport.firstMessage;
-    const { runStdio } = await import("./runtime.ts");
-    return await runStdio(transport);
-  }
-  const { runWithArgs } = await import("./run_args.ts");
-  return await runWithArgs(args);
+export function runServer(args: string[]): Promise<number> {
+  return runWithArgs(args);
 }
 
 if (import.meta.main) {

@@ -1,21 +1,22 @@
 /**
  * A stdio transport for the MCP SDK built on Deno's own streams (no Node
- * polyfills), which starts reading before the SDK has loaded: it answers a
- * well-formed `initialize` at once, keeps every message, and hands them to the
- * SDK in order once it connects, dropping the SDK's second answer to that
- * `initialize`.
+ * polyfills), with JSON-RPC hygiene: a line that is not JSON is answered with
+ * a `-32700` parse error, a line over the size limit with an error that names
+ * the limit (never silence), and the end of stdin closes the transport.
  *
  * @module
  */
 
-// @ts-types="@modelcontextprotocol/sdk/shared/transport"
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-// @ts-types="@modelcontextprotocol/sdk/types"
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { initializeAnswer } from "./protocol.ts";
+import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/server";
 
-/** The largest message accepted on stdin, in bytes (10 MiB, as the SDK's). */
+/** The largest message accepted on stdin, in bytes (10 MiB). */
 export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * How long requests still in flight when stdin ends may take to be answered
+ * before the transport closes anyway, in milliseconds.
+ */
+export const DRAIN_MS = 1_500;
 
 /** Where the transport writes: `Deno.stdout`, or a test's stand-in. */
 export interface Output {
@@ -23,128 +24,142 @@ export interface Output {
   write(bytes: Uint8Array): Promise<number>;
 }
 
-/** A transport that reads stdin from the moment it is created. */
-export class EarlyStdioTransport implements Transport {
+/** Standard input and output as an MCP transport. */
+export class DenoStdioTransport implements Transport {
   /** Called when stdin ends or the transport is closed. */
   onclose?: () => void;
-  /** Called with a message that is not valid JSON-RPC. */
+  /** Called with a failure to report. */
   onerror?: (error: Error) => void;
-  /** Called with each message, once the SDK has connected. */
+  /** Called with each message. */
   onmessage?: (message: JSONRPCMessage) => void;
 
-  #queue: unknown[] = [];
-  #started = false;
-  #ended = false;
-  #closed = false;
-  #answered = new Set<string | number>();
-  #pending = new Set<string | number>();
+  #input: ReadableStream<Uint8Array>;
   #output: Output;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #writing: Promise<unknown> = Promise.resolve();
-  #validate: (value: unknown) => JSONRPCMessage;
-  #reader: ReadableStreamDefaultReader<string>;
-  #firstMessage = Promise.withResolvers<void>();
+  #closed = false;
+  #ended = Promise.withResolvers<void>();
+  #pending = new Set<string | number>();
+  #drained: (() => void) | undefined;
+  #encoder = new TextEncoder();
 
   /**
-   * Starts reading at once.
+   * Creates the transport; reading starts with `start()`.
    *
    * @param input Standard input.
    * @param output Standard output.
    */
   constructor(input: ReadableStream<Uint8Array>, output: Output) {
+    this.#input = input;
     this.#output = output;
-    this.#validate = (value) => value as JSONRPCMessage;
-    this.#reader = input.pipeThrough(new TextDecoderStream()).getReader();
-    this.#read().catch((error) => this.onerror?.(error));
   }
 
-  /**
-   * Resolves once the first message has been read (and `initialize`
-   * answered), or stdin has ended. Loading the SDK blocks the event loop while
-   * its modules evaluate, so the entry waits for this before loading it.
-   */
-  get firstMessage(): Promise<void> {
-    return this.#firstMessage.promise;
+  /** Resolves once the transport has closed (stdin ended, or `close()`). */
+  get closed(): Promise<void> {
+    return this.#ended.promise;
   }
 
-  /**
-   * Sets how each message is checked before the SDK sees it (the SDK's
-   * `JSONRPCMessageSchema`, once loaded).
-   *
-   * @param validate Returns the message, or throws.
-   */
-  useValidator(validate: (value: unknown) => JSONRPCMessage): void {
-    this.#validate = validate;
+  /** Starts reading stdin. */
+  start(): Promise<void> {
+    this.#reader = this.#input.getReader();
+    this.#read().catch((error) => this.onerror?.(error)).finally(() =>
+      this.#drain()
+    );
+    return Promise.resolve();
+  }
+
+  /** Once stdin has ended: answers what is in flight, bounded, then closes. */
+  async #drain(): Promise<void> {
+    if (this.#pending.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, DRAIN_MS);
+        this.#drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    await this.close();
   }
 
   async #read(): Promise<void> {
-    let buffer = "";
+    const decoder = new TextDecoder();
+    let chunks: Uint8Array[] = [];
+    let size = 0;
+    let skipping = false;
     for (;;) {
-      const { value, done } = await this.#reader.read();
-      if (done) break;
-      buffer += value;
-      if (buffer.length > MAX_MESSAGE_BYTES) {
-        buffer = "";
-        this.onerror?.(new Error("A message on stdin exceeded 10 MiB"));
-      }
-      let newline: number;
-      while ((newline = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, newline).replace(/\r$/, "");
-        buffer = buffer.slice(newline + 1);
-        if (line.trim() !== "") this.#receive(line);
+      const { value, done } = await this.#reader!.read();
+      if (done || this.#closed) return;
+      let start = 0;
+      for (;;) {
+        const newline = value.indexOf(10, start);
+        const end = newline < 0 ? value.length : newline;
+        if (!skipping) {
+          size += end - start;
+          if (size > MAX_MESSAGE_BYTES) {
+            skipping = true;
+            chunks = [];
+            this.#error(
+              -32600,
+              `Message too large: a line on stdin exceeded the ${
+                MAX_MESSAGE_BYTES / 1024 / 1024
+              } MiB limit`,
+            );
+          } else {
+            chunks.push(value.subarray(start, end));
+          }
+        }
+        if (newline < 0) break;
+        if (!skipping) this.#line(decoder.decode(concat(chunks, size)));
+        chunks = [];
+        size = 0;
+        skipping = false;
+        start = newline + 1;
       }
     }
-    this.#ended = true;
-    this.#firstMessage.resolve();
-    this.#closeWhenDone();
   }
 
-  #receive(line: string): void {
+  #line(text: string): void {
+    const line = text.replace(/\r$/, "");
+    if (line.trim() === "") return;
     let message: unknown;
     try {
       message = JSON.parse(line);
-    } catch (error) {
-      this.onerror?.(error as Error);
+    } catch {
+      this.#error(-32700, "Parse error: a line on stdin is not JSON");
       return;
     }
-    if (!this.#started) {
-      if (this.#queue.length === 0 && this.#answered.size === 0) {
-        const answer = initializeAnswer(message);
-        if (answer) {
-          this.#answered.add(answer.id as string | number);
-          this.#write(answer);
-        }
-      }
-      this.#queue.push(message);
-      this.#writing.then(() => this.#firstMessage.resolve());
+    if (
+      typeof message !== "object" || message === null ||
+      Array.isArray(message) ||
+      (message as { jsonrpc?: unknown }).jsonrpc !== "2.0"
+    ) {
+      const id = (message as { id?: unknown } | null)?.id;
+      this.#error(
+        -32600,
+        "Invalid request: expected a JSON-RPC 2.0 object",
+        typeof id === "string" || typeof id === "number" ? id : null,
+      );
       return;
     }
-    this.#deliver(message);
-  }
-
-  #deliver(message: unknown): void {
-    let valid: JSONRPCMessage;
-    try {
-      valid = this.#validate(message);
-    } catch (error) {
-      this.onerror?.(error as Error);
-      return;
-    }
-    const request = valid as { id?: string | number; method?: string };
-    if (request.id !== undefined && request.method !== undefined) {
+    const request = message as { id?: unknown; method?: unknown };
+    if (
+      typeof request.method === "string" &&
+      (typeof request.id === "string" || typeof request.id === "number")
+    ) {
       this.#pending.add(request.id);
     }
-    this.onmessage?.(valid);
+    this.onmessage?.(message as JSONRPCMessage);
   }
 
-  /** Once stdin has ended and every request is answered, closes. */
-  #closeWhenDone(): void {
-    if (this.#started && this.#ended && this.#pending.size === 0) {
-      queueMicrotask(() => this.close());
-    }
+  #error(code: number, message: string, id: string | number | null = null) {
+    this.#write({ jsonrpc: "2.0", id, error: { code, message } }).catch(
+      () => {},
+    );
   }
 
   #write(message: unknown): Promise<void> {
-    const bytes = new TextEncoder().encode(`${JSON.stringify(message)}\n`);
+    const bytes = this.#encoder.encode(`${JSON.stringify(message)}\n`);
     const next = this.#writing.then(async () => {
       let offset = 0;
       while (offset < bytes.length) {
@@ -155,38 +170,38 @@ export class EarlyStdioTransport implements Transport {
     return next;
   }
 
-  /** Hands the kept messages to the SDK, in order. */
-  start(): Promise<void> {
-    this.#started = true;
-    for (const message of this.#queue.splice(0)) this.#deliver(message);
-    this.#closeWhenDone();
-    return Promise.resolve();
-  }
-
   /**
-   * Writes a message, except the SDK's answer to an `initialize` that was
-   * already answered.
+   * Writes a message as one line.
    *
    * @param message The JSON-RPC message.
    */
   async send(message: JSONRPCMessage): Promise<void> {
-    const id = (message as { id?: string | number }).id;
-    const isResponse = "result" in message || "error" in message;
-    if (isResponse && id !== undefined) this.#pending.delete(id);
-    if (isResponse && id !== undefined && this.#answered.delete(id)) {
-      this.#closeWhenDone();
-      return;
-    }
     await this.#write(message);
-    if (isResponse) this.#closeWhenDone();
+    const response = message as { id?: string | number; method?: unknown };
+    if (response.method === undefined && response.id !== undefined) {
+      this.#pending.delete(response.id);
+      if (this.#pending.size === 0) this.#drained?.();
+    }
   }
 
   /** Stops reading and calls `onclose` once. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#reader.cancel().catch(() => {});
+    await this.#reader?.cancel().catch(() => {});
     await this.#writing;
     this.onclose?.();
+    this.#ended.resolve();
   }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }

@@ -34,7 +34,7 @@ async function run(
 Deno.test("the official MCP conformance scenarios pass against the HTTP server", async () => {
   await using http = await serveHttp({
     port: 0,
-    context: (codePages) => createToolContext({ env: {}, codePages }),
+    context: (pages) => createToolContext({ env: {}, pages }),
     createServer: createMcpServer,
   });
   const url = `${http.url.replace("127.0.0.1", "localhost")}/mcp`;

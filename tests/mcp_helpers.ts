@@ -1,25 +1,22 @@
-// Helpers for the MCP tests: an SDK client over stdio or HTTP, with an
-// elicitation handler the test controls.
+// Helpers for the MCP tests: an SDK v2 client over stdio, HTTP or in memory,
+// in either protocol era, with an elicitation handler the test controls.
 
-// @ts-types="@modelcontextprotocol/sdk/client/index"
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-// @ts-types="@modelcontextprotocol/sdk/client/stdio"
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-// @ts-types="@modelcontextprotocol/sdk/types"
 import {
-  type ElicitRequest,
-  ElicitRequestSchema,
+  Client,
+  type ElicitRequestFormParams,
+  type ElicitRequestURLParams,
   type ElicitResult,
-  LoggingMessageNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+  InMemoryTransport,
+  StreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { createToolContext } from "../mcp/context.ts";
+import { createMcpServer } from "../mcp/create_server.ts";
 
 /**
  * `Deno.test` with the sanitizers off, for tests over a stdio subprocess: the
- * SDK client's `StdioClientTransport.close()` races the child's exit against a
- * 2 s timer it never clears (sdk/client/stdio.js), which both sanitizers
- * report. The HTTP tests keep them on.
+ * SDK client's stdio transport keeps timers and child handles past `close()`,
+ * which both sanitizers report. The HTTP tests keep them on.
  */
 export function test(name: string, fn: () => Promise<void>): void {
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
@@ -39,34 +36,67 @@ export function childEnv(
   return { ...env, ...extra };
 }
 
-export type Elicit = (
-  request: ElicitRequest["params"],
-) => Promise<ElicitResult>;
+/** The parameters of an elicitation, as the client receives them. */
+export type ElicitParams = ElicitRequestFormParams | ElicitRequestURLParams;
+
+export type Elicit = (request: ElicitParams) => Promise<ElicitResult>;
+
+/**
+ * Which protocol era a test client speaks: `legacy` (2025 `initialize`),
+ * `auto` (negotiates, so 2026-07-28 with this server) or `pin` (2026-07-28
+ * only).
+ */
+export type Era = "legacy" | "auto" | "pin";
+
+/** Every era, for tests that run once per era. */
+export const ERAS: readonly Era[] = ["legacy", "auto", "pin"];
+
+export interface ClientOptions {
+  /** The era (default `legacy`). */
+  era?: Era;
+  /** Declare URL-mode elicitation too. */
+  urlMode?: boolean;
+}
 
 export interface TestClient extends AsyncDisposable {
   client: Client;
-  elicitations: ElicitRequest["params"][];
+  elicitations: ElicitParams[];
   logs: string[];
+}
+
+function negotiation(era: Era) {
+  switch (era) {
+    case "legacy":
+      return {};
+    case "auto":
+      return { versionNegotiation: { mode: "auto" as const } };
+    case "pin":
+      return {
+        versionNegotiation: { mode: { pin: "2026-07-28" as const } },
+      };
+  }
 }
 
 function makeClient(
   elicit: Elicit | undefined,
-  url: boolean,
-): TestClient & { elicitations: ElicitRequest["params"][] } {
+  options: ClientOptions,
+): TestClient {
   const client = new Client({ name: "cloudgate-test", version: "1.0.0" }, {
     capabilities: elicit
-      ? { elicitation: url ? { form: {}, url: {} } : { form: {} } }
+      ? { elicitation: options.urlMode ? { form: {}, url: {} } : { form: {} } }
       : {},
+    ...negotiation(options.era ?? "legacy"),
   });
-  const elicitations: ElicitRequest["params"][] = [];
+  const elicitations: ElicitParams[] = [];
   const logs: string[] = [];
   if (elicit) {
-    client.setRequestHandler(ElicitRequestSchema, (request) => {
-      elicitations.push(request.params);
-      return elicit(request.params);
+    client.setRequestHandler("elicitation/create", (request) => {
+      const params = request.params as ElicitParams;
+      elicitations.push(params);
+      return elicit(params);
     });
   }
-  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+  client.setNotificationHandler("notifications/message", (n) => {
     logs.push(`${n.params.level}: ${String(n.params.data)}`);
   });
   return {
@@ -81,8 +111,9 @@ function makeClient(
 export async function stdioClient(
   env: Record<string, string>,
   elicit?: Elicit,
+  options: ClientOptions = {},
 ): Promise<TestClient> {
-  const test = makeClient(elicit, false);
+  const test = makeClient(elicit, options);
   await test.client.connect(
     new StdioClientTransport({
       command: Deno.execPath(),
@@ -98,9 +129,9 @@ export async function stdioClient(
 export async function httpClient(
   url: string,
   elicit?: Elicit,
-  options: { urlMode?: boolean; token?: string } = {},
+  options: ClientOptions & { token?: string } = {},
 ): Promise<TestClient> {
-  const test = makeClient(elicit, options.urlMode ?? false);
+  const test = makeClient(elicit, options);
   const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
     ...(options.token
       ? {
@@ -111,7 +142,7 @@ export async function httpClient(
   await test.client.connect(transport);
   const close = test[Symbol.asyncDispose];
   test[Symbol.asyncDispose] = async () => {
-    await transport.terminateSession().catch(() => {});
+    if (transport.sessionId) await transport.terminateSession().catch(() => {});
     await close();
   };
   return test;
@@ -128,8 +159,13 @@ export async function call(
   client: Client,
   name: string,
   args: Record<string, unknown> = {},
+  meta?: Record<string, unknown>,
 ): Promise<ToolText> {
-  const result = await client.callTool({ name, arguments: args });
+  const result = await client.callTool({
+    name,
+    arguments: args,
+    ...(meta ? { _meta: meta } : {}),
+  });
   const content = result.content as { type: string; text?: string }[];
   return {
     isError: result.isError === true,
@@ -137,11 +173,6 @@ export async function call(
     structured: result.structuredContent as Record<string, unknown> | undefined,
   };
 }
-
-// @ts-types="@modelcontextprotocol/sdk/inMemory"
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { createToolContext } from "../mcp/context.ts";
-import { createMcpServer } from "../mcp/create_server.ts";
 
 /**
  * An SDK client connected in-process to a fresh server (one per call, so one
@@ -152,7 +183,7 @@ export async function memoryClient(
   elicit?: Elicit,
   options: { timeoutMs?: number } = {},
 ): Promise<TestClient> {
-  const test = makeClient(elicit, false);
+  const test = makeClient(elicit, {});
   const ctx = createToolContext({
     env,
     ...(options.timeoutMs === undefined
@@ -160,7 +191,6 @@ export async function memoryClient(
       : { timeoutMs: options.timeoutMs }),
   });
   const server = createMcpServer(ctx);
-  ctx.attach(server);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   await test.client.connect(clientSide);
@@ -186,7 +216,8 @@ export async function exchange(
   const writer = child.stdin.getWriter();
   await writer.write(
     new TextEncoder().encode(
-      messages.map((m) => `${JSON.stringify(m)}\n`).join(""),
+      messages.map((m) => `${typeof m === "string" ? m : JSON.stringify(m)}\n`)
+        .join(""),
     ),
   );
   await writer.close();

@@ -20,7 +20,7 @@ function serve(
   return serveHttp({
     port: 0,
     ...options,
-    context: (codePages) => createToolContext({ env, codePages }),
+    context: (pages) => createToolContext({ env, pages }),
     createServer: createMcpServer,
   });
 }
@@ -245,7 +245,7 @@ Deno.test("mcp over HTTP reports an address in use in one line", async () => {
     await assert.rejects(
       serveHttp({
         port: (taken.addr as Deno.NetAddr).port,
-        context: (codePages) => createToolContext({ env: {}, codePages }),
+        context: (pages) => createToolContext({ env: {}, pages }),
         createServer: createMcpServer,
       }),
       /^ConfigError: Cannot listen on 127\.0\.0\.1:\d+: the address is in use$/,

@@ -5,7 +5,7 @@ import {
   EMULATOR_FIXTURES,
   startEmulator,
 } from "../lib/testing/mod.ts";
-import { call, type Elicit, stdioClient, test } from "./mcp_helpers.ts";
+import { call, type Elicit, ERAS, stdioClient, test } from "./mcp_helpers.ts";
 
 const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
 
@@ -31,248 +31,256 @@ const accept = (emu: Emulator): Elicit => () =>
     content: { code: emu.lastSmsCode("bob")! },
   });
 
-test("mcp lists its tools with schemas and annotations", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient(env(emu));
-  const { tools } = await t.client.listTools();
-  const names = tools.map((tool) => tool.name).sort();
-  assert.deepEqual(names, [
-    "cleura_list_domains",
-    "cleura_list_projects",
-    "cleura_list_regions",
-    "cleura_token_status",
-    "itopia_list_instances",
-    "itopia_mint_jwt",
-  ]);
-  for (const tool of tools) {
-    assert.ok(
-      tool.title && tool.description && tool.description.length > 80,
-      tool.name,
-    );
-    assert.equal(tool.outputSchema?.type, "object", tool.name);
-    assert.equal(tool.annotations?.readOnlyHint, true, tool.name);
-    const props = JSON.stringify(tool.inputSchema);
-    assert.doesNotMatch(
-      props,
-      /password|apiKey|token"/i,
-      `${tool.name} takes no secret`,
-    );
-  }
-  assert.equal(emu.counters.requests, 0, "listing tools calls no API");
-});
+for (const era of ERAS) {
+  const client = (e: Record<string, string>, elicit?: Elicit) =>
+    stdioClient(e, elicit, { era });
 
-test("mcp cleura_list_regions asks for the SMS code by elicitation, once", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient(env(emu), accept(emu));
-  const result = await call(t.client, "cleura_list_regions");
-  assert.equal(result.isError, false, result.text);
-  const regions = result.structured?.regions as { region: string }[];
-  assert.deepEqual(regions.map((r) => r.region), ["Sto2", "Fra1", "Kna1"]);
-  assert.deepEqual(JSON.parse(result.text), result.structured);
-  assert.equal(t.elicitations.length, 1);
-  const request = t.elicitations[0]!;
-  assert.equal(request.mode ?? "form", "form");
-  assert.match(request.message, /SMS.*"bob"/);
-  assert.ok("requestedSchema" in request);
-  assert.equal(request.requestedSchema.properties.code?.type, "integer");
-  const again = await call(t.client, "cleura_list_regions", {
-    status: "active",
+  test(`mcp lists its tools with schemas and annotations (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client(env(emu));
+    const { tools } = await t.client.listTools();
+    const names = tools.map((tool) => tool.name).sort();
+    assert.deepEqual(names, [
+      "cleura_list_domains",
+      "cleura_list_projects",
+      "cleura_list_regions",
+      "cleura_token_status",
+      "itopia_list_instances",
+      "itopia_mint_jwt",
+    ]);
+    for (const tool of tools) {
+      assert.ok(
+        tool.title && tool.description && tool.description.length > 80,
+        tool.name,
+      );
+      assert.equal(tool.outputSchema?.type, "object", tool.name);
+      assert.equal(tool.annotations?.readOnlyHint, true, tool.name);
+      const props = JSON.stringify(tool.inputSchema);
+      assert.doesNotMatch(
+        props,
+        /password|apiKey|token"/i,
+        `${tool.name} takes no secret`,
+      );
+    }
+    assert.equal(emu.counters.requests, 0, "listing tools calls no API");
   });
-  assert.equal(again.isError, false);
-  assert.equal(emu.counters.cleuraLogins, 1);
-  assert.equal(emu.counters.smsSent, 1);
-  assert.equal(t.elicitations.length, 1);
-});
 
-test("mcp shares one login and one SMS among 20 concurrent tool calls", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient(env(emu), accept(emu));
-  const results = await Promise.all(
-    Array.from(
-      { length: 20 },
-      (_, i) =>
-        call(t.client, i % 2 ? "cleura_list_regions" : "cleura_list_domains"),
-    ),
-  );
-  assert.ok(results.every((r) => !r.isError));
-  assert.equal(emu.counters.cleuraLogins, 1);
-  assert.equal(emu.counters.smsSent, 1);
-  assert.equal(t.elicitations.length, 1);
-});
-
-test("mcp asks once more after a wrong code, then succeeds", async () => {
-  await using emu = await startEmulator();
-  let n = 0;
-  await using t = await stdioClient(env(emu), () => {
-    const code = emu.lastSmsCode("bob")!;
-    return Promise.resolve({
-      action: "accept",
-      content: { code: n++ === 0 ? (code + 1) % 1_000_000 : code },
+  test(`mcp cleura_list_regions asks for the SMS code by elicitation, once (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client(env(emu), accept(emu));
+    const result = await call(t.client, "cleura_list_regions");
+    assert.equal(result.isError, false, result.text);
+    const regions = result.structured?.regions as { region: string }[];
+    assert.deepEqual(regions.map((r) => r.region), ["Sto2", "Fra1", "Kna1"]);
+    assert.deepEqual(JSON.parse(result.text), result.structured);
+    assert.equal(t.elicitations.length, 1);
+    const request = t.elicitations[0]!;
+    assert.equal(request.mode ?? "form", "form");
+    assert.match(request.message, /SMS.*"bob"/);
+    assert.ok("requestedSchema" in request);
+    assert.equal(request.requestedSchema.properties.code?.type, "integer");
+    const again = await call(t.client, "cleura_list_regions", {
+      status: "active",
     });
+    assert.equal(again.isError, false);
+    assert.equal(emu.counters.cleuraLogins, 1);
+    assert.equal(emu.counters.smsSent, 1);
+    assert.equal(t.elicitations.length, 1);
   });
-  const result = await call(t.client, "cleura_list_regions");
-  assert.equal(result.isError, false, result.text);
-  assert.equal(t.elicitations.length, 2);
-  assert.match(t.elicitations[1]!.message, /not accepted/);
-  assert.equal(emu.counters.smsSent, 1);
-});
 
-test("mcp gives a clear tool error after two wrong codes", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient(env(emu), () =>
-    Promise.resolve({
-      action: "accept",
-      content: { code: (emu.lastSmsCode("bob")! + 1) % 1_000_000 },
-    }));
-  const result = await call(t.client, "cleura_list_regions");
-  assert.equal(result.isError, true);
-  assert.match(
-    result.text,
-    /^Cannot verify the SMS code for "bob": the server answered 400/,
-  );
-  assert.equal(t.elicitations.length, 2);
-});
-
-test("mcp reports a declined login without retrying", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient(
-    env(emu),
-    () => Promise.resolve({ action: "decline" }),
-  );
-  const result = await call(t.client, "cleura_list_regions");
-  assert.equal(result.isError, true);
-  assert.match(result.text, /declined/);
-  assert.equal(t.elicitations.length, 1);
-  assert.equal(emu.counters.smsVerifications, 0);
-});
-
-test("mcp without elicitation fails at once, before any SMS, and says how to proceed", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient(env(emu));
-  const result = await call(t.client, "cleura_list_regions");
-  assert.equal(result.isError, true);
-  assert.match(result.text, /does not support elicitation/);
-  assert.match(result.text, /CLEURA_API_TOKEN/);
-  assert.match(result.text, /cleura token/);
-  assert.equal(emu.counters.smsSent, 0);
-});
-
-test("mcp logs the login's progress and never a secret", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient(env(emu), accept(emu));
-  await t.client.setLoggingLevel("info");
-  await call(t.client, "cleura_list_regions");
-  await call(t.client, "cleura_list_regions");
-  await call(t.client, "cleura_list_domains");
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(
-    t.logs.filter((l) => l === 'info: Reusing the Cleura token of "bob"')
-      .length,
-    1,
-    "token reuse is logged once per token",
-  );
-  assert.ok(
-    t.logs.some((l) => /^info: .*login started/.test(l)),
-    t.logs.join("\n"),
-  );
-  assert.ok(t.logs.some((l) => /SMS/.test(l)));
-  assert.ok(!t.logs.join("\n").includes("bob-password"));
-});
-
-test("mcp itopia_mint_jwt returns a token signed with the key and its claims", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient(env(emu));
-  const result = await call(t.client, "itopia_mint_jwt", {
-    deploymentId: 101,
-    ttlSeconds: 300,
-  });
-  assert.equal(result.isError, false, result.text);
-  const { token, claims, expiresAt } = result.structured as {
-    token: string;
-    claims: Record<string, number>;
-    expiresAt: string;
-  };
-  const { payload } = await jwtVerify(token, new TextEncoder().encode(KEY), {
-    audience: "Itopia",
-  });
-  assert.equal(payload.organizationId, 42);
-  assert.equal(claims.deploymentId, 101);
-  assert.equal(claims.exp! - claims.iat!, 300);
-  assert.equal(Date.parse(expiresAt), claims.exp! * 1000);
-  assert.ok(!result.text.includes(KEY));
-});
-
-test("mcp itopia_list_instances pages a 1,200-instance deployment", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient(env(emu));
-  const first = await call(t.client, "itopia_list_instances");
-  assert.equal(first.isError, false, first.text);
-  const page = first.structured as {
-    total: number;
-    instances: { name: string }[];
-    nextCursor: string;
-  };
-  assert.equal(page.total, 1200);
-  assert.equal(page.instances.length, 50);
-  assert.ok(first.text.length < 30_000, `${first.text.length} bytes`);
-  const second = await call(t.client, "itopia_list_instances", {
-    cursor: page.nextCursor,
-    limit: 200,
-  });
-  const next = second.structured as { instances: { name: string }[] };
-  assert.equal(next.instances[0]?.name, "vm-102-0051");
-  assert.equal(next.instances.length, 200);
-  const filtered = await call(t.client, "itopia_list_instances", {
-    deploymentId: 101,
-    status: "running",
-    nameContains: "0001",
-  });
-  assert.deepEqual(filtered.structured, {
-    total: 1,
-    instances: [
-      JSON.parse(
-        JSON.stringify(
-          (filtered.structured as { instances: unknown[] }).instances[0],
-        ),
+  test(`mcp shares one login and one SMS among 20 concurrent tool calls (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client(env(emu), accept(emu));
+    const results = await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          call(t.client, i % 2 ? "cleura_list_regions" : "cleura_list_domains"),
       ),
-    ],
+    );
+    assert.ok(results.every((r) => !r.isError));
+    assert.equal(emu.counters.cleuraLogins, 1);
+    assert.equal(emu.counters.smsSent, 1);
+    assert.equal(t.elicitations.length, 1);
   });
-  const wrong = await call(t.client, "itopia_list_instances", {
-    deploymentId: 101,
-    cursor: page.nextCursor,
-  });
-  assert.equal(wrong.isError, true);
-  assert.match(wrong.text, /^cursor belongs to another query/);
-});
 
-test("mcp names the argument at fault", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient(env(emu));
-  const limit = await call(t.client, "itopia_list_instances", { limit: 500 });
-  assert.equal(limit.isError, true);
-  assert.match(limit.text, /limit/);
-  const ttl = await call(t.client, "itopia_mint_jwt", { ttlSeconds: "soon" });
-  assert.equal(ttl.isError, true);
-  assert.match(ttl.text, /ttlSeconds/);
-  const domain = await call(t.client, "cleura_list_projects", {});
-  assert.equal(domain.isError, true);
-  assert.match(domain.text, /domainId/);
-});
-
-test("mcp reports missing configuration as a tool error naming the variable", async () => {
-  await using emu = await startEmulator();
-  await using t = await stdioClient({
-    CLEURA_API_URL: emu.cleuraUrl,
-    ITOPIA_API_URL: emu.itopiaUrl,
-    ITOPIA_ORGANIZATION_ID: "abc",
+  test(`mcp asks once more after a wrong code, then succeeds (${era})`, async () => {
+    await using emu = await startEmulator();
+    let n = 0;
+    await using t = await client(env(emu), () => {
+      const code = emu.lastSmsCode("bob")!;
+      return Promise.resolve({
+        action: "accept",
+        content: { code: n++ === 0 ? (code + 1) % 1_000_000 : code },
+      });
+    });
+    const result = await call(t.client, "cleura_list_regions");
+    assert.equal(result.isError, false, result.text);
+    assert.equal(t.elicitations.length, 2);
+    assert.match(t.elicitations[1]!.message, /not accepted/);
+    assert.equal(emu.counters.smsSent, 1);
   });
-  const cleura = await call(t.client, "cleura_list_regions");
-  assert.equal(cleura.isError, true);
-  assert.equal(cleura.text, "CLEURA_API_USERNAME is not set");
-  const itopia = await call(t.client, "itopia_mint_jwt");
-  assert.equal(itopia.isError, true);
-  assert.equal(
-    itopia.text,
-    'ITOPIA_ORGANIZATION_ID must be a whole number, got "abc"',
-  );
-});
+
+  test(`mcp gives a clear tool error after two wrong codes (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client(env(emu), () =>
+      Promise.resolve({
+        action: "accept",
+        content: { code: (emu.lastSmsCode("bob")! + 1) % 1_000_000 },
+      }));
+    const result = await call(t.client, "cleura_list_regions");
+    assert.equal(result.isError, true);
+    assert.match(
+      result.text,
+      /^Cannot verify the SMS code for "bob": the server answered 400/,
+    );
+    assert.equal(t.elicitations.length, 2);
+  });
+
+  test(`mcp reports a declined login without retrying (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client(
+      env(emu),
+      () => Promise.resolve({ action: "decline" }),
+    );
+    const result = await call(t.client, "cleura_list_regions");
+    assert.equal(result.isError, true);
+    assert.match(result.text, /declined/);
+    assert.equal(t.elicitations.length, 1);
+    assert.equal(emu.counters.smsVerifications, 0);
+  });
+
+  test(`mcp without elicitation fails at once, before any SMS, and says how to proceed (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client(env(emu));
+    const result = await call(t.client, "cleura_list_regions");
+    assert.equal(result.isError, true);
+    assert.match(result.text, /does not support elicitation/);
+    assert.match(result.text, /CLEURA_API_TOKEN/);
+    assert.match(result.text, /cleura token/);
+    assert.equal(emu.counters.smsSent, 0);
+  });
+
+  test(`mcp logs the login's progress and never a secret (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client(env(emu), accept(emu));
+    // 2025: a session-wide level; 2026-07-28: a level in each request's _meta.
+    const meta = era === "legacy"
+      ? undefined
+      : { "io.modelcontextprotocol/logLevel": "info" };
+    if (era === "legacy") await t.client.setLoggingLevel("info");
+    await call(t.client, "cleura_list_regions", {}, meta);
+    await call(t.client, "cleura_list_regions", {}, meta);
+    await call(t.client, "cleura_list_domains", {}, meta);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(
+      t.logs.filter((l) => /Reusing the Cleura token/.test(l)).length,
+      0,
+      "token reuse is a debug line, not shown at info",
+    );
+    assert.ok(
+      t.logs.some((l) => /^info: .*login started/.test(l)),
+      t.logs.join("\n"),
+    );
+    assert.ok(t.logs.some((l) => /SMS/.test(l)));
+    assert.ok(!t.logs.join("\n").includes("bob-password"));
+  });
+
+  test(`mcp itopia_mint_jwt returns a token signed with the key and its claims (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client(env(emu));
+    const result = await call(t.client, "itopia_mint_jwt", {
+      deploymentId: 101,
+      ttlSeconds: 300,
+    });
+    assert.equal(result.isError, false, result.text);
+    const { token, claims, expiresAt } = result.structured as {
+      token: string;
+      claims: Record<string, number>;
+      expiresAt: string;
+    };
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(KEY), {
+      audience: "Itopia",
+    });
+    assert.equal(payload.organizationId, 42);
+    assert.equal(claims.deploymentId, 101);
+    assert.equal(claims.exp! - claims.iat!, 300);
+    assert.equal(Date.parse(expiresAt), claims.exp! * 1000);
+    assert.ok(!result.text.includes(KEY));
+  });
+
+  test(`mcp itopia_list_instances pages a 1,200-instance deployment (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client(env(emu));
+    const first = await call(t.client, "itopia_list_instances");
+    assert.equal(first.isError, false, first.text);
+    const page = first.structured as {
+      total: number;
+      instances: { name: string }[];
+      nextCursor: string;
+    };
+    assert.equal(page.total, 1200);
+    assert.equal(page.instances.length, 50);
+    assert.ok(first.text.length < 30_000, `${first.text.length} bytes`);
+    const second = await call(t.client, "itopia_list_instances", {
+      cursor: page.nextCursor,
+      limit: 200,
+    });
+    const next = second.structured as { instances: { name: string }[] };
+    assert.equal(next.instances[0]?.name, "vm-102-0051");
+    assert.equal(next.instances.length, 200);
+    const filtered = await call(t.client, "itopia_list_instances", {
+      deploymentId: 101,
+      status: "running",
+      nameContains: "0001",
+    });
+    assert.deepEqual(filtered.structured, {
+      total: 1,
+      instances: [
+        JSON.parse(
+          JSON.stringify(
+            (filtered.structured as { instances: unknown[] }).instances[0],
+          ),
+        ),
+      ],
+    });
+    const wrong = await call(t.client, "itopia_list_instances", {
+      deploymentId: 101,
+      cursor: page.nextCursor,
+    });
+    assert.equal(wrong.isError, true);
+    assert.match(wrong.text, /^cursor belongs to another query/);
+  });
+
+  test(`mcp names the argument at fault (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client(env(emu));
+    const limit = await call(t.client, "itopia_list_instances", { limit: 500 });
+    assert.equal(limit.isError, true);
+    assert.match(limit.text, /limit/);
+    const ttl = await call(t.client, "itopia_mint_jwt", { ttlSeconds: "soon" });
+    assert.equal(ttl.isError, true);
+    assert.match(ttl.text, /ttlSeconds/);
+    const domain = await call(t.client, "cleura_list_projects", {});
+    assert.equal(domain.isError, true);
+    assert.match(domain.text, /domainId/);
+  });
+
+  test(`mcp reports missing configuration as a tool error naming the variable (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using t = await client({
+      CLEURA_API_URL: emu.cleuraUrl,
+      ITOPIA_API_URL: emu.itopiaUrl,
+      ITOPIA_ORGANIZATION_ID: "abc",
+    });
+    const cleura = await call(t.client, "cleura_list_regions");
+    assert.equal(cleura.isError, true);
+    assert.equal(cleura.text, "CLEURA_API_USERNAME is not set");
+    const itopia = await call(t.client, "itopia_mint_jwt");
+    assert.equal(itopia.isError, true);
+    assert.equal(
+      itopia.text,
+      'ITOPIA_ORGANIZATION_ID must be a whole number, got "abc"',
+    );
+  });
+}

@@ -22,9 +22,38 @@ import {
   type CleuraToken,
   loginCleura,
   type LoginEvent,
+  requestSmsCode,
   revokeToken,
+  startLogin,
   validateToken,
+  verifySmsCode,
 } from "./auth.ts";
+
+/** How long an SMS code stays valid after it is sent (10 minutes, as Cleura documents). */
+export const SMS_CODE_TTL_MS = 10 * 60_000;
+/** The shortest time between two SMS for one account (60 seconds). */
+export const SMS_RESEND_MS = 60_000;
+
+/**
+ * Where a stepwise login stands: a token, or an SMS challenge whose code the
+ * user must give (see {@linkcode CleuraSession.beginLogin}).
+ */
+export type LoginStep =
+  | { kind: "token" }
+  | {
+    kind: "sms";
+    /** The verification handle; a secret, never shown. */
+    verification: string;
+    /** When the SMS was sent (ms since the epoch), if it was. */
+    smsSentAt?: number;
+  };
+
+interface PendingChallenge {
+  verification: string;
+  createdAt: number;
+  smsSentAt?: number;
+  sending?: Promise<number>;
+}
 
 /** A step of a session's life, for progress messages. Never holds a secret. */
 export type SessionEvent =
@@ -61,6 +90,36 @@ export interface CleuraSessionOptions extends HttpOptions {
 export interface SessionCallOptions extends HttpOptions {
   /** Asks for the SMS code; overrides the session's own for this call. */
   askCode?: AskCode;
+  /**
+   * `false` never starts a login: a call that needs one throws
+   * {@linkcode LoginRequiredError} instead (a caller that drives the login
+   * step by step, such as the MCP server, does so).
+   */
+  login?: boolean;
+}
+
+/**
+ * A call needed a fresh login and was told not to start one
+ * (`login: false`); the caller logs in step by step and calls again.
+ *
+ * @example
+ * ```ts
+ * import { AuthError, LoginRequiredError } from "@cloudgate/toolkit";
+ *
+ * console.log(new LoginRequiredError("alice") instanceof AuthError); // true
+ * ```
+ */
+export class LoginRequiredError extends AuthError {
+  /**
+   * Creates the error.
+   *
+   * @param login The account that needs a login.
+   * @param options The underlying `cause`, if any.
+   */
+  constructor(login: string, options?: ErrorOptions) {
+    super(`Cannot continue: "${login}" must log in first`, options);
+    this.name = "LoginRequiredError";
+  }
 }
 
 /** One authenticated call through a {@linkcode CleuraSession}. */
@@ -100,6 +159,9 @@ export class CleuraSession {
   #token: string | undefined;
   #loading: Promise<string> | undefined;
   #cacheChecked = false;
+  #pending: PendingChallenge | undefined;
+  #starting: Promise<LoginStep> | undefined;
+  #lastSmsAt = -Infinity;
 
   /**
    * Creates a session; nothing is sent until a call needs the token.
@@ -275,10 +337,20 @@ export class CleuraSession {
     call: CleuraCall,
     options: SessionCallOptions = {},
   ): Promise<HttpResponse> {
-    const { askCode, ...rest } = options;
+    const { askCode, login, ...rest } = options;
     const http = { ...httpOptionsOf(this.#options), ...rest };
     for (let attempt = 1;; attempt++) {
-      const token = await this.token(askCode ? { askCode } : {});
+      const token = login === false
+        ? await this.storedToken()
+        : await this.token(askCode ? { askCode } : {});
+      if (token === undefined) {
+        if (this.#options.password === undefined) {
+          throw new AuthError(
+            `Cannot ${call.step}: no valid token for "${this.login}" and no password is set to log in (CLEURA_API_PASSWORD)`,
+          );
+        }
+        throw new LoginRequiredError(this.login);
+      }
       try {
         return await httpRequest({
           baseUrl: this.apiUrl,
@@ -304,6 +376,218 @@ export class CleuraSession {
         }
         if (attempt >= 2) throw error;
       }
+    }
+  }
+
+  /**
+   * The token the session already holds (given, in memory or in the cache),
+   * without logging in.
+   *
+   * @returns The token, or `undefined` when a login is needed.
+   *
+   * @example
+   * ```ts
+   * import { CleuraSession } from "@cloudgate/toolkit";
+   *
+   * const session = new CleuraSession({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+   * console.log(await session.storedToken()); // t0k3n
+   * ```
+   */
+  async storedToken(): Promise<string | undefined> {
+    if (this.#token !== undefined) return this.#token;
+    const cache = this.#options.cache;
+    if (cache?.enabled && !this.#cacheChecked) {
+      this.#cacheChecked = true;
+      const cached = await cache.get(this).catch(() => undefined);
+      if (cached) {
+        this.#token = cached.token;
+        this.#event({ type: "token-reused", login: this.login, source: "cache" });
+      }
+    }
+    return this.#token;
+  }
+
+  /**
+   * The first step of a stepwise login: posts the password (once, however
+   * many callers ask at the same time) and answers with a token, stored in
+   * the session, or an SMS challenge. A challenge whose code is still valid
+   * (10 minutes after its SMS) is reused without contacting the API.
+   *
+   * @param options Timeout and signal.
+   * @returns `{ kind: "token" }`, or the SMS challenge.
+   * @throws {AuthError} When no password is set.
+   *
+   * @example
+   * ```ts ignore
+   * const step = await session.beginLogin();
+   * if (step.kind === "sms") await session.sendSmsCode(step.verification);
+   * ```
+   */
+  beginLogin(options: HttpOptions = {}): Promise<LoginStep> {
+    const pending = this.#livePending();
+    if (pending) {
+      return Promise.resolve({
+        kind: "sms",
+        verification: pending.verification,
+        ...(pending.smsSentAt === undefined ? {} : { smsSentAt: pending.smsSentAt }),
+      });
+    }
+    this.#starting ??= this.#begin(options).finally(() => {
+      this.#starting = undefined;
+    });
+    return this.#starting;
+  }
+
+  #livePending(): PendingChallenge | undefined {
+    const pending = this.#pending;
+    if (!pending) return undefined;
+    const born = pending.smsSentAt ?? pending.createdAt;
+    if (Date.now() - born < SMS_CODE_TTL_MS) return pending;
+    this.#pending = undefined;
+    return undefined;
+  }
+
+  async #begin(options: HttpOptions): Promise<LoginStep> {
+    const password = this.#options.password;
+    if (password === undefined) {
+      throw new AuthError(
+        `Cannot log in "${this.login}": no password is set (CLEURA_API_PASSWORD) and no valid token is available`,
+      );
+    }
+    this.#event({ type: "login-started", login: this.login });
+    const start = await startLogin(
+      { apiUrl: this.apiUrl, login: this.login, password },
+      {
+        ...httpOptionsOf(this.#options),
+        ...options,
+        ...(this.#options.twofa ? { twofa: this.#options.twofa } : {}),
+      },
+    );
+    if (start.kind === "token") {
+      await this.#store(start.token);
+      return { kind: "token" };
+    }
+    this.#pending = { verification: start.verification, createdAt: Date.now() };
+    return { kind: "sms", verification: start.verification };
+  }
+
+  /**
+   * The second step: has the API send the SMS for a challenge from
+   * {@linkcode CleuraSession.beginLogin}. One SMS per challenge, however
+   * often it is called, and at most one per account every 60 seconds.
+   *
+   * @param verification The challenge's verification handle.
+   * @param options Timeout and signal.
+   * @returns When the SMS was sent (ms since the epoch).
+   * @throws {AuthError} When the challenge is unknown, or an SMS went out
+   * less than 60 seconds ago for another challenge.
+   *
+   * @example
+   * ```ts ignore
+   * const step = await session.beginLogin();
+   * if (step.kind === "sms") await session.sendSmsCode(step.verification);
+   * ```
+   */
+  sendSmsCode(
+    verification: string,
+    options: HttpOptions = {},
+  ): Promise<number> {
+    const pending = this.#livePending();
+    if (!pending || pending.verification !== verification) {
+      return Promise.reject(
+        new AuthError(
+          `Cannot send the SMS code for "${this.login}": the login has expired; start again`,
+        ),
+      );
+    }
+    if (pending.smsSentAt !== undefined) {
+      return Promise.resolve(pending.smsSentAt);
+    }
+    const wait = this.#lastSmsAt + SMS_RESEND_MS - Date.now();
+    if (wait > 0) {
+      return Promise.reject(
+        new AuthError(
+          `Cannot send another SMS code to "${this.login}" yet: wait ${
+            Math.ceil(wait / 1000)
+          } s`,
+        ),
+      );
+    }
+    pending.sending ??= (async () => {
+      await requestSmsCode(
+        { apiUrl: this.apiUrl, login: this.login, verification },
+        { ...httpOptionsOf(this.#options), ...options },
+      );
+      const now = Date.now();
+      pending.smsSentAt = now;
+      this.#lastSmsAt = now;
+      this.#event({ type: "sms-sent", login: this.login });
+      return now;
+    })().finally(() => {
+      delete pending.sending;
+    });
+    return pending.sending;
+  }
+
+  /**
+   * The third step: checks the code the user typed and keeps the token. A
+   * wrong code leaves the challenge open for another try with the same SMS.
+   *
+   * @param verification The challenge's verification handle.
+   * @param code The code, as typed or as a number.
+   * @param options Timeout and signal.
+   * @returns Nothing; the session now holds the token.
+   * @throws {ApiError} On a wrong code (400 or 401) or an expired challenge.
+   * @throws {AuthError} When the code is not up to six digits.
+   *
+   * @example
+   * ```ts ignore
+   * await session.finishLogin(step.verification, "123456");
+   * ```
+   */
+  async finishLogin(
+    verification: string,
+    code: number | string,
+    options: HttpOptions = {},
+  ): Promise<void> {
+    const token = await verifySmsCode(
+      { apiUrl: this.apiUrl, login: this.login, verification, code },
+      { ...httpOptionsOf(this.#options), ...options },
+    );
+    if (this.#pending?.verification === verification) this.#pending = undefined;
+    await this.#store(token);
+  }
+
+  /**
+   * Forgets an SMS challenge that can no longer be answered (the API said
+   * it expired), so the next login starts afresh.
+   *
+   * @param verification The challenge's verification handle.
+   *
+   * @example
+   * ```ts ignore
+   * session.dropChallenge(step.verification);
+   * ```
+   */
+  dropChallenge(verification: string): void {
+    if (this.#pending?.verification === verification) this.#pending = undefined;
+  }
+
+  async #store(token: string): Promise<void> {
+    this.#token = token;
+    this.#cacheChecked = true;
+    this.#event({ type: "logged-in", login: this.login });
+    const cache = this.#options.cache;
+    if (cache?.enabled) {
+      await cache.set({ apiUrl: this.apiUrl, login: this.login, token }).catch(
+        (error) =>
+          this.#event({
+            type: "warning",
+            message: error instanceof CloudgateError
+              ? error.message
+              : "Cannot save the token cache",
+          }),
+      );
     }
   }
 

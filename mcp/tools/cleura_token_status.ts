@@ -4,47 +4,32 @@
  * @module
  */
 
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { httpOptionsOf } from "../../mod.ts";
-import type { ToolContext } from "../context.ts";
-import { withCleura } from "./common.ts";
+import { httpOptionsOf } from "../../lib/http.ts";
+import { defineTool } from "../tool.ts";
 
-/**
- * Registers `cleura_token_status`.
- *
- * @param server The server.
- * @param ctx The shared state.
- */
-export function registerCleuraTokenStatus(
-  server: McpServer,
-  ctx: ToolContext,
-): void {
-  server.registerTool(
-    "cleura_token_status",
-    {
-      title: "Check the Cleura login",
-      description:
-        "Tell whether the server currently holds a valid Cleura token for the configured account (it asks the API; it never logs in and never returns the token). " +
-        "Use it to check the setup before other Cleura tools, or to explain an authentication failure.",
-      inputSchema: {},
-      outputSchema: {
-        login: z.string(),
-        apiUrl: z.string(),
-        valid: z.boolean(),
-      },
-      annotations: {
-        readOnlyHint: true,
-        openWorldHint: true,
-        idempotentHint: true,
-      },
-    },
-    (_args, extra) =>
-      withCleura(server, ctx, extra, async (session, options) => ({
-        login: session.login,
-        apiUrl: session.apiUrl,
-        valid: await session.validate(httpOptionsOf(options)),
-      })),
-  );
-}
+/** `cleura_token_status`: whether the server holds a valid Cleura token. */
+export const cleuraTokenStatus = defineTool({
+  name: "cleura_token_status",
+  toolset: "cleura",
+  title: "Check the Cleura login",
+  description:
+    "Tell whether the server currently holds a valid Cleura token for the configured account (it asks the API; it never logs in and never returns the token). " +
+    "Use it to check the setup before other Cleura tools, or to explain an authentication failure.",
+  input: z.object({}),
+  output: z.object({
+    login: z.string(),
+    apiUrl: z.string(),
+    valid: z.boolean(),
+  }),
+  run: async (_args, call) => {
+    const session = call.ctx.cleura();
+    return {
+      login: session.login,
+      apiUrl: session.apiUrl,
+      valid: await session.validate(
+        httpOptionsOf({ ...call.ctx.http, signal: call.signal }),
+      ),
+    };
+  },
+});

@@ -4,12 +4,10 @@
  * @module
  */
 
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { ConfigError, listCloudInstances, selectInstances } from "../../mod.ts";
-import type { ToolContext } from "../context.ts";
-import { fail, ok } from "./common.ts";
+import { ConfigError } from "../../lib/errors.ts";
+import { listCloudInstances, selectInstances } from "../../lib/itopia/api.ts";
+import { defineTool } from "../tool.ts";
 
 /** The default page size. */
 export const DEFAULT_LIMIT = 50;
@@ -40,98 +38,82 @@ function decodeCursor(text: string): Cursor | undefined {
   return undefined;
 }
 
-/**
- * Registers `itopia_list_instances`.
- *
- * @param server The server.
- * @param ctx The shared state.
- */
-export function registerItopiaListInstances(
-  server: McpServer,
-  ctx: ToolContext,
-): void {
-  server.registerTool("itopia_list_instances", {
-    title: "List itopia cloud instances",
-    description:
-      "List the VM instances of an itopia CAS deployment, a page at a time: { total, instances, nextCursor? }. total counts every instance that matches the filters; pass nextCursor back as cursor (with the same deploymentId and filters) for the next page. " +
-      "Filters: status (e.g. Running, Stopped; case-insensitive) and nameContains. limit is 1 to 200 (default 50). deploymentId defaults to ITOPIA_DEPLOYMENT_ID. " +
-      "Authenticates with ITOPIA_API_KEY and ITOPIA_ORGANIZATION_ID, or else ITOPIA_USERNAME and ITOPIA_PASSWORD, from the server's environment.",
-    inputSchema: {
-      deploymentId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
-        .optional()
-        .describe("The deployment's id (default ITOPIA_DEPLOYMENT_ID)"),
-      status: z.string().min(1).max(40).optional().describe(
-        "Only instances with this status",
-      ),
-      nameContains: z.string().min(1).max(100).optional().describe(
-        "Only instances whose name contains this",
-      ),
-      limit: z.number().int().min(1).max(MAX_LIMIT).optional().describe(
-        "Instances per page, 1 to 200 (default 50)",
-      ),
-      cursor: z.string().min(1).max(200).optional().describe(
-        "nextCursor from the previous page",
-      ),
-    },
-    outputSchema: {
-      total: z.number().int(),
-      instances: z.array(z.record(z.string(), z.unknown())),
-      nextCursor: z.string().optional(),
-    },
-    annotations: {
-      readOnlyHint: true,
-      openWorldHint: true,
-      idempotentHint: true,
-    },
-  }, async ({ deploymentId, status, nameContains, limit, cursor }, extra) => {
-    try {
-      const deployment = deploymentId ?? ctx.itopiaConfig().deploymentId;
-      if (deployment === undefined) {
+/** `itopia_list_instances`: the VM instances of a deployment, a page at a time. */
+export const itopiaListInstances = defineTool({
+  name: "itopia_list_instances",
+  toolset: "itopia",
+  title: "List itopia cloud instances",
+  description:
+    "List the VM instances of an itopia CAS deployment, a page at a time: { total, instances, nextCursor? }. total counts every instance that matches the filters; pass nextCursor back as cursor (with the same deploymentId and filters) for the next page. " +
+    "Filters: status (e.g. Running, Stopped; case-insensitive) and nameContains. limit is 1 to 200 (default 50). deploymentId defaults to ITOPIA_DEPLOYMENT_ID. " +
+    "Authenticates with ITOPIA_API_KEY and ITOPIA_ORGANIZATION_ID, or else ITOPIA_USERNAME and ITOPIA_PASSWORD, from the server's environment.",
+  input: z.object({
+    deploymentId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe("The deployment's id (default ITOPIA_DEPLOYMENT_ID)"),
+    status: z.string().min(1).max(40).optional().describe(
+      "Only instances with this status",
+    ),
+    nameContains: z.string().min(1).max(100).optional().describe(
+      "Only instances whose name contains this",
+    ),
+    limit: z.number().int().min(1).max(MAX_LIMIT).optional().describe(
+      "Instances per page, 1 to 200 (default 50)",
+    ),
+    cursor: z.string().min(1).max(200).optional().describe(
+      "nextCursor from the previous page",
+    ),
+  }),
+  output: z.object({
+    total: z.number().int(),
+    instances: z.array(z.record(z.string(), z.unknown())),
+    nextCursor: z.string().optional(),
+  }),
+  run: async ({ deploymentId, status, nameContains, limit, cursor }, call) => {
+    const deployment = deploymentId ?? call.ctx.itopiaConfig().deploymentId;
+    if (deployment === undefined) {
+      throw new ConfigError(
+        "deploymentId is required: pass it, or set ITOPIA_DEPLOYMENT_ID in the server's environment",
+      );
+    }
+    let offset = 0;
+    if (cursor !== undefined) {
+      const decoded = decodeCursor(cursor);
+      if (!decoded) {
+        throw new ConfigError("cursor is not a nextCursor of this tool");
+      }
+      if (
+        decoded.d !== deployment || decoded.s !== (status ?? "") ||
+        decoded.n !== (nameContains ?? "")
+      ) {
         throw new ConfigError(
-          "deploymentId is required: pass it, or set ITOPIA_DEPLOYMENT_ID in the server's environment",
+          "cursor belongs to another query: use the same deploymentId, status and nameContains as the call that returned it",
         );
       }
-      let offset = 0;
-      if (cursor !== undefined) {
-        const decoded = decodeCursor(cursor);
-        if (!decoded) {
-          throw new ConfigError("cursor is not a nextCursor of this tool");
-        }
-        if (
-          decoded.d !== deployment || decoded.s !== (status ?? "") ||
-          decoded.n !== (nameContains ?? "")
-        ) {
-          throw new ConfigError(
-            "cursor belongs to another query: use the same deploymentId, status and nameContains as the call that returned it",
-          );
-        }
-        offset = decoded.o;
-      }
-      const all = await listCloudInstances(ctx.itopia(deployment), {
-        ...ctx.http,
-        signal: extra.signal,
-        deploymentId: deployment,
-      });
-      const page = selectInstances(all, {
-        ...(status === undefined ? {} : { status }),
-        ...(nameContains === undefined ? {} : { nameContains }),
-        offset,
-        limit: limit ?? DEFAULT_LIMIT,
-      });
-      return ok({
-        total: page.total,
-        instances: page.instances,
-        ...(page.nextOffset === undefined ? {} : {
-          nextCursor: encodeCursor({
-            d: deployment,
-            o: page.nextOffset,
-            s: status ?? "",
-            n: nameContains ?? "",
-          }),
-        }),
-      });
-    } catch (error) {
-      return fail(error);
+      offset = decoded.o;
     }
-  });
-}
+    const all = await listCloudInstances(call.ctx.itopia(deployment), {
+      ...call.ctx.http,
+      signal: call.signal,
+      deploymentId: deployment,
+    });
+    const page = selectInstances(all, {
+      ...(status === undefined ? {} : { status }),
+      ...(nameContains === undefined ? {} : { nameContains }),
+      offset,
+      limit: limit ?? DEFAULT_LIMIT,
+    });
+    return {
+      total: page.total,
+      instances: page.instances,
+      ...(page.nextOffset === undefined ? {} : {
+        nextCursor: encodeCursor({
+          d: deployment,
+          o: page.nextOffset,
+          s: status ?? "",
+          n: nameContains ?? "",
+        }),
+      }),
+    };
+  },
+});

@@ -1,0 +1,109 @@
+/**
+ * The gate that lets concurrent tool calls share one SMS code question. The
+ * call that starts a login holds the gate until its question is answered,
+ * declined or abandoned; calls that arrive meanwhile wait for it, bounded,
+ * and then find the token (or ask on their own, reusing the same SMS).
+ *
+ * On a 2025 connection the question is asked while the call is open, so a
+ * cancelled call or a closed connection releases the gate at once, and the
+ * others may wait as long as the code is valid to be typed. On a 2026-07-28
+ * connection the question travels in the call's result and the server cannot
+ * see a client give up, so the others wait at most {@linkcode MODERN_WAIT_MS}
+ * after it was asked.
+ *
+ * @module
+ */
+
+import { CODE_TIMEOUT_MS } from "./code_pages.ts";
+
+/** How long a call waits for a question asked on a 2026-07-28 connection. */
+export const MODERN_WAIT_MS = 1_500;
+
+interface Holder {
+  id: string;
+  legacy: boolean;
+  askedAt: number | undefined;
+  released: PromiseWithResolvers<void>;
+}
+
+/** One gate per Cleura session. */
+export class AskGate {
+  #holder: Holder | undefined;
+
+  /**
+   * Waits while another call holds the gate: until it is released, or the
+   * bound for its era has passed since its question went out.
+   *
+   * @param signal Ends the wait when the call is cancelled.
+   */
+  async wait(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const holder = this.#holder;
+      if (!holder || signal.aborted) return;
+      const bound = holder.askedAt === undefined
+        ? CODE_TIMEOUT_MS
+        : holder.askedAt + (holder.legacy ? CODE_TIMEOUT_MS : MODERN_WAIT_MS) -
+          Date.now();
+      if (bound <= 0) return;
+      const outcome = await new Promise<"released" | "bound">((resolve) => {
+        const timer = setTimeout(() => done("bound"), bound);
+        const onAbort = () => done("bound");
+        signal.addEventListener("abort", onAbort, { once: true });
+        holder.released.promise.then(() => done("released"));
+        function done(how: "released" | "bound") {
+          clearTimeout(timer);
+          signal.removeEventListener("abort", onAbort);
+          resolve(how);
+        }
+      });
+      if (outcome === "bound" && this.#holder === holder) return;
+    }
+  }
+
+  /**
+   * Takes the gate for a call that starts (or repeats) the question.
+   *
+   * @param legacy Whether the call came on a 2025 connection.
+   * @param signal The call's signal; on a 2025 connection its abort
+   * releases the gate.
+   * @returns The holder's id, to put in the sealed state.
+   */
+  hold(legacy: boolean, signal: AbortSignal): string {
+    const previous = this.#holder;
+    const holder: Holder = {
+      id: crypto.randomUUID(),
+      legacy,
+      askedAt: undefined,
+      released: Promise.withResolvers<void>(),
+    };
+    this.#holder = holder;
+    previous?.released.resolve();
+    if (legacy) {
+      signal.addEventListener("abort", () => this.release(holder.id), {
+        once: true,
+      });
+    }
+    return holder.id;
+  }
+
+  /**
+   * Marks the holder's question as sent; the wait bounds count from here.
+   *
+   * @param id The holder's id.
+   */
+  asked(id: string): void {
+    if (this.#holder?.id === id) this.#holder.askedAt = Date.now();
+  }
+
+  /**
+   * Releases the gate, if `id` still holds it.
+   *
+   * @param id The holder's id.
+   */
+  release(id: string): void {
+    const holder = this.#holder;
+    if (holder?.id !== id) return;
+    this.#holder = undefined;
+    holder.released.resolve();
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * A tool is one declared value: name, title, description written for a model,
+ * input and output schemas, annotations, and `run`. This module holds that
+ * shape, what a call gives `run`, the result and error mapping every tool
+ * shares, and the one loop that registers a list of tools on a server.
+ *
+ * @module
+ */
+
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  type CallToolResult,
+  type InputRequiredResult,
+  isInputRequiredResult,
+  type McpServer,
+  type ServerContext,
+  type ToolAnnotations,
+} from "@modelcontextprotocol/server";
+import type { z } from "zod";
+import { CloudgateError, SmsCodeRequiredError } from "../lib/errors.ts";
+import type { LogLevel, ToolContext } from "./context.ts";
+
+/** Which group of tools a tool belongs to. */
+export type Toolset = "cleura" | "itopia";
+
+/** What one tool call gives `run`. */
+export interface ToolCall {
+  /** The state shared by every call of the process. */
+  ctx: ToolContext;
+  /** The tool's name. */
+  tool: string;
+  /** Aborted when the client cancels the call. */
+  signal: AbortSignal;
+  /** `legacy` for a 2025 connection, `modern` for 2026-07-28. */
+  era: "legacy" | "modern";
+  /** The elicitation modes the client declared, or `undefined` for none. */
+  elicitation: { form: boolean; url: boolean } | undefined;
+  /** The opened `requestState` of a retried call. */
+  state<T>(): T | undefined;
+  /** The answers a retried call carries (untrusted). */
+  inputResponses: Record<string, unknown> | undefined;
+  /** Sends a log line to this call's client. Never give it a secret. */
+  log(level: LogLevel, message: string): void;
+}
+
+/** A tool, declared once. */
+export interface ToolDefinition<
+  I extends z.ZodObject = z.ZodObject,
+  O extends z.ZodObject = z.ZodObject,
+> {
+  /** The name clients call it by. */
+  name: string;
+  /** The group `--toolsets` selects it by. */
+  toolset: Toolset;
+  /** A short human title. */
+  title: string;
+  /** What it does and when to use it, written for a model. */
+  description: string;
+  /** The arguments. */
+  input: I;
+  /** The structured result. */
+  output: O;
+  /** Hints beyond the shared ones (read-only, idempotent, open world). */
+  annotations?: ToolAnnotations;
+  /** Does the work: a result, or a request for input (MRTR). */
+  run(
+    args: z.output<I>,
+    call: ToolCall,
+  ): Promise<z.input<O> | InputRequiredResult>;
+}
+
+/** The annotations every tool has unless it says otherwise. */
+const SHARED_ANNOTATIONS: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: true,
+};
+
+/**
+ * Declares a tool. The value is plain data plus `run`; the server, the
+ * README table and the tests read the same list.
+ *
+ * @param definition The tool.
+ * @returns The same tool, typed.
+ */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
+  definition: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return definition;
+}
+
+/** The hint for a client that cannot show an SMS code question. */
+export const NO_ELICITATION_HINT =
+  "This MCP client cannot ask you for the SMS code (it does not support elicitation): set CLEURA_API_TOKEN in the server's environment, for example from `deno task cli cleura token`, and restart the server";
+
+/**
+ * A successful result: the structured content, and the same JSON as text
+ * for clients that read only text.
+ *
+ * @param structured The result.
+ * @returns The tool result.
+ */
+export function ok(structured: Record<string, unknown>): CallToolResult {
+  return {
+    content: [{ type: "text", text: JSON.stringify(structured) }],
+    structuredContent: structured,
+  };
+}
+
+/**
+ * A tool error with one clear line. Only cloudgate's own errors, whose
+ * messages never hold a secret, are shown as they are.
+ *
+ * @param error What went wrong.
+ * @returns The tool result, with `isError: true`.
+ */
+export function fail(error: unknown): CallToolResult {
+  let message = error instanceof CloudgateError
+    ? error.message
+    : `Unexpected ${error instanceof Error ? error.name : "failure"} in cloudgate`;
+  if (error instanceof SmsCodeRequiredError) {
+    message = `${message}. ${NO_ELICITATION_HINT}`;
+  }
+  return { content: [{ type: "text", text: message }], isError: true };
+}
+
+function elicitationOf(
+  server: McpServer,
+  request: ServerContext,
+): ToolCall["elicitation"] {
+  const envelope = request.mcpReq.envelope as
+    | Record<string, { elicitation?: unknown } | undefined>
+    | undefined;
+  const caps = envelope
+    ? envelope[CLIENT_CAPABILITIES_META_KEY]
+    : server.server.getClientCapabilities();
+  const elicitation = caps?.elicitation as
+    | { form?: unknown; url?: unknown }
+    | undefined;
+  if (!elicitation) return undefined;
+  const url = elicitation.url !== undefined;
+  // A bare `elicitation: {}` means form mode (the meaning before modes).
+  return { form: elicitation.form !== undefined || !url, url };
+}
+
+/**
+ * Registers every tool of a list on a server, with the shared annotations,
+ * the result and error mapping, and the per-call log destination.
+ *
+ * @param server The server.
+ * @param tools The tools.
+ * @param ctx The state shared by every call.
+ */
+export function registerTools(
+  server: McpServer,
+  tools: readonly ToolDefinition[],
+  ctx: ToolContext,
+): void {
+  for (const tool of tools) {
+    server.registerTool(tool.name, {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tool.input,
+      outputSchema: tool.output,
+      annotations: { ...SHARED_ANNOTATIONS, ...tool.annotations },
+    }, (args: unknown, request: ServerContext) => {
+      const log = (level: LogLevel, message: string) => {
+        request.mcpReq.log(level, message, "cloudgate").catch(() => {});
+      };
+      const call: ToolCall = {
+        ctx,
+        tool: tool.name,
+        signal: request.mcpReq.signal,
+        era: request.mcpReq.envelope ? "modern" : "legacy",
+        elicitation: elicitationOf(server, request),
+        state: <T>() => request.mcpReq.requestState<T>(),
+        inputResponses: request.mcpReq.inputResponses,
+        log,
+      };
+      return ctx.withLog(log, async () => {
+        try {
+          const result = await tool.run(args as never, call);
+          return isInputRequiredResult(result)
+            ? result
+            : ok(result as Record<string, unknown>);
+        } catch (error) {
+          return fail(error);
+        }
+      });
+    });
+  }
+}

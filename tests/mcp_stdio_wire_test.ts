@@ -1,0 +1,228 @@
+// The stdio server's wire: JSON-RPC hygiene (parse errors, oversized lines),
+// both eras on one entry, and the process's end when stdin ends.
+
+import assert from "node:assert/strict";
+import { startEmulator } from "../lib/testing/mod.ts";
+import { DenoStdioTransport, MAX_MESSAGE_BYTES } from "../mcp/stdio.ts";
+import {
+  call,
+  childEnv,
+  ERAS,
+  exchange,
+  OPENING,
+  SERVER,
+  spawnStdio,
+  stdioClient,
+  test,
+} from "./mcp_helpers.ts";
+
+function pipe() {
+  const encoder = new TextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const input = new ReadableStream<Uint8Array>({
+    start: (c) => void (controller = c),
+  });
+  const written: Record<string, unknown>[] = [];
+  const output = {
+    write(bytes: Uint8Array) {
+      for (const line of new TextDecoder().decode(bytes).split("\n")) {
+        if (line) written.push(JSON.parse(line));
+      }
+      return Promise.resolve(bytes.length);
+    },
+  };
+  return {
+    input,
+    output,
+    written,
+    raw: (bytes: Uint8Array) => controller.enqueue(bytes),
+    send: (value: unknown) =>
+      controller.enqueue(
+        encoder.encode(
+          `${typeof value === "string" ? value : JSON.stringify(value)}\n`,
+        ),
+      ),
+    end: () => controller.close(),
+  };
+}
+
+Deno.test("DenoStdioTransport answers a line that is not JSON with -32700 and goes on", async () => {
+  const p = pipe();
+  const transport = new DenoStdioTransport(p.input, p.output);
+  const delivered: unknown[] = [];
+  transport.onmessage = (m) => delivered.push(m);
+  await transport.start();
+  p.send("{not json");
+  p.send({ jsonrpc: "2.0", id: 2, method: "ping" });
+  p.send('"just a string"');
+  p.end();
+  await transport.closed;
+  assert.equal(delivered.length, 1);
+  const [parse, invalid] = p.written as {
+    id: unknown;
+    error: { code: number; message: string };
+  }[];
+  assert.equal(parse!.id, null);
+  assert.equal(parse!.error.code, -32700);
+  assert.equal(invalid!.error.code, -32600);
+});
+
+Deno.test("DenoStdioTransport answers a line over the size limit with an error naming the limit", async () => {
+  const p = pipe();
+  const transport = new DenoStdioTransport(p.input, p.output);
+  const delivered: unknown[] = [];
+  transport.onmessage = (m) => delivered.push(m);
+  await transport.start();
+  const chunk = new Uint8Array(1024 * 1024).fill(0x61);
+  for (let sent = 0; sent <= MAX_MESSAGE_BYTES; sent += chunk.length) {
+    p.raw(chunk);
+  }
+  p.raw(new TextEncoder().encode("\n"));
+  p.send({ jsonrpc: "2.0", id: 3, method: "ping" });
+  p.end();
+  await transport.closed;
+  assert.equal(p.written.length, 1);
+  const error = (p.written[0] as { error: { code: number; message: string } })
+    .error;
+  assert.equal(error.code, -32600);
+  assert.match(error.message, /10 MiB limit/);
+  assert.equal(delivered.length, 1, "the next line is read as usual");
+});
+
+test("the stdio server answers garbage with -32700, then serves the 2025 opening", async () => {
+  const { code, messages } = await exchange(
+    SERVER,
+    {},
+    [
+      "{oops" as unknown,
+      ...OPENING,
+    ].map((m) => m),
+  );
+  assert.equal(code, 0);
+  assert.equal((messages[0]!.error as { code: number }).code, -32700);
+  const list = messages.find((m) => m.id === 2)!;
+  assert.equal((list.result as { tools: unknown[] }).tools.length, 6);
+});
+
+async function endsWithin(
+  child: Deno.ChildProcess,
+  ms: number,
+): Promise<Deno.CommandStatus> {
+  const started = Date.now();
+  const status = await child.status;
+  assert.ok(
+    Date.now() - started < ms,
+    `exited after ${Date.now() - started} ms`,
+  );
+  return status;
+}
+
+test("the stdio server exits 0 within 2 s when stdin ends while idle", async () => {
+  const child = spawnStdio(SERVER, {});
+  const writer = child.stdin.getWriter();
+  await writer.write(
+    new TextEncoder().encode(
+      OPENING.map((m) => JSON.stringify(m) + "\n").join(""),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  await writer.close();
+  const status = await endsWithin(child, 2_000);
+  assert.equal(status.code, 0);
+  await child.stdout.cancel();
+});
+
+test("the stdio server exits 0 within 2 s when stdin ends while it waits for an SMS code", async () => {
+  await using emu = await startEmulator();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net=127.0.0.1", "--allow-env", SERVER],
+    env: childEnv({
+      CLEURA_API_URL: emu.cleuraUrl,
+      CLEURA_API_USERNAME: "bob",
+      CLEURA_API_PASSWORD: "bob-password",
+    }),
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const lines = [
+    {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-11-25",
+        capabilities: { elicitation: { form: {} } },
+        clientInfo: { name: "t", version: "1" },
+      },
+    },
+    { jsonrpc: "2.0", method: "notifications/initialized" },
+    {
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "cleura_list_regions", arguments: {} },
+    },
+  ];
+  await writer.write(
+    new TextEncoder().encode(
+      lines.map((m) => JSON.stringify(m) + "\n").join(""),
+    ),
+  );
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("elicitation/create")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  assert.match(seen, /elicitation\/create/, "the server asked for the code");
+  assert.equal(emu.counters.smsSent, 1);
+  await writer.close();
+  const status = await endsWithin(child, 2_000);
+  assert.equal(status.code, 0);
+  await reader.cancel();
+});
+
+for (const era of ERAS) {
+  test(`a call cancelled while the code is asked leaves nothing stuck: the next call asks afresh within 2 s (${era})`, async () => {
+    await using emu = await startEmulator();
+    let asks = 0;
+    let secondAskAt = 0;
+    const firstAsked = Promise.withResolvers<void>();
+    await using t = await stdioClient({
+      CLEURA_API_URL: emu.cleuraUrl,
+      CLEURA_API_USERNAME: "bob",
+      CLEURA_API_PASSWORD: "bob-password",
+    }, async () => {
+      asks++;
+      if (asks === 1) {
+        firstAsked.resolve();
+        // The user never answers; the client gives up when the call is cancelled.
+      await new Promise((r) => abort.signal.addEventListener("abort", r));
+      throw new Error("abandoned");
+      }
+      secondAskAt = Date.now();
+      return { action: "accept", content: { code: emu.lastSmsCode("bob")! } };
+    }, { era });
+    const abort = new AbortController();
+    const first = t.client.callTool(
+      { name: "cleura_list_regions", arguments: {} },
+      { signal: abort.signal },
+    ).catch((error) => error);
+    await firstAsked.promise;
+    abort.abort();
+    assert.ok((await first) instanceof Error);
+    const started = Date.now();
+    const second = await call(t.client, "cleura_list_regions");
+    assert.equal(second.isError, false, second.text);
+    assert.ok(
+      secondAskAt - started < 2_000,
+      `asked after ${secondAskAt - started} ms`,
+    );
+    assert.equal(emu.counters.smsSent, 1, "the same SMS is used again");
+    assert.equal(asks, 2);
+  });
+}
