@@ -16,20 +16,21 @@ import {
   inputResponse,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type { CleuraSession, SessionCallOptions } from "../lib/cleura/session.ts";
+import type {
+  CleuraSession,
+  SessionCallOptions,
+} from "../lib/cleura/session.ts";
 import { LoginRequiredError } from "../lib/cleura/session.ts";
-import {
-  ApiError,
-  AuthError,
-  SmsCodeRequiredError,
-} from "../lib/errors.ts";
+import { ApiError, AuthError, SmsCodeRequiredError } from "../lib/errors.ts";
 import type { ToolCall } from "./tool.ts";
 
 /** How many codes the user may try for one SMS. */
 export const CODE_ATTEMPTS = 2;
 
 const CODE_KEY = "code";
-const codeAnswer = z.object({ code: z.coerce.number().int().min(0).max(999_999) });
+const codeAnswer = z.object({
+  code: z.coerce.number().int().min(0).max(999_999),
+});
 
 /** What the sealed `requestState` of an SMS question holds. */
 interface SmsState {
@@ -163,7 +164,10 @@ async function ask(
   };
   const requestState = await call.ctx.state.seal(state);
   call.ctx.gate.asked(id);
-  return inputRequired({ inputRequests: { [CODE_KEY]: request }, requestState });
+  return inputRequired({
+    inputRequests: { [CODE_KEY]: request },
+    requestState,
+  });
 }
 
 /** Reads the answer of a retried call; `undefined` once logged in. */
@@ -215,7 +219,9 @@ async function answer(
   const http = { ...call.ctx.http, signal: call.signal };
   try {
     if (code === undefined) {
-      throw new AuthError("The SMS code must be a whole number of up to 6 digits");
+      throw new AuthError(
+        "The SMS code must be a whole number of up to 6 digits",
+      );
     }
     await session.finishLogin(state.v, code, http);
     release();

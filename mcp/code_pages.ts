@@ -44,7 +44,10 @@ export class UrlCodePages {
    * @param message A line shown above the field.
    * @returns The page's id and URL.
    */
-  async open(login: string, message: string): Promise<{ id: string; url: string }> {
+  async open(
+    login: string,
+    message: string,
+  ): Promise<{ id: string; url: string }> {
     const id = crypto.randomUUID();
     this.#pages.set(id, {
       login,
@@ -122,14 +125,17 @@ export class UrlCodePages {
   #listen(): Promise<string> {
     this.#listening ??= new Promise<string>((resolve, reject) => {
       try {
-        this.#listener = Deno.serve({
-          hostname: "127.0.0.1",
-          port: 0,
-          onListen: (addr) => resolve(`http://127.0.0.1:${addr.port}`),
-          onError: () => html(500, "<p>Something went wrong.</p>"),
-        }, async (request) =>
-          (await this.handle(request, new URL(request.url).pathname)) ??
-            html(404, "<p>Not found.</p>"));
+        this.#listener = Deno.serve(
+          {
+            hostname: "127.0.0.1",
+            port: 0,
+            onListen: (addr) => resolve(`http://127.0.0.1:${addr.port}`),
+            onError: () => html(500, "<p>Something went wrong.</p>"),
+          },
+          async (request) =>
+            (await this.handle(request, new URL(request.url).pathname)) ??
+              html(404, "<p>Not found.</p>"),
+        );
       } catch (error) {
         reject(
           new AuthError(

@@ -37,6 +37,8 @@ export interface ToolContextOptions {
   pages?: UrlCodePages;
   /** The `requestState` key (32 bytes); random when omitted. */
   stateKey?: Uint8Array;
+  /** How long a sealed `requestState` stays valid (default 5 minutes). */
+  stateTtlMs?: number;
 }
 
 /** The state shared by every tool call of one server process. */
@@ -124,7 +126,7 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
   const itopiaAuths = new Map<string, ItopiaAuth>();
   return {
     http,
-    state: new StateCodec(options.stateKey),
+    state: new StateCodec(options.stateKey, options.stateTtlMs),
     pages: options.pages ?? new UrlCodePages(),
     gate: new AskGate(),
     withLog: (log, fn) => logs.run(log, fn),

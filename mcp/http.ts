@@ -172,8 +172,8 @@ export async function serveHttp(
   }
   const idleMs = options.idleMs ?? SESSION_IDLE_MS;
   const sessions = new Map<string, Session>();
-  let ctx: ToolContext | undefined;
-  const modern = createMcpHandler(() => options.createServer(ctx!), {
+  const shared: { ctx?: ToolContext } = {};
+  const modern = createMcpHandler(() => options.createServer(shared.ctx!), {
     legacy: "reject",
   });
 
@@ -219,7 +219,7 @@ export async function serveHttp(
     if (sessions.size >= MAX_SESSIONS) {
       return plain(503, "Too many sessions", { "retry-after": "60" });
     }
-    const server = options.createServer(ctx!);
+    const server = options.createServer(shared.ctx!);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       onsessioninitialized: (sessionId) => {
@@ -307,7 +307,7 @@ export async function serveHttp(
     shownHost.includes(":") ? `[${shownHost}]` : shownHost
   }:${addr.port}`;
   const pages = new UrlCodePages(url);
-  ctx = options.context(pages);
+  shared.ctx = options.context(pages);
 
   let closed: Promise<void> | undefined;
   const close = () => {

@@ -8,8 +8,8 @@
  */
 
 import {
-  CLIENT_CAPABILITIES_META_KEY,
   type CallToolResult,
+  CLIENT_CAPABILITIES_META_KEY,
   type InputRequiredResult,
   isInputRequiredResult,
   type McpServer,
@@ -118,7 +118,9 @@ export function ok(structured: Record<string, unknown>): CallToolResult {
 export function fail(error: unknown): CallToolResult {
   let message = error instanceof CloudgateError
     ? error.message
-    : `Unexpected ${error instanceof Error ? error.name : "failure"} in cloudgate`;
+    : `Unexpected ${
+      error instanceof Error ? error.name : "failure"
+    } in cloudgate`;
   if (error instanceof SmsCodeRequiredError) {
     message = `${message}. ${NO_ELICITATION_HINT}`;
   }

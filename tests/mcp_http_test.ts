@@ -3,7 +3,7 @@ import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { createToolContext } from "../mcp/context.ts";
 import { createMcpServer } from "../mcp/create_server.ts";
 import { type HttpServer, MAX_BODY_BYTES, serveHttp } from "../mcp/http.ts";
-import { call, type Elicit, httpClient } from "./mcp_helpers.ts";
+import { call, type Elicit, ERAS, httpClient } from "./mcp_helpers.ts";
 
 function bobEnv(emu: Emulator): Record<string, string> {
   return {
@@ -54,62 +54,85 @@ const accept = (emu: Emulator): Elicit => () =>
     content: { code: emu.lastSmsCode("bob")! },
   });
 
-Deno.test("mcp over HTTP elicits the SMS code as a form, related to the tool call", async () => {
-  await using emu = await startEmulator();
-  await using http = await serve(bobEnv(emu));
-  await using t = await httpClient(http.url, accept(emu));
-  const result = await call(t.client, "cleura_list_regions");
-  assert.equal(result.isError, false, result.text);
-  assert.equal((result.structured?.regions as unknown[]).length, 3);
-  assert.equal(t.elicitations.length, 1);
-  assert.equal(emu.counters.smsSent, 1);
-});
+for (const era of ERAS) {
+  Deno.test(`mcp over HTTP elicits the SMS code as a form (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using http = await serve(bobEnv(emu));
+    await using t = await httpClient(http.url, accept(emu), { era });
+    const result = await call(t.client, "cleura_list_regions");
+    assert.equal(result.isError, false, result.text);
+    assert.equal((result.structured?.regions as unknown[]).length, 3);
+    assert.equal(t.elicitations.length, 1);
+    assert.equal(emu.counters.smsSent, 1);
+  });
 
-Deno.test("mcp over HTTP shares one login among sessions", async () => {
-  await using emu = await startEmulator();
-  await using http = await serve(bobEnv(emu));
-  await using a = await httpClient(http.url, accept(emu));
-  await using b = await httpClient(http.url, accept(emu));
-  const [ra, rb] = await Promise.all([
-    call(a.client, "cleura_list_regions"),
-    call(b.client, "cleura_list_domains"),
-  ]);
-  assert.ok(!ra.isError && !rb.isError, ra.text + rb.text);
-  assert.equal(emu.counters.cleuraLogins, 1);
-  assert.equal(emu.counters.smsSent, 1);
-  assert.equal(http.sessions(), 2);
-});
+  Deno.test(`mcp over HTTP shares one login among clients (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using http = await serve(bobEnv(emu));
+    await using a = await httpClient(http.url, accept(emu), { era });
+    await using b = await httpClient(http.url, accept(emu), { era });
+    const [ra, rb] = await Promise.all([
+      call(a.client, "cleura_list_regions"),
+      call(b.client, "cleura_list_domains"),
+    ]);
+    assert.ok(!ra.isError && !rb.isError, ra.text + rb.text);
+    assert.equal(emu.counters.cleuraLogins, 1);
+    assert.equal(emu.counters.smsSent, 1);
+    assert.equal(http.sessions(), era === "legacy" ? 2 : 0);
+  });
 
-Deno.test("mcp over HTTP prefers URL mode: the code is typed on a local page, not in the client", async () => {
-  await using emu = await startEmulator();
-  await using http = await serve(bobEnv(emu));
-  let page = "";
-  await using t = await httpClient(http.url, async (request) => {
-    assert.equal(request.mode, "url");
-    const url = (request as { url: string }).url;
-    assert.ok(url.startsWith(`${http.url}/sms/`), url);
-    const form = await fetch(url);
-    page = await form.text();
-    const code = String(emu.lastSmsCode("bob")).padStart(6, "0");
-    const posted = await fetch(url, {
-      method: "POST",
-      body: new URLSearchParams({ code }),
-    });
-    assert.equal(posted.status, 200);
-    await posted.body?.cancel();
-    const again = await fetch(url);
-    assert.equal(again.status, 404, "the page works once");
-    await again.body?.cancel();
-    return { action: "accept" };
-  }, { urlMode: true });
-  const result = await call(t.client, "cleura_list_regions");
-  assert.equal(result.isError, false, result.text);
-  assert.match(page, /SMS code for bob/);
-  assert.equal(emu.counters.smsSent, 1);
-  assert.ok(
-    !JSON.stringify(t.elicitations).includes(String(emu.lastSmsCode("bob"))),
-  );
-});
+  Deno.test(`mcp over HTTP: 20 concurrent calls cause one SMS, one question and one login (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using http = await serve(bobEnv(emu));
+    await using t = await httpClient(http.url, accept(emu), { era });
+    const results = await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          call(t.client, i % 2 ? "cleura_list_regions" : "cleura_list_domains"),
+      ),
+    );
+    assert.ok(
+      results.every((r) => !r.isError),
+      results.map((r) => r.text).join(),
+    );
+    assert.equal(emu.counters.smsSent, 1);
+    assert.equal(emu.counters.cleuraLogins, 1);
+    assert.equal(emu.counters.smsVerifications, 1);
+    assert.equal(t.elicitations.length, 1);
+  });
+
+  Deno.test(`mcp over HTTP prefers URL mode: the code is typed on a local page, not in the client (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using http = await serve(bobEnv(emu));
+    let page = "";
+    await using t = await httpClient(http.url, async (request) => {
+      assert.equal(request.mode, "url");
+      const url = (request as { url: string }).url;
+      assert.ok(url.startsWith(`${http.url}/sms/`), url);
+      const form = await fetch(url);
+      page = await form.text();
+      const code = String(emu.lastSmsCode("bob")).padStart(6, "0");
+      const posted = await fetch(url, {
+        method: "POST",
+        body: new URLSearchParams({ code }),
+      });
+      assert.equal(posted.status, 200);
+      await posted.body?.cancel();
+      const again = await fetch(url);
+      assert.equal(again.status, 404, "the page works once");
+      await again.body?.cancel();
+      return { action: "accept" };
+    }, { urlMode: true, era });
+    const result = await call(t.client, "cleura_list_regions");
+    assert.equal(result.isError, false, result.text);
+    assert.match(page, /SMS code for bob/);
+    assert.equal(emu.counters.smsSent, 1);
+    assert.ok(
+      !JSON.stringify(t.elicitations).includes(String(emu.lastSmsCode("bob"))),
+    );
+  });
+}
 
 Deno.test("mcp over HTTP answers 403 to a foreign Host or Origin", async () => {
   await using http = await serve({});

@@ -201,8 +201,8 @@ for (const era of ERAS) {
       if (asks === 1) {
         firstAsked.resolve();
         // The user never answers; the client gives up when the call is cancelled.
-      await new Promise((r) => abort.signal.addEventListener("abort", r));
-      throw new Error("abandoned");
+        await new Promise((r) => abort.signal.addEventListener("abort", r));
+        throw new Error("abandoned");
       }
       secondAskAt = Date.now();
       return { action: "accept", content: { code: emu.lastSmsCode("bob")! } };

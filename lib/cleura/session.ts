@@ -401,7 +401,11 @@ export class CleuraSession {
       const cached = await cache.get(this).catch(() => undefined);
       if (cached) {
         this.#token = cached.token;
-        this.#event({ type: "token-reused", login: this.login, source: "cache" });
+        this.#event({
+          type: "token-reused",
+          login: this.login,
+          source: "cache",
+        });
       }
     }
     return this.#token;
@@ -429,7 +433,9 @@ export class CleuraSession {
       return Promise.resolve({
         kind: "sms",
         verification: pending.verification,
-        ...(pending.smsSentAt === undefined ? {} : { smsSentAt: pending.smsSentAt }),
+        ...(pending.smsSentAt === undefined
+          ? {}
+          : { smsSentAt: pending.smsSentAt }),
       });
     }
     this.#starting ??= this.#begin(options).finally(() => {
