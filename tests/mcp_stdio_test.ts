@@ -150,6 +150,54 @@ for (const era of ERAS) {
     assert.equal(emu.counters.smsVerifications, 0);
   });
 
+  test(`mcp after a declined question asks again at the next call, with the same SMS (${era})`, async () => {
+    await using emu = await startEmulator();
+    let n = 0;
+    await using t = await client(env(emu), () =>
+      Promise.resolve(
+        n++ === 0 ? { action: "decline" as const } : {
+          action: "accept" as const,
+          content: { code: emu.lastSmsCode("bob")! },
+        },
+      ));
+    assert.equal((await call(t.client, "cleura_list_regions")).isError, true);
+    const again = await call(t.client, "cleura_list_regions");
+    assert.equal(again.isError, false, again.text);
+    assert.equal(t.elicitations.length, 2);
+    assert.equal(emu.counters.smsSent, 1, "no second SMS");
+  });
+
+  test(`mcp over stdio asks in URL mode when the client has it: a one-time local page, closed after use (${era})`, async () => {
+    await using emu = await startEmulator();
+    let origin = "";
+    await using t = await stdioClient(env(emu), async (request) => {
+      assert.equal(request.mode, "url");
+      const url = (request as { url: string }).url;
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/sms\/[0-9a-f-]{36}$/);
+      origin = new URL(url).origin;
+      const page = await fetch(url);
+      assert.match(await page.text(), /<form method="post">/);
+      const code = String(emu.lastSmsCode("bob")).padStart(6, "0");
+      const posted = await fetch(url, {
+        method: "POST",
+        body: new URLSearchParams({ code }),
+      });
+      assert.equal(posted.status, 200);
+      await posted.body?.cancel();
+      return { action: "accept" };
+    }, { era, urlMode: true });
+    const result = await call(t.client, "cleura_list_regions");
+    assert.equal(result.isError, false, result.text);
+    assert.ok(
+      !JSON.stringify(t.elicitations).includes(String(emu.lastSmsCode("bob"))),
+      "the code never passes through the client",
+    );
+    await assert.rejects(
+      fetch(`${origin}/sms/00000000-0000-0000-0000-000000000000`),
+      "the page listener is closed after use",
+    );
+  });
+
   test(`mcp without elicitation fails at once, before any SMS, and says how to proceed (${era})`, async () => {
     await using emu = await startEmulator();
     await using t = await client(env(emu));
