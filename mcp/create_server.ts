@@ -6,6 +6,7 @@
  */
 
 import { McpServer } from "@modelcontextprotocol/server";
+import { CODE_TIMEOUT_MS } from "./code_pages.ts";
 import type { ToolContext } from "./context.ts";
 import { INSTRUCTIONS, SERVER_INFO } from "./protocol.ts";
 import { registerTools, type ToolDefinition } from "./tool.ts";
@@ -26,6 +27,9 @@ export function createMcpServer(
     capabilities: { logging: {} },
     instructions: INSTRUCTIONS,
     requestState: { verify: (state: string) => ctx.state.open(state) },
+    // A 2025 client has as long to answer the SMS question as a sealed
+    // state lives, not the SDK's default 10 minutes.
+    inputRequired: { roundTimeoutMs: CODE_TIMEOUT_MS },
   });
   registerTools(server, tools, ctx);
   return server;

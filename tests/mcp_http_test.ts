@@ -135,6 +135,21 @@ for (const era of ERAS) {
     assert.equal(emu.counters.smsSent, 1);
   });
 
+  Deno.test(`mcp over HTTP: a token rejected later means a new login, and never two SMS within 60 s (${era})`, async () => {
+    await using emu = await startEmulator();
+    await using http = await serve(bobEnv(emu));
+    await using t = await httpClient(http.url, accept(emu), { era });
+    assert.equal((await call(t.client, "cleura_list_regions")).isError, false);
+    emu.expireCleuraTokens("bob");
+    const again = await call(t.client, "cleura_list_regions");
+    assert.equal(again.isError, true);
+    assert.match(
+      again.text,
+      /Cannot send another SMS code to "bob" yet: wait \d+ s/,
+    );
+    assert.equal(emu.counters.smsSent, 1);
+  });
+
   Deno.test(`mcp over HTTP prefers URL mode: the code is typed on a local page, not in the client (${era})`, async () => {
     await using emu = await startEmulator();
     await using http = await serve(bobEnv(emu));

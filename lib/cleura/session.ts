@@ -29,9 +29,30 @@ import {
   verifySmsCode,
 } from "./auth.ts";
 
-/** How long an SMS code stays valid after it is sent (10 minutes, as Cleura documents). */
+/**
+ * How long an SMS code stays valid after it is sent (10 minutes, as Cleura
+ * documents); a stepwise login reuses its challenge for that long.
+ *
+ * @example
+ * ```ts
+ * import { SMS_CODE_TTL_MS } from "@cloudgate/toolkit";
+ *
+ * console.log(SMS_CODE_TTL_MS / 60_000); // 10
+ * ```
+ */
 export const SMS_CODE_TTL_MS = 10 * 60_000;
-/** The shortest time between two SMS for one account (60 seconds). */
+
+/**
+ * The shortest time between two SMS for one account in a stepwise login (60
+ * seconds).
+ *
+ * @example
+ * ```ts
+ * import { SMS_RESEND_MS } from "@cloudgate/toolkit";
+ *
+ * console.log(SMS_RESEND_MS / 1000); // 60
+ * ```
+ */
 export const SMS_RESEND_MS = 60_000;
 
 /**
