@@ -9,6 +9,7 @@ import {
   listDomains,
   listProjects,
   listRegions,
+  LoginRequiredError,
   type SessionEvent,
   TokenCache,
 } from "../mod.ts";
@@ -212,4 +213,79 @@ Deno.test("CleuraSession.fromConfig() names the missing variables", () => {
     cleuraConfig({ CLEURA_API_USERNAME: "alice", CLEURA_API_TOKEN: "t" }),
   );
   assert.equal(session.login, "alice");
+});
+
+Deno.test("a stepwise login sends one SMS per challenge, keeps it open after a wrong code, and stores the token", async () => {
+  await using emu = await startEmulator();
+  const session = new CleuraSession({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  });
+  assert.equal(await session.storedToken(), undefined);
+  await assert.rejects(
+    listRegions(session, { login: false }),
+    LoginRequiredError,
+  );
+  const [a, b] = await Promise.all([
+    session.beginLogin(),
+    session.beginLogin(),
+  ]);
+  assert.equal(a.kind, "sms");
+  assert.deepEqual(a, b, "one password post for concurrent callers");
+  if (a.kind !== "sms") return;
+  await Promise.all([
+    session.sendSmsCode(a.verification),
+    session.sendSmsCode(a.verification),
+  ]);
+  assert.equal(emu.counters.smsSent, 1);
+  const again = await session.beginLogin();
+  assert.equal(again.kind === "sms" && again.verification, a.verification);
+  assert.ok(again.kind === "sms" && again.smsSentAt !== undefined);
+  const code = emu.lastSmsCode("bob")!;
+  await assert.rejects(
+    session.finishLogin(a.verification, (code + 1) % 1_000_000),
+    ApiError,
+  );
+  await session.finishLogin(a.verification, code);
+  assert.ok(await session.storedToken());
+  assert.equal((await listRegions(session, { login: false })).length, 3);
+  assert.equal(emu.counters.smsSent, 1);
+});
+
+Deno.test("a stepwise login never sends two SMS to one account within 60 seconds", async () => {
+  await using emu = await startEmulator();
+  const session = new CleuraSession({
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    password: "bob-password",
+  });
+  const first = await session.beginLogin();
+  assert.ok(first.kind === "sms");
+  await session.sendSmsCode(first.verification);
+  session.dropChallenge(first.verification);
+  const second = await session.beginLogin();
+  assert.ok(second.kind === "sms");
+  assert.notEqual(second.verification, first.verification);
+  await assert.rejects(
+    session.sendSmsCode(second.verification),
+    /Cannot send another SMS code to "bob" yet: wait \d+ s/,
+  );
+  await assert.rejects(
+    session.sendSmsCode("not-a-challenge"),
+    /the login has expired/,
+  );
+  assert.equal(emu.counters.smsSent, 1);
+});
+
+Deno.test("a stepwise login of an account without two-factor gives the token at once", async () => {
+  await using emu = await startEmulator();
+  const session = new CleuraSession({
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    password: "alice-password",
+  });
+  assert.deepEqual(await session.beginLogin(), { kind: "token" });
+  assert.ok(await session.storedToken());
+  assert.equal(emu.counters.smsSent, 0);
 });
