@@ -19,6 +19,7 @@ import {
 import { ConfigError } from "../lib/errors.ts";
 import { UrlCodePages } from "./code_pages.ts";
 import type { ToolContext } from "./context.ts";
+import { concat } from "./stdio.ts";
 
 /** The largest request body accepted, in bytes (1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -110,13 +111,7 @@ async function readBody(
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concat(chunks, size);
 }
 
 /** `Deno.serve`, with a refused address or permission as a one-line ConfigError. */

@@ -195,8 +195,20 @@ export class DenoStdioTransport implements Transport {
   }
 }
 
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
+/**
+ * Joins byte chunks of a known total size into one array.
+ *
+ * @param chunks The chunks, in order.
+ * @param size Their total length.
+ * @returns One array (the only chunk itself, when there is one).
+ */
+export function concat(
+  chunks: Uint8Array[],
+  size: number,
+): Uint8Array<ArrayBuffer> {
+  if (chunks.length === 1 && chunks[0]!.buffer instanceof ArrayBuffer) {
+    return chunks[0] as Uint8Array<ArrayBuffer>;
+  }
   const out = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -266,3 +266,40 @@ export function spawnStdio(
     stderr: "null",
   }).spawn();
 }
+
+/**
+ * Cancels a `cleura_list_regions` call while the user is being asked for the
+ * code (the user never answers; the client gives up), then makes a second
+ * call that is answered. Returns the second call's result, how long after its
+ * start its question came, and how many questions there were.
+ */
+export async function cancelWhileAsked(
+  code: () => number,
+  connect: (elicit: Elicit) => Promise<TestClient>,
+): Promise<{ second: ToolText; askedAfterMs: number; asks: number }> {
+  const abort = new AbortController();
+  const firstAsked = Promise.withResolvers<void>();
+  let asks = 0;
+  let secondAskAt = 0;
+  await using t = await connect(async () => {
+    if (++asks === 1) {
+      firstAsked.resolve();
+      await new Promise((r) => abort.signal.addEventListener("abort", r));
+      throw new Error("abandoned");
+    }
+    secondAskAt = Date.now();
+    return { action: "accept", content: { code: code() } };
+  });
+  const first = t.client.callTool(
+    { name: "cleura_list_regions", arguments: {} },
+    { signal: abort.signal },
+  ).then(() => undefined, (error: unknown) => error);
+  await firstAsked.promise;
+  abort.abort();
+  if (!((await first) instanceof Error)) {
+    throw new Error("the cancelled call did not fail");
+  }
+  const started = Date.now();
+  const second = await call(t.client, "cleura_list_regions");
+  return { second, askedAfterMs: secondAskAt - started, asks };
+}

@@ -287,20 +287,8 @@ export class CleuraSession {
   }
 
   async #acquire(askCode: AskCode | undefined): Promise<string> {
-    const cache = this.#options.cache;
-    if (cache?.enabled && !this.#cacheChecked) {
-      this.#cacheChecked = true;
-      const cached = await cache.get(this).catch(() => undefined);
-      if (cached) {
-        this.#token = cached.token;
-        this.#event({
-          type: "token-reused",
-          login: this.login,
-          source: "cache",
-        });
-        return cached.token;
-      }
-    }
+    const stored = await this.storedToken();
+    if (stored !== undefined) return stored;
     const password = this.#options.password;
     if (password === undefined) {
       throw new AuthError(
@@ -318,17 +306,7 @@ export class CleuraSession {
         onEvent: (event) => this.#event(event),
       },
     );
-    this.#token = result.token;
-    if (cache?.enabled) {
-      await cache.set(result).catch((error) =>
-        this.#event({
-          type: "warning",
-          message: error instanceof CloudgateError
-            ? error.message
-            : "Cannot save the token cache",
-        })
-      );
-    }
+    await this.#keep(result.token);
     return result.token;
   }
 
@@ -601,21 +579,25 @@ export class CleuraSession {
   }
 
   async #store(token: string): Promise<void> {
+    this.#event({ type: "logged-in", login: this.login });
+    await this.#keep(token);
+  }
+
+  /** Holds a fresh token and saves it to the cache, if any. */
+  async #keep(token: string): Promise<void> {
     this.#token = token;
     this.#cacheChecked = true;
-    this.#event({ type: "logged-in", login: this.login });
     const cache = this.#options.cache;
-    if (cache?.enabled) {
-      await cache.set({ apiUrl: this.apiUrl, login: this.login, token }).catch(
-        (error) =>
-          this.#event({
-            type: "warning",
-            message: error instanceof CloudgateError
-              ? error.message
-              : "Cannot save the token cache",
-          }),
-      );
-    }
+    if (!cache?.enabled) return;
+    await cache.set({ apiUrl: this.apiUrl, login: this.login, token }).catch(
+      (error) =>
+        this.#event({
+          type: "warning",
+          message: error instanceof CloudgateError
+            ? error.message
+            : "Cannot save the token cache",
+        }),
+    );
   }
 
   /**
