@@ -186,6 +186,45 @@ test("the stdio server exits 0 within 2 s when stdin ends while it waits for an 
   await reader.cancel();
 });
 
+test("the stdio server exits 0 within 2 s when stdin ends after a cancelled call", async () => {
+  await using emu = await startEmulator();
+  emu.injectFault({ kind: "hang", path: "/openstack/domains" });
+  const child = spawnStdio(SERVER, {
+    CLEURA_API_URL: emu.cleuraUrl,
+    CLEURA_API_USERNAME: "alice",
+    CLEURA_API_PASSWORD: "alice-password",
+  });
+  const writer = child.stdin.getWriter();
+  const lines = [
+    ...OPENING,
+    {
+      jsonrpc: "2.0",
+      id: 3,
+      method: "tools/call",
+      params: { name: "cleura_list_regions", arguments: {} },
+    },
+  ];
+  await writer.write(
+    new TextEncoder().encode(
+      lines.map((m) => JSON.stringify(m) + "\n").join(""),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  await writer.write(
+    new TextEncoder().encode(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId: 3, reason: "test" },
+      }) + "\n",
+    ),
+  );
+  await writer.close();
+  const status = await endsWithin(child, 2_000);
+  assert.equal(status.code, 0);
+  await child.stdout.cancel();
+});
+
 for (const era of ERAS) {
   test(`a call cancelled while the code is asked leaves nothing stuck: the next call asks afresh within 2 s (${era})`, async () => {
     await using emu = await startEmulator();
