@@ -24,7 +24,8 @@ export function createMcpServer(
   tools: readonly ToolDefinition[] = TOOLS,
 ): McpServer {
   const server = new McpServer({ ...SERVER_INFO }, {
-    capabilities: { logging: {} },
+    // The tool list never changes while the server runs.
+    capabilities: { logging: {}, tools: { listChanged: false } },
     instructions: INSTRUCTIONS,
     requestState: { verify: (state: string) => ctx.state.open(state) },
     // A 2025 client has as long to answer the SMS question as a sealed
