@@ -105,7 +105,7 @@ Options for every command:
   -h, --help        Show help for the command
   --no-cache        Neither read nor write the token cache
   --timeout SECS    Per-request timeout in seconds (default 30)
-  --debug           Show stack traces of unexpected errors
+  --debug           Show debug lines and stack traces of unexpected errors
 
 Secrets are never flags: passwords, API keys and tokens come from the
 environment (CLEURA_API_PASSWORD, CLEURA_API_TOKEN, ITOPIA_API_KEY,
@@ -151,7 +151,10 @@ const COMMON_OPTIONS: CommandSpec["options"] = {
     type: "string",
     help: "Per-request timeout in seconds (default 30)",
   },
-  debug: { type: "boolean", help: "Show stack traces of unexpected errors" },
+  debug: {
+    type: "boolean",
+    help: "Show debug lines and stack traces of unexpected errors",
+  },
 };
 
 function printJson(io: CliIo, value: unknown): void {
@@ -509,7 +512,16 @@ async function itopiaInstances(ctx: Context): Promise<number> {
     ...config,
     ...(organizationId === undefined ? {} : { organizationId }),
     deploymentId,
-  }, ctx.http);
+  }, {
+    ...ctx.http,
+    onEvent: (event) => {
+      if (event.type === "token-lifetime" && ctx.values.debug) {
+        ctx.io.err(
+          `debug: the itopia token's expiry was read as ${event.reading}; it is used for ${event.seconds} s`,
+        );
+      }
+    },
+  });
   const instances = await listCloudInstances(auth, {
     ...ctx.http,
     deploymentId,

@@ -413,7 +413,22 @@ function messageOf(json: unknown): string | undefined {
   if (!isRecord(json)) return undefined;
   const error = json.error;
   if (isRecord(error) && typeof error.message === "string") {
-    return oneLine(error.message);
+    const parts = [error.message];
+    if (
+      typeof error.description === "string" &&
+      error.description.trim() !== "" && error.description !== error.message
+    ) {
+      parts.push(error.description);
+    }
+    const fields = Array.isArray(error.errors)
+      ? error.errors.filter(isRecord).map((e) =>
+        [e.key, e.value, e.message].filter((v) =>
+          typeof v === "string" || typeof v === "number"
+        ).join(": ")
+      ).filter((text) => text !== "")
+      : [];
+    const text = parts.join(": ");
+    return oneLine(fields.length ? `${text} (${fields.join("; ")})` : text);
   }
   if (typeof error === "string") return oneLine(error);
   if (typeof json.message === "string") return oneLine(json.message);

@@ -102,6 +102,11 @@ function describe(event: SessionEvent | ItopiaAuthEvent): [LogLevel, string] {
         "info",
         `Minted an itopia JWT for organization ${event.organizationId}`,
       ];
+    case "token-lifetime":
+      return [
+        "debug",
+        `The itopia token's expiry was read as ${event.reading}; it is used for ${event.seconds} s`,
+      ];
     case "warning":
       return ["warning", event.message];
   }

@@ -304,6 +304,26 @@ Deno.test("validateToken() and revokeToken() follow the token's life", async () 
   assert.equal(await validateToken(token), false);
   const error = await revokeToken(token).catch((e) => e);
   assert.ok(error instanceof ApiError);
-  assert.equal(error.status, 401);
+  assert.equal(error.status, 403);
   assert.ok(!error.message.includes(token.token));
+});
+
+Deno.test("validateToken() reads both refusals of a token as not valid, and a 403 for anything else as an error", async () => {
+  for (const status of [401, 403] as const) {
+    await using emu = await startEmulator({ rejectedTokenStatus: status });
+    const token = { apiUrl: emu.cleuraUrl, login: "alice", token: "stale" };
+    assert.equal(await validateToken(token), false, String(status));
+  }
+  await using emu = await startEmulator();
+  emu.injectFault({
+    kind: "status",
+    status: 403,
+    message: "No access: Your user does not have access to this method.",
+  });
+  const token = {
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    token: emu.issueCleuraToken("alice"),
+  };
+  await assert.rejects(validateToken(token), /403: No access/);
 });

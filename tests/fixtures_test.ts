@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  QUIRKY_DOMAINS,
   SEED_CLEURA_DOMAINS,
   SEED_CLEURA_LOGIN_OK,
   SEED_CLEURA_TWOFACTOR_REQUIRED,
@@ -67,16 +68,41 @@ Deno.test("the seed's login answers parse into a token and an SMS challenge", as
   );
 });
 
-Deno.test("parseDomains() names the field at fault in a wrong shape", () => {
+Deno.test("parseDomains() leaves out an element it cannot read, with one warning naming it", () => {
+  const warnings: string[] = [];
+  const domains = parseDomains([{
+    id: "1",
+    name: "x",
+    status: "s",
+    enabled: "yes",
+    area: {},
+  }, JSON.parse(SEED_CLEURA_DOMAINS)[0]], (w) => warnings.push(w));
+  assert.equal(domains.length, 1);
+  assert.deepEqual(warnings, [
+    'Left out domain "1": "enabled" is missing or of the wrong type',
+  ]);
   assert.throws(
-    () =>
-      parseDomains([{
-        id: "1",
-        name: "x",
-        status: "s",
-        enabled: "yes",
-        area: {},
-      }]),
-    /^ResponseFormatError: Cannot list domains: the response of \/accesscontrol\/v1\/openstack\/domains has an unexpected shape at "0\.enabled"/,
+    () => parseDomains({ not: "a list" }),
+    /^ResponseFormatError: Cannot list domains: the response of \/accesscontrol\/v1\/openstack\/domains is not a list/,
   );
+});
+
+Deno.test("parseDomains() reads the v2 schema's nullable fields and keeps unknown ones", () => {
+  const warnings: string[] = [];
+  const domains = parseDomains(QUIRKY_DOMAINS, (w) => warnings.push(w));
+  assert.deepEqual(domains.map((d) => d.name), ["CCP_Domain_43597", null]);
+  assert.equal(domains[1]!.enabled, null);
+  assert.equal(domains[1]!.error, "The domain is being provisioned");
+  assert.equal(domains[0]!.area.id, "6", "a numeric id becomes a string");
+  assert.deepEqual(domains[0]!.area.regions[0]!.capabilities, [
+    "compute",
+    "kubernetes",
+  ]);
+  const regions = flattenRegions(domains);
+  assert.deepEqual(regions.map((r) => r.region), ["Sto2", "Fra1", "Kna1"]);
+  assert.equal(regions[1]!.domainName, null);
+  assert.deepEqual(warnings, [
+    'Left out region "9" of domain "79b0cef45b504586ad0bf057dc4cb8b8": "region" is missing or of the wrong type',
+    "Left out domain 3 of the list: it is not an object",
+  ]);
 });

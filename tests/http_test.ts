@@ -32,11 +32,55 @@ Deno.test("httpRequest() turns the error envelope into an ApiError naming the st
     assert.fail("expected an error");
   } catch (e) {
     assert.ok(e instanceof ApiError);
-    assert.equal(e.status, 401);
+    assert.equal(e.status, 403);
     assert.equal(e.step, "list domains");
     assert.equal(
       e.message,
-      "Cannot list domains: the server answered 401: Invalid or expired token",
+      "Cannot list domains: the server answered 403: Invalid token",
+    );
+  }
+});
+
+Deno.test("httpRequest() quotes the server's message from every error body it knows", async () => {
+  const bodies: [string, string, string][] = [
+    [
+      JSON.stringify({
+        error: {
+          code: 400,
+          message: "Validation failed",
+          description: "The request is invalid",
+          errors: [{ key: "name", value: "too long" }],
+        },
+      }),
+      "application/json",
+      "Validation failed: The request is invalid (name: too long)",
+    ],
+    [
+      JSON.stringify({ message: "Bad things" }),
+      "application/json",
+      "Bad things",
+    ],
+    [
+      "Service down for maintenance",
+      "text/plain",
+      "Service down for maintenance",
+    ],
+  ];
+  for (const [body, type, expected] of bodies) {
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      () =>
+        new Response(body, { status: 400, headers: { "content-type": type } }),
+    );
+    await assert.rejects(
+      httpRequest({
+        baseUrl: `http://127.0.0.1:${server.addr.port}`,
+        path: "x",
+        step: "do x",
+      }),
+      (error: unknown) =>
+        error instanceof ApiError &&
+        error.message === `Cannot do x: the server answered 400: ${expected}`,
     );
   }
 });

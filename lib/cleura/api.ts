@@ -7,10 +7,13 @@
  */
 
 import { z } from "zod";
+import { isRecord } from "../http.ts";
 import { parseBody, unwrapArray } from "../parse.ts";
 import type { CleuraSession, SessionCallOptions } from "./session.ts";
 
 const idString = z.union([z.string(), z.number()]).transform(String);
+const maybeString = z.string().nullish().transform((v) => v ?? null);
+const maybeBoolean = z.boolean().nullish().transform((v) => v ?? null);
 
 const regionSchema = z.looseObject({
   zone_id: idString,
@@ -19,16 +22,18 @@ const regionSchema = z.looseObject({
   region: z.string(),
 });
 
+// Only what a domain needs to be listed is required; the v2 schema makes
+// `name` and `enabled` optional, and a domain may carry an `error`.
 const domainSchema = z.looseObject({
   id: idString,
-  name: z.string(),
-  status: z.string(),
-  enabled: z.boolean(),
+  name: maybeString,
+  status: maybeString,
+  enabled: maybeBoolean,
   area: z.looseObject({
     id: idString,
     name: z.string(),
-    tag: z.string(),
-    regions: z.array(regionSchema),
+    tag: maybeString,
+    regions: z.array(z.unknown()).nullish().transform((v) => v ?? []),
   }),
 });
 
@@ -50,20 +55,20 @@ export interface CleuraApiRegion {
 export interface CleuraDomain {
   /** The domain's id. */
   id: string;
-  /** The domain's name. */
-  name: string;
-  /** Its status, e.g. `provisioned`. */
-  status: string;
-  /** Whether it is enabled. */
-  enabled: boolean;
+  /** The domain's name (`null` when the API gives none). */
+  name: string | null;
+  /** Its status, e.g. `provisioned` (`null` when the API gives none). */
+  status: string | null;
+  /** Whether it is enabled (`null` when the API does not say). */
+  enabled: boolean | null;
   /** The area the domain lives in, with its regions. */
   area: {
     /** The area's id. */
     id: string;
     /** The area's name, e.g. `Sweden / Stockholm`. */
     name: string;
-    /** The area's tag, e.g. `SE_STO2`. */
-    tag: string;
+    /** The area's tag, e.g. `SE_STO2` (`null` when the API gives none). */
+    tag: string | null;
     /** The regions of the area. */
     regions: CleuraApiRegion[];
     /** Fields cloudgate does not know yet. */
@@ -88,15 +93,15 @@ export interface CleuraRegion {
   /** The area's name. */
   areaName: string;
   /** The area's tag. */
-  areaTag: string;
+  areaTag: string | null;
   /** The domain's id. */
   domainId: string;
   /** The domain's name. */
-  domainName: string;
+  domainName: string | null;
   /** The domain's status. */
-  domainStatus: string;
+  domainStatus: string | null;
   /** Whether the domain is enabled. */
-  domainEnabled: boolean;
+  domainEnabled: boolean | null;
 }
 
 /** A project of a domain. Fields beyond `id` and `name` pass through. */
@@ -114,28 +119,84 @@ const DOMAINS_PATH = "accesscontrol/v1/openstack/domains";
 const projectSchema = z.looseObject({ id: idString, name: z.string() });
 
 /**
- * Parses the body of `GET /accesscontrol/v1/openstack/domains`.
+ * Parses the body of `GET /accesscontrol/v1/openstack/domains`, one element at
+ * a time: a domain or region that cannot be read is left out with one warning
+ * naming it, so one odd element never fails the whole list. Fields cloudgate
+ * does not know pass through untouched; a domain's `name`, `status` and
+ * `enabled` may be missing or `null`.
  *
  * @param body The parsed JSON body.
+ * @param onWarning Called with each element left out.
  * @returns The domains.
- * @throws {ResponseFormatError} When the body is not a list of domains.
+ * @throws {ResponseFormatError} When the body is not a list.
  *
  * @example
  * ```ts
  * import { parseDomains } from "@cloudgate/toolkit";
  *
  * const domains = parseDomains([{
- *   id: "79b0", name: "CCP_Domain_43597", status: "provisioned", enabled: true,
+ *   id: "79b0", name: null, status: "provisioned", enabled: true,
  *   area: { id: "6", name: "Sweden / Stockholm", tag: "SE_STO2", regions: [] },
- * }]);
- * console.log(domains[0]?.area.tag); // SE_STO2
+ * }, "not a domain"], (warning) => console.log(warning));
+ * // Left out domain 2 of the list: it is not an object
+ * console.log(domains.length, domains[0]?.name); // 1 null
  * ```
  */
-export function parseDomains(body: unknown): CleuraDomain[] {
-  return parseBody(z.array(domainSchema), body, {
-    step: "list domains",
-    endpoint: `/${DOMAINS_PATH}`,
+export function parseDomains(
+  body: unknown,
+  onWarning: (message: string) => void = () => {},
+): CleuraDomain[] {
+  const source = { step: "list domains", endpoint: `/${DOMAINS_PATH}` };
+  const domains: CleuraDomain[] = [];
+  unwrapArray(body, source).forEach((element, index) => {
+    const parsed = domainSchema.safeParse(element);
+    if (!parsed.success) {
+      onWarning(
+        `Left out ${describeElement("domain", index, element)}: ${
+          issueOf(parsed.error)
+        }`,
+      );
+      return;
+    }
+    const domain = parsed.data;
+    const regions: CleuraApiRegion[] = [];
+    domain.area.regions.forEach((region, r) => {
+      const one = regionSchema.safeParse(region);
+      if (one.success) regions.push(one.data);
+      else {
+        onWarning(
+          `Left out ${
+            describeElement("region", r, region)
+          } of domain "${domain.id}": ${issueOf(one.error)}`,
+        );
+      }
+    });
+    domains.push({
+      ...domain,
+      area: { ...domain.area, regions },
+    } as CleuraDomain);
   });
+  return domains;
+}
+
+function describeElement(kind: string, index: number, element: unknown) {
+  const id = isRecord(element)
+    ? element.id ?? element.region ?? element.zone_id
+    : undefined;
+  return typeof id === "string" || typeof id === "number"
+    ? `${kind} "${String(id).slice(0, 64)}"`
+    : `${kind} ${index + 1} of the list`;
+}
+
+function issueOf(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "unreadable";
+  if (issue.path.length === 0) return "it is not an object";
+  return `"${issue.path.join(".")}" ${
+    issue.code === "invalid_type"
+      ? "is missing or of the wrong type"
+      : "is invalid"
+  }`;
 }
 
 /**
@@ -187,7 +248,8 @@ export function flattenRegions(
  *
  * @param session The account's session.
  * @param options Timeout, signal and the `askCode` for a login.
- * @returns The domains, with their areas and regions.
+ * @returns The domains, with their areas and regions; an element that cannot
+ * be read is left out with a warning through the session's `onEvent`.
  *
  * @example
  * ```ts ignore
@@ -205,7 +267,7 @@ export async function listDomains(
     path: DOMAINS_PATH,
     step: "list domains",
   }, options);
-  return parseDomains(body);
+  return parseDomains(body, (message) => session.warn(message));
 }
 
 /**

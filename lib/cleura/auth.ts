@@ -403,11 +403,37 @@ export function cleuraHeaders(token: CleuraToken): Record<string, string> {
 }
 
 /**
+ * Tells whether an error is the API refusing the token itself: a 401, or a
+ * 403 whose message speaks of the token (the API answers an expired or
+ * revoked token with `403 {"error":{"code":403,"message":"Invalid token"}}`).
+ * Any other 403 (no access to a method or project, an IP restriction) is a
+ * permission error, not an expired token.
+ *
+ * @param error Any error.
+ * @returns `true` when a fresh token could help.
+ *
+ * @example
+ * ```ts
+ * import { ApiError, isTokenRejected } from "@cloudgate/toolkit";
+ *
+ * const expired = new ApiError({ status: 403, step: "list domains", serverMessage: "Invalid token" });
+ * const denied = new ApiError({ status: 403, step: "list domains", serverMessage: "No access" });
+ * console.log(isTokenRejected(expired), isTokenRejected(denied)); // true false
+ * ```
+ */
+export function isTokenRejected(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  if (error.status === 401) return true;
+  return error.status === 403 && /token/i.test(error.serverMessage ?? "");
+}
+
+/**
  * Asks the API whether a token is still valid.
  *
  * @param token The login and token.
  * @param options Timeout and signal.
- * @returns `true` on 204, `false` on 401.
+ * @returns `true` on 204, `false` when the API refuses the token (401, or 403
+ * for an invalid token).
  * @throws {ApiError} On any other status.
  *
  * @example
@@ -432,7 +458,7 @@ export async function validateToken(
     }, options);
     return true;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return false;
+    if (isTokenRejected(error)) return false;
     throw error;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * A Cleura session: one login and its token, shared by every call. It logs in
  * only when it must, lets concurrent callers share the login in flight (so 20
- * calls make one login and send one SMS), and on a 401 logs in again once when
- * it has a password.
+ * calls make one login and send one SMS), and when the API refuses the token
+ * (401, or 403 "Invalid token") logs in again once when it has a password.
  *
  * @module
  */
@@ -20,6 +20,7 @@ import {
   type AskCode,
   cleuraHeaders,
   type CleuraToken,
+  isTokenRejected,
   loginCleura,
   type LoginEvent,
   requestSmsCode,
@@ -247,6 +248,27 @@ export class CleuraSession {
   }
 
   /**
+   * Reports a warning (such as an element of a list left out) through the
+   * session's `onEvent`, for the CLI or MCP server to show.
+   *
+   * @param message One line; never a secret.
+   *
+   * @example
+   * ```ts
+   * import { CleuraSession } from "@cloudgate/toolkit";
+   *
+   * const session = new CleuraSession({
+   *   apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n",
+   *   onEvent: (event) => console.log(event.type), // warning
+   * });
+   * session.warn('Left out domain "7": "area" is missing');
+   * ```
+   */
+  warn(message: string): void {
+    this.#event({ type: "warning", message });
+  }
+
+  /**
    * Returns the session's token, logging in first when there is none: a given
    * token, then a cached one, then a fresh login. Concurrent callers share one
    * login in flight.
@@ -323,14 +345,16 @@ export class CleuraSession {
   }
 
   /**
-   * Sends an authenticated call. On a 401 the token is dropped (from memory
-   * and the cache) and, when the session has a password, one fresh login runs
-   * and the call is sent again.
+   * Sends an authenticated call. When the API refuses the token (401, or 403
+   * "Invalid token") the token is dropped (from memory and the cache) and,
+   * when the session has a password, one fresh login runs and the call is
+   * sent again. Any other 403 is a permission error and never logs in.
    *
    * @param call The path, method, body and step.
    * @param options Timeout, signal, and the `askCode` for a login this call starts.
    * @returns The status and parsed body.
-   * @throws {ApiError} When the API refuses, or 401 again after a fresh login.
+   * @throws {ApiError} When the API refuses, or refuses the token again after
+   * a fresh login.
    */
   async request(
     call: CleuraCall,
@@ -365,11 +389,13 @@ export class CleuraSession {
           secrets: [token, this.#options.password],
         }, http);
       } catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 401) throw error;
+        if (!isTokenRejected(error)) throw error;
         await this.#drop(token);
         if (!this.#canRelogin()) {
           throw new AuthError(
-            `Cannot ${call.step}: the token of "${this.login}" was rejected and no password is set to log in again (CLEURA_API_PASSWORD)`,
+            `Cannot ${call.step}: the token of "${this.login}" has expired or was revoked (the API answered ${
+              (error as ApiError).status
+            }); get a new one with \`deno task cli cleura token\` and set CLEURA_API_TOKEN, or set CLEURA_API_PASSWORD so that cloudgate can log in again`,
             { cause: error },
           );
         }
@@ -632,7 +658,7 @@ export class CleuraSession {
         ...options,
       });
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 401)) throw error;
+      if (!isTokenRejected(error)) throw error;
     }
     this.#token = undefined;
     await this.#options.cache?.delete(this);

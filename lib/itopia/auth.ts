@@ -29,6 +29,8 @@ export interface ItopiaToken {
   token: string;
   /** When it expires (ISO 8601). */
   expiresAt: string;
+  /** How the login's `Cielo_Expiration_Token` was read (login method only). */
+  expiryReading?: ItopiaExpiryReading;
 }
 
 const ONE_HOUR_MS = 3_600_000;
@@ -38,12 +40,65 @@ const loginAnswer = z.looseObject({
   Cielo_Expiration_Token: z.number().optional(),
 });
 
+/** How {@linkcode readItopiaExpiry} read `Cielo_Expiration_Token`. */
+export type ItopiaExpiryReading =
+  | "epoch-ms"
+  | "epoch-seconds"
+  | "lifetime-seconds"
+  | "missing";
+
 /**
- * Turns `Cielo_Expiration_Token` into an expiry time. Its unit is not
- * documented: a large value is read as an epoch time (milliseconds above
- * 10^12, else seconds), a small one as a lifetime in seconds. Whatever it
- * says, the expiry is never more than one hour away, as the documentation
- * says tokens are valid for one hour.
+ * Reads `Cielo_Expiration_Token`. The seed calls it an expiration timestamp
+ * but does not give its unit: a value from 10^12 up is read as epoch
+ * milliseconds, from 10^9 up as epoch seconds, and a smaller one as a
+ * lifetime in seconds. Whatever it says, the expiry is never more than one
+ * hour away, as the documentation says tokens are valid for one hour.
+ *
+ * @param value The field's value, if any.
+ * @param now The time of the login (default now).
+ * @returns The expiry time, the reading taken, and whether the one-hour cap
+ * applied.
+ *
+ * @example
+ * ```ts
+ * import { readItopiaExpiry } from "@cloudgate/toolkit";
+ *
+ * const now = new Date("2026-01-01T00:00:00Z");
+ * const read = readItopiaExpiry(1_767_225_900, now);
+ * console.log(read.reading, read.expiresAt.toISOString()); // epoch-seconds 2026-01-01T00:05:00.000Z
+ * ```
+ */
+export function readItopiaExpiry(
+  value: number | undefined,
+  now: Date = new Date(),
+): { expiresAt: Date; reading: ItopiaExpiryReading; capped: boolean } {
+  const base = now.getTime();
+  const cap = base + ONE_HOUR_MS;
+  if (value === undefined || !Number.isFinite(value) || value <= 0) {
+    return { expiresAt: new Date(cap), reading: "missing", capped: true };
+  }
+  let at: number;
+  let reading: ItopiaExpiryReading;
+  if (value >= 1e12) {
+    at = value;
+    reading = "epoch-ms";
+  } else if (value >= 1e9) {
+    at = value * 1000;
+    reading = "epoch-seconds";
+  } else {
+    at = base + value * 1000;
+    reading = "lifetime-seconds";
+  }
+  return {
+    expiresAt: new Date(Math.min(at, cap)),
+    reading,
+    capped: at > cap,
+  };
+}
+
+/**
+ * Turns `Cielo_Expiration_Token` into an expiry time, as
+ * {@linkcode readItopiaExpiry} reads it.
  *
  * @param value The field's value, if any.
  * @param now The time of the login (default now).
@@ -61,16 +116,26 @@ export function itopiaExpiry(
   value: number | undefined,
   now: Date = new Date(),
 ): Date {
-  const base = now.getTime();
-  const cap = base + ONE_HOUR_MS;
-  if (value === undefined || !Number.isFinite(value) || value <= 0) {
-    return new Date(cap);
-  }
-  let at: number;
-  if (value >= 1e12) at = value;
-  else if (value >= 1e9) at = value * 1000;
-  else at = base + value * 1000;
-  return new Date(Math.min(at, cap));
+  return readItopiaExpiry(value, now).expiresAt;
+}
+
+/**
+ * How long before its expiry a token is replaced: 60 seconds, but never more
+ * than half of the lifetime it had when it was obtained, so that a short-lived
+ * token is still used for half its life instead of not at all.
+ *
+ * @param lifetimeMs The token's lifetime when it was obtained.
+ * @returns The margin, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { refreshMarginMs } from "@cloudgate/toolkit";
+ *
+ * console.log(refreshMarginMs(3_600_000), refreshMarginMs(60_000)); // 60000 30000
+ * ```
+ */
+export function refreshMarginMs(lifetimeMs: number): number {
+  return Math.max(0, Math.min(60_000, lifetimeMs / 2));
 }
 
 /**
@@ -108,9 +173,11 @@ export async function loginItopia(
     secrets: [credentials.password],
   }, options);
   const answer = parseBody(loginAnswer, body, { step, endpoint });
+  const read = readItopiaExpiry(answer.Cielo_Expiration_Token);
   return {
     token: answer.Cielo_Token,
-    expiresAt: itopiaExpiry(answer.Cielo_Expiration_Token).toISOString(),
+    expiresAt: read.expiresAt.toISOString(),
+    expiryReading: read.reading,
   };
 }
 
@@ -139,6 +206,13 @@ export type ItopiaAuthEvent =
   | { type: "jwt-minted"; organizationId: number }
   | { type: "login-started"; username: string }
   | { type: "logged-in"; username: string }
+  | {
+    type: "token-lifetime";
+    /** How `Cielo_Expiration_Token` was read. */
+    reading: ItopiaExpiryReading;
+    /** The seconds the token will be used for. */
+    seconds: number;
+  }
   | { type: "token-reused" };
 
 /**
@@ -159,7 +233,7 @@ export class ItopiaAuth {
   /** The CAS API's base URL. */
   readonly apiUrl: string;
   #options: ItopiaAuthOptions;
-  #current: { token: string; expiresAt: number } | undefined;
+  #current: { token: string; refreshAt: number } | undefined;
   #loading: Promise<string> | undefined;
 
   /**
@@ -230,13 +304,14 @@ export class ItopiaAuth {
 
   /**
    * Returns a bearer token, minting or logging in when the current one is
-   * missing or expires within 60 s.
+   * missing or expires within 60 s (or within half of its lifetime, for a
+   * token that lives less than two minutes).
    *
    * @returns The JWT.
    */
   token(): Promise<string> {
     const current = this.#current;
-    if (current && current.expiresAt - 60_000 > Date.now()) {
+    if (current && current.refreshAt > Date.now()) {
       this.#options.onEvent?.({ type: "token-reused" });
       return Promise.resolve(current.token);
     }
@@ -278,10 +353,17 @@ export class ItopiaAuth {
       }, this.httpOptions);
       o.onEvent?.({ type: "logged-in", username });
     }
-    this.#current = {
-      token: fresh.token,
-      expiresAt: Date.parse(fresh.expiresAt),
-    };
+    const now = Date.now();
+    const lifetime = Date.parse(fresh.expiresAt) - now;
+    const refreshAt = now + lifetime - refreshMarginMs(lifetime);
+    if (fresh.expiryReading !== undefined) {
+      o.onEvent?.({
+        type: "token-lifetime",
+        reading: fresh.expiryReading,
+        seconds: Math.round((refreshAt - now) / 1000),
+      });
+    }
+    this.#current = { token: fresh.token, refreshAt };
     return fresh.token;
   }
 }

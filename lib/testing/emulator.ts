@@ -37,6 +37,14 @@ export interface EmulatedCleuraUser {
   password: string;
   /** Its second factors; empty for none. */
   secondFactors: ("sms" | "webauthn")[];
+  /**
+   * What a login without `twofa_method` answers for an account with SMS:
+   * `twofactor_required` (an SMS challenge at once, as Cleura does for an
+   * account whose only second factor is SMS) or `twofactor_options` (a
+   * choice, as for an account with SMS and WebAuthn). The default follows
+   * those two cases.
+   */
+  plainLogin?: "twofactor_required" | "twofactor_options";
 }
 
 /** An itopia API key of the emulator. */
@@ -91,6 +99,23 @@ export interface EmulatorOptions {
   itopiaTokenTtlSeconds?: number;
   /** Chooses each SMS code (default: random six digits). */
   smsCode?: () => number;
+  /**
+   * How a rejected Cleura token is answered: 403
+   * `{"error":{"code":403,"message":"Invalid token"}}` as the real API does
+   * (default), or 401.
+   */
+  rejectedTokenStatus?: 401 | 403;
+  /**
+   * The body of `GET /accesscontrol/v1/openstack/domains` (default: the
+   * seed's example); {@linkcode QUIRKY_DOMAINS} has the odd shapes the v2
+   * schema allows.
+   */
+  domains?: unknown;
+  /**
+   * How `Cielo_Expiration_Token` is given: epoch seconds (default), epoch
+   * milliseconds, or the lifetime in seconds.
+   */
+  itopiaExpiration?: "epoch-seconds" | "epoch-ms" | "lifetime-seconds";
 }
 
 /**
@@ -240,7 +265,7 @@ export interface Emulator extends AsyncDisposable {
   clearFaults(): void;
   /** Issues a Cleura token directly, as a login would (a chosen one, if given). */
   issueCleuraToken(login: string, token?: string): string;
-  /** Invalidates Cleura tokens (of one login, or all): the next call gets 401. */
+  /** Invalidates Cleura tokens (of one login, or all): the next call is refused (403 "Invalid token" by default). */
   expireCleuraTokens(login?: string): void;
   /** Sets every counter to zero and empties the outbox. */
   reset(): void;
@@ -489,7 +514,15 @@ export async function startEmulator(
     return tokens.get(token) === login ? token : undefined;
   }
 
-  const unauthorized = () => errorEnvelope(401, "Invalid or expired token");
+  const rejectedStatus = options.rejectedTokenStatus ?? 403;
+  const unauthorized = () =>
+    errorEnvelope(
+      rejectedStatus,
+      rejectedStatus === 403 ? "Invalid token" : "Invalid or expired token",
+    );
+  const domainsBody = options.domains === undefined
+    ? SEED_CLEURA_DOMAINS
+    : JSON.stringify(options.domains);
 
   async function postTokens(request: Request): Promise<Response> {
     counters.cleuraPasswordPosts++;
@@ -511,7 +544,12 @@ export async function startEmulator(
         token: issueCleuraToken(user.login),
       });
     }
-    const method = auth.twofa_method;
+    const plain = user.plainLogin ??
+      (user.secondFactors.length === 1 && user.secondFactors[0] === "sms"
+        ? "twofactor_required"
+        : "twofactor_options");
+    const method = auth.twofa_method ??
+      (plain === "twofactor_required" ? "sms" : undefined);
     if (method === undefined) {
       return json(200, {
         result: "twofactor_options",
@@ -612,7 +650,7 @@ export async function startEmulator(
     }
     const token = cleuraAuth(request);
     if (method === "POST" && path === "/auth/v1/tokens/validate") {
-      return new Response(null, { status: token ? 204 : 401 });
+      return token ? new Response(null, { status: 204 }) : unauthorized();
     }
     if (method === "DELETE" && path === "/auth/v1/tokens") {
       if (!token) return unauthorized();
@@ -621,7 +659,7 @@ export async function startEmulator(
     }
     if (method === "GET" && path === "/accesscontrol/v1/openstack/domains") {
       if (!token) return unauthorized();
-      return new Response(SEED_CLEURA_DOMAINS, {
+      return new Response(domainsBody, {
         status: 200,
         headers: JSON_HEADERS,
       });
@@ -725,9 +763,14 @@ export async function startEmulator(
         username: admin.username,
       }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setAudience("Itopia")
         .setIssuedAt(iat).setExpirationTime(iat + itopiaTtl).sign(serverSecret);
+      const style = options.itopiaExpiration ?? "epoch-seconds";
       return json(200, {
         Cielo_Token: token,
-        Cielo_Expiration_Token: iat + itopiaTtl,
+        Cielo_Expiration_Token: style === "epoch-ms"
+          ? (iat + itopiaTtl) * 1000
+          : style === "lifetime-seconds"
+          ? itopiaTtl
+          : iat + itopiaTtl,
       });
     }
     const instances = /^\/deployments\/([^/]+)\/cloudInstances\/?$/.exec(path);

@@ -132,3 +132,71 @@ export const SEED_CLEURA_VERIFY_OK: string = String.raw`{
  * ```
  */
 export const SEED_ITOPIA_JWT_HEADER = { alg: "HS256", typ: "JWT" } as const;
+
+/**
+ * A `GET /accesscontrol/v1/openstack/domains` answer with the odd shapes the
+ * API's v2 schema allows, for {@linkcode EmulatorOptions.domains}: a domain
+ * whose `name` and `enabled` are `null` and that carries an `error`, a region
+ * with fields cloudgate does not know, a region without its code, and one
+ * element that is not a domain at all. A tolerant client lists two domains
+ * and three regions, and warns about the two elements it leaves out.
+ *
+ * @example
+ * ```ts
+ * import { QUIRKY_DOMAINS, startEmulator } from "@cloudgate/toolkit/testing";
+ *
+ * await using emulator = await startEmulator({ domains: QUIRKY_DOMAINS });
+ * console.log(QUIRKY_DOMAINS.length); // 3
+ * ```
+ */
+export const QUIRKY_DOMAINS: unknown[] = [
+  {
+    id: "79b0cef45b504586ad0bf057dc4cb8b8",
+    name: "CCP_Domain_43597",
+    status: "provisioned",
+    enabled: true,
+    area: {
+      id: 6,
+      name: "Sweden / Stockholm",
+      tag: "SE_STO2",
+      regions: [
+        {
+          zone_id: "2",
+          name: "Stockholm / Sweden",
+          status: "active",
+          region: "Sto2",
+          tag: "sto2",
+          capabilities: ["compute", "kubernetes"],
+        },
+        { zone_id: "9", name: "No code", status: "active" },
+      ],
+    },
+  },
+  {
+    id: "d7a1f4e0c0b14c5a9a8f00a1b2c3d4e5",
+    name: null,
+    status: "error",
+    enabled: null,
+    error: "The domain is being provisioned",
+    area: {
+      id: "7",
+      name: "Germany / Frankfurt",
+      tag: "DE_FRA1",
+      regions: [
+        {
+          zone_id: "4",
+          name: "Frankfurt / Germany",
+          status: "active",
+          region: "Fra1",
+        },
+        {
+          zone_id: "5",
+          name: "Karlskrona / Sweden",
+          status: "active",
+          region: "Kna1",
+        },
+      ],
+    },
+  },
+  "not a domain",
+];

@@ -11,13 +11,13 @@ import { defineTool } from "../tool.ts";
 
 const domainShape = z.looseObject({
   id: z.string(),
-  name: z.string(),
-  status: z.string(),
-  enabled: z.boolean(),
+  name: z.string().nullable(),
+  status: z.string().nullable(),
+  enabled: z.boolean().nullable(),
   area: z.looseObject({
     id: z.string(),
     name: z.string(),
-    tag: z.string(),
+    tag: z.string().nullable(),
     regions: z.array(z.looseObject({
       zone_id: z.string(),
       name: z.string(),

@@ -17,11 +17,11 @@ export const regionShape = z.object({
   zoneId: z.string(),
   areaId: z.string(),
   areaName: z.string(),
-  areaTag: z.string(),
+  areaTag: z.string().nullable(),
   domainId: z.string(),
-  domainName: z.string(),
-  domainStatus: z.string(),
-  domainEnabled: z.boolean(),
+  domainName: z.string().nullable(),
+  domainStatus: z.string().nullable(),
+  domainEnabled: z.boolean().nullable(),
 });
 
 /** `cleura_list_regions`: the regions the account can use. */
