@@ -351,9 +351,16 @@ async function cleuraDomains(ctx: Context): Promise<number> {
     columns: [
       { header: "ID", value: (d) => d.id },
       { header: "NAME", value: (d) => d.name },
-      { header: "AREA", value: (d) => `${d.area.name} (${d.area.tag})` },
+      {
+        header: "AREA",
+        value: (d) =>
+          d.area.tag ? `${d.area.name} (${d.area.tag})` : d.area.name,
+      },
       { header: "STATUS", value: (d) => d.status },
-      { header: "ENABLED", value: (d) => d.enabled ? "yes" : "no" },
+      {
+        header: "ENABLED",
+        value: (d) => d.enabled === null ? "" : d.enabled ? "yes" : "no",
+      },
       {
         header: "REGIONS",
         value: (d) => d.area.regions.map((r) => r.region).join(", "),

@@ -8,7 +8,12 @@
  */
 
 import type { CleuraConfig } from "../config.ts";
-import { ApiError, AuthError, CloudgateError, ConfigError } from "../errors.ts";
+import {
+  type ApiError,
+  AuthError,
+  CloudgateError,
+  ConfigError,
+} from "../errors.ts";
 import {
   type HttpOptions,
   httpOptionsOf,
