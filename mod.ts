@@ -52,6 +52,7 @@ export {
 } from "./lib/http.ts";
 export * from "./lib/config.ts";
 export * from "./lib/token_cache.ts";
+export { cleanText, type CleanTextOptions } from "./lib/text.ts";
 export * from "./lib/cleura/auth.ts";
 export * from "./lib/cleura/session.ts";
 export * from "./lib/cleura/api.ts";
