@@ -67,6 +67,7 @@ export const ENV_NAMES = [
   "ITOPIA_DEPLOYMENT_ID",
   "ITOPIA_USERNAME",
   "ITOPIA_PASSWORD",
+  "CLOUDGATE_ALLOW_HTTP",
 ] as const;
 
 /** The name of one variable cloudgate reads. */
@@ -114,16 +115,9 @@ export interface Config {
 }
 
 const text = z.string().trim().min(1, "must not be empty");
-const httpUrl = z.string().trim().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === "https:" || url.protocol === "http:";
-  } catch {
-    return false;
-  }
-}, "must be an http or https URL").transform((value) =>
-  value.replace(/\/+$/, "")
-);
+// Checked by apiUrl(): it needs CLOUDGATE_ALLOW_HTTP, and must never show
+// credentials that a URL carries.
+const httpUrl = z.string();
 const id = z.string().trim().regex(/^\d{1,15}$/, "must be a whole number")
   .transform(Number).refine((n) => n > 0, "must be greater than 0");
 
@@ -142,6 +136,7 @@ const schemas: Record<EnvName, z.ZodType> = {
   ITOPIA_DEPLOYMENT_ID: id,
   ITOPIA_USERNAME: text,
   ITOPIA_PASSWORD: z.string().min(1, "must not be empty"),
+  CLOUDGATE_ALLOW_HTTP: z.enum(["0", "1"], { error: 'must be "1" or "0"' }),
 };
 
 const SECRET_NAMES: ReadonlySet<EnvName> = new Set([
@@ -173,6 +168,8 @@ export function readEnv(): EnvSource {
     try {
       value = Deno.env.get(name);
     } catch (error) {
+      // An optional switch the program was not allowed to read is unset.
+      if (name === "CLOUDGATE_ALLOW_HTTP") continue;
       throw new ConfigError(
         `Cannot read ${name}: permission denied (run with --allow-env=${name})`,
         { cause: error },
@@ -181,6 +178,52 @@ export function readEnv(): EnvSource {
     if (value !== undefined && value !== "") env[name] = value;
   }
   return env;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" ||
+    /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** A URL for messages: no user name or password, even when it will not parse. */
+function shownUrl(raw: string): string {
+  return raw.replace(/^([a-z][\w+.-]*:\/\/)[^/?#]*@/i, "$1").slice(0, 60);
+}
+
+/**
+ * Reads an API's base URL: http or https, without credentials, and over
+ * plain http only to this machine unless `CLOUDGATE_ALLOW_HTTP=1`.
+ */
+function apiUrl(env: EnvSource, name: EnvName): string | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      `${name} must be an http or https URL, got "${shownUrl(raw)}"`,
+    );
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new ConfigError(
+      `${name} must not contain a user name or password; cloudgate reads credentials only from their own variables`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(
+      `${name} must be an http or https URL, got "${shownUrl(raw)}"`,
+    );
+  }
+  if (
+    url.protocol === "http:" && !isLoopback(url.hostname) &&
+    parseVar(env, "CLOUDGATE_ALLOW_HTTP") !== "1"
+  ) {
+    throw new ConfigError(
+      `${name} uses plain http to "${url.hostname}", which would send credentials unencrypted; use https, or set CLOUDGATE_ALLOW_HTTP=1`,
+    );
+  }
+  return raw.replace(/\/+$/, "");
 }
 
 function parseVar<T>(env: EnvSource, name: EnvName): T | undefined {
@@ -219,7 +262,7 @@ function assign<T extends object, K extends keyof T>(
 export function cleuraConfig(env: EnvSource = readEnv()): CleuraConfig {
   const cloud = parseVar<"public" | "compliant">(env, "CLEURA_CLOUD");
   const config: CleuraConfig = {
-    apiUrl: parseVar<string>(env, "CLEURA_API_URL") ??
+    apiUrl: apiUrl(env, "CLEURA_API_URL") ??
       (cloud === "compliant" ? CLEURA_COMPLIANT_URL : CLEURA_PUBLIC_URL),
   };
   assign(config, "username", parseVar(env, "CLEURA_API_USERNAME"));
@@ -246,7 +289,7 @@ export function cleuraConfig(env: EnvSource = readEnv()): CleuraConfig {
  */
 export function itopiaConfig(env: EnvSource = readEnv()): ItopiaConfig {
   const config: ItopiaConfig = {
-    apiUrl: parseVar<string>(env, "ITOPIA_API_URL") ?? ITOPIA_DEFAULT_URL,
+    apiUrl: apiUrl(env, "ITOPIA_API_URL") ?? ITOPIA_DEFAULT_URL,
   };
   assign(config, "apiKey", parseVar(env, "ITOPIA_API_KEY"));
   assign(config, "organizationId", parseVar(env, "ITOPIA_ORGANIZATION_ID"));

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { cleanText } from "./text.ts";
 import {
   ApiError,
   CloudgateError,
@@ -394,24 +395,31 @@ function serverMessage(
   text: string,
   secrets: readonly (string | undefined)[],
 ): { serverMessage?: string; result?: string } {
+  // Redact at both ends: the raw body first (before anything can cut or
+  // rejoin a secret), and the final line again.
+  const raw = redact(text, secrets);
   let message: string | undefined;
   let result: string | undefined;
   try {
-    const json: unknown = JSON.parse(text);
-    message = messageOf(json);
+    const json: unknown = JSON.parse(raw);
+    message = messageOf(json, secrets);
     if (isRecord(json) && typeof json.result === "string") result = json.result;
   } catch {
-    message = excerpt(text);
+    message = excerpt(raw, secrets);
   }
   const out: { serverMessage?: string; result?: string } = {};
-  if (message) out.serverMessage = redact(message, secrets);
+  if (message) out.serverMessage = message;
   if (result) out.result = result;
   return out;
 }
 
-function messageOf(json: unknown): string | undefined {
+function messageOf(
+  json: unknown,
+  secrets: readonly (string | undefined)[],
+): string | undefined {
   if (!isRecord(json)) return undefined;
   const error = json.error;
+  let text: string | undefined;
   if (isRecord(error) && typeof error.message === "string") {
     const parts = [error.message];
     if (
@@ -425,29 +433,89 @@ function messageOf(json: unknown): string | undefined {
         [e.key, e.value, e.message].filter((v) =>
           typeof v === "string" || typeof v === "number"
         ).join(": ")
-      ).filter((text) => text !== "")
+      ).filter((part) => part !== "")
       : [];
-    const text = parts.join(": ");
-    return oneLine(fields.length ? `${text} (${fields.join("; ")})` : text);
-  }
-  if (typeof error === "string") return oneLine(error);
-  if (typeof json.message === "string") return oneLine(json.message);
-  if (typeof json.result === "string") return oneLine(json.result);
-  return undefined;
+    text = parts.join(": ");
+    if (fields.length) text = `${text} (${fields.join("; ")})`;
+  } else if (typeof error === "string") text = error;
+  else if (typeof json.message === "string") text = json.message;
+  else if (typeof json.result === "string") text = json.result;
+  return text === undefined ? undefined : oneLine(text, secrets);
 }
 
-function excerpt(text: string): string | undefined {
+function excerpt(
+  text: string,
+  secrets: readonly (string | undefined)[],
+): string | undefined {
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
   const plain = title ??
     text.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, " ")
       .replace(/<[^>]*>/g, " ");
-  const line = oneLine(plain);
+  const line = oneLine(plain, secrets);
   return line === "" ? undefined : line;
 }
 
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+/**
+ * One clean line of at most 120 characters: no escape sequences or control
+ * characters, no secret, and no tail that could be the start of one.
+ */
+function oneLine(
+  text: string,
+  secrets: readonly (string | undefined)[],
+): string {
+  let line = redactFragments(
+    redact(
+      cleanText(text, { multiline: false }).replace(/\s+/g, " ").trim(),
+      secrets,
+    ),
+    secrets,
+  );
+  if (line.length > 120) line = `${cutTail(line.slice(0, 117), secrets)}...`;
+  return redact(line, secrets);
+}
+
+/** The shortest piece of a secret that is removed wherever it appears. */
+const FRAGMENT = 6;
+
+/**
+ * Removes every piece of a secret at least {@linkcode FRAGMENT} characters
+ * long, so that a server that splits a secret (with tags or spaces) cannot
+ * get it shown in parts.
+ */
+function redactFragments(
+  text: string,
+  secrets: readonly (string | undefined)[],
+): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret === undefined || secret.length < FRAGMENT) continue;
+    let i = 0;
+    while (i + FRAGMENT <= out.length) {
+      let n = 0;
+      while (
+        i + n < out.length && secret.includes(out.slice(i, i + n + 1))
+      ) n++;
+      if (n >= FRAGMENT) {
+        out = `${out.slice(0, i)}[redacted]${out.slice(i + n)}`;
+        i += "[redacted]".length;
+      } else i++;
+    }
+  }
+  return out;
+}
+
+/** Drops a tail of a cut line that is the beginning of a secret. */
+function cutTail(
+  line: string,
+  secrets: readonly (string | undefined)[],
+): string {
+  for (const secret of secrets) {
+    if (secret === undefined || secret.length < 4) continue;
+    for (let n = Math.min(secret.length - 1, line.length); n >= 3; n--) {
+      if (line.endsWith(secret.slice(0, n))) return line.slice(0, -n);
+    }
+  }
+  return line;
 }
 
 function retryAfterMs(headers: Headers): number | undefined {

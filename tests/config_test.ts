@@ -111,3 +111,52 @@ Deno.test("loadConfig() treats empty variables as unset", () => {
     { apiUrl: ITOPIA_DEFAULT_URL },
   );
 });
+
+Deno.test("an API URL with a user name or password is refused, and never shown", () => {
+  for (const name of ["CLEURA_API_URL", "ITOPIA_API_URL"] as const) {
+    const error = (() => {
+      try {
+        loadConfig({ [name]: "https://me:s3cret-pass@rest.cleura.cloud" });
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(error instanceof ConfigError, name);
+    assert.match(
+      error.message,
+      new RegExp(`^${name} must not contain a user name or password`),
+    );
+    assert.ok(!error.message.includes("s3cret-pass"));
+    assert.ok(!error.message.includes("me:"));
+  }
+  assert.throws(
+    () => loadConfig({ CLEURA_API_URL: "ftp://me:s3cret-pass@x" }),
+    (e: Error) => !e.message.includes("s3cret-pass"),
+  );
+});
+
+Deno.test("plain http is refused beyond this machine unless CLOUDGATE_ALLOW_HTTP=1", () => {
+  assert.throws(
+    () => loadConfig({ CLEURA_API_URL: "http://rest.cleura.cloud" }),
+    /^ConfigError: CLEURA_API_URL uses plain http to "rest.cleura.cloud".*CLOUDGATE_ALLOW_HTTP=1/,
+  );
+  assert.throws(
+    () => loadConfig({ ITOPIA_API_URL: "http://10.0.0.5/api/v2" }),
+    /ITOPIA_API_URL uses plain http/,
+  );
+  for (
+    const host of ["127.0.0.1:8080", "127.9.9.9", "localhost:1", "[::1]:80"]
+  ) {
+    assert.equal(
+      loadConfig({ CLEURA_API_URL: `http://${host}` }).cleura.apiUrl,
+      `http://${host}`,
+    );
+  }
+  assert.equal(
+    loadConfig({
+      CLEURA_API_URL: "http://cleura.internal",
+      CLOUDGATE_ALLOW_HTTP: "1",
+    }).cleura.apiUrl,
+    "http://cleura.internal",
+  );
+});

@@ -298,3 +298,44 @@ Deno.test({
     );
   },
 });
+
+Deno.test("httpRequest() redacts secrets before and after cutting, stripping and collapsing the server's text", async () => {
+  const secret = "hunter22-correct-horse";
+  const bodies = [
+    // Split by a tag: stripping the tags would put it back together.
+    `<html><body>bad password hun<b>ter22-correct</b>-horse</body></html>`,
+    // Cut by the 120-character limit, half of it before the cut.
+    JSON.stringify({ message: `${"x".repeat(110)} ${secret} tail` }),
+    // Across whitespace that is collapsed.
+    JSON.stringify({ error: { message: `echo: ${secret}\n\n` } }),
+    // In the description and the field errors.
+    JSON.stringify({
+      error: {
+        message: "bad",
+        description: `was ${secret}`,
+        errors: [{ key: "password", value: secret }],
+      },
+    }),
+  ];
+  for (const body of bodies) {
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      () => new Response(body, { status: 400 }),
+    );
+    const error = await httpRequest({
+      baseUrl: `http://127.0.0.1:${server.addr.port}`,
+      path: "x",
+      step: "log in",
+      secrets: [secret],
+    }).catch((e) => e);
+    assert.ok(error instanceof ApiError);
+    for (let n = 6; n <= secret.length; n++) {
+      for (let i = 0; i + n <= secret.length; i += 4) {
+        assert.ok(
+          !error.message.includes(secret.slice(i, i + n)),
+          `a fragment "${secret.slice(i, i + n)}" survived: ${error.message}`,
+        );
+      }
+    }
+  }
+});

@@ -120,10 +120,13 @@ const knownResults = new Set([
 function checkResult(body: unknown, step: string, status: number): void {
   const result = (body as { result?: unknown } | undefined)?.result;
   if (typeof result === "string" && !knownResults.has(result)) {
+    // The value is kept on the error, never put in its message: a server
+    // could echo anything there.
     throw new ApiError({
       status,
       step,
-      serverMessage: `unexpected result "${result.slice(0, 40)}"`,
+      serverMessage:
+        "an unexpected result (not login_ok, twofactor_required or twofactor_options)",
       result,
     });
   }
