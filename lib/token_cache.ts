@@ -1,8 +1,15 @@
 /**
  * A token cache shared across processes: one small JSON file per API URL and
- * login under `$XDG_CACHE_HOME/cloudgate` (else `~/.cache/cloudgate`), written
- * atomically with mode 0600. It holds tokens only, never a password. A corrupt
- * or mismatched file is ignored.
+ * login under `$XDG_CACHE_HOME/cloudgate` (else `~/.cache/cloudgate`, created
+ * with mode 0700), written atomically with mode 0600. It holds tokens only,
+ * never a password. A corrupt or mismatched file is ignored.
+ *
+ * Nothing found there is trusted blindly: a folder or file that is a symbolic
+ * link, not a folder or regular file (a FIFO, a device), larger than 64 KiB,
+ * writable by its group or by everyone, or owned by another user is refused
+ * with one warning, and the cache goes on without it (nothing is read from it
+ * or written into it). On Windows, where files have no owner or mode bits in
+ * this sense, only the first three checks apply.
  *
  * @module
  */
@@ -16,7 +23,11 @@ export interface TokenCacheOptions {
   dir?: string;
   /** `false` turns the cache off: nothing is read or written. */
   enabled?: boolean;
-  /** Called when a cache file is unreadable and gets ignored. */
+  /**
+   * Called when a cache file is unreadable and gets ignored, or when the
+   * folder or a file is refused (once per path: a symbolic link, not a folder
+   * or regular file, too large, writable by others, or another user's).
+   */
   onWarning?: (message: string) => void;
 }
 
@@ -66,6 +77,82 @@ function envOrUndefined(name: string): string | undefined {
   }
 }
 
+/** The largest cache file read; an entry is a few hundred bytes. */
+const MAX_FILE_BYTES = 64 * 1024;
+
+/** Whether files have an owner and mode bits to check (not on Windows). */
+const POSIX = Deno.build.os !== "windows";
+
+/** The process's user id, once known. */
+let knownUid: number | undefined;
+
+/**
+ * The user id that owns what this process creates: `Deno.uid()` when
+ * `--allow-sys=uid` is granted (queried, never prompted for), else learnt once
+ * from an empty file created in `dir` (exclusively, so never through a link),
+ * read through its handle, and removed at once. `dir` has passed every check
+ * but the owner's, so only its owner can write there; when that is another
+ * user, the file cannot be made (or, for root, is harmless and gone at once).
+ */
+async function ownUid(dir: string): Promise<number | undefined> {
+  if (knownUid !== undefined) return knownUid;
+  const sys = await Deno.permissions.query({ name: "sys", kind: "uid" });
+  if (sys.state === "granted") {
+    knownUid = Deno.uid() ?? undefined;
+    return knownUid;
+  }
+  const probe = `${dir}/.uid-${crypto.randomUUID()}.tmp`;
+  const file = await Deno.open(probe, {
+    write: true,
+    createNew: true,
+    mode: 0o600,
+  });
+  try {
+    knownUid = (await file.stat()).uid ?? undefined;
+    return knownUid;
+  } finally {
+    file.close();
+    await Deno.remove(probe).catch(() => {});
+  }
+}
+
+/**
+ * Why a folder or file found in the cache is not to be trusted, or
+ * `undefined` when it may be used. The owner is checked only when `uid` is
+ * given.
+ */
+function distrust(
+  info: Deno.FileInfo,
+  kind: "folder" | "file",
+  uid?: number,
+): string | undefined {
+  if (info.isSymlink) return "it is a symbolic link";
+  if (kind === "folder" && !info.isDirectory) return "it is not a folder";
+  if (kind === "file" && !info.isFile) return "it is not a regular file";
+  if (kind === "file" && info.size > MAX_FILE_BYTES) {
+    return "it is larger than 64 KiB";
+  }
+  if (POSIX && info.mode !== null && (info.mode & 0o022) !== 0) {
+    const mode = (info.mode & 0o7777).toString(8).padStart(4, "0");
+    return `it is writable by other users (mode ${mode})`;
+  }
+  if (POSIX && uid !== undefined && info.uid !== null && info.uid !== uid) {
+    return `it belongs to another user (uid ${info.uid}, not ${uid})`;
+  }
+  return undefined;
+}
+
+/** Whether two `lstat`s saw the same folder entry. */
+function sameEntry(a: Deno.FileInfo, b: Deno.FileInfo): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+/** A checked cache folder: what `lstat` saw, and the user id to compare. */
+interface CheckedDir {
+  info: Deno.FileInfo;
+  uid: number | undefined;
+}
+
 /** Why a cache file cannot be used, in words that say what to do. */
 function fsReason(error: unknown, dir: string): string {
   if (
@@ -105,6 +192,8 @@ export class TokenCache {
   #dir: string | undefined;
   #enabled: boolean;
   #onWarning: ((message: string) => void) | undefined;
+  /** The folder and files refused so far, each warned about once. */
+  #refused = new Set<string>();
 
   /**
    * Creates a cache; nothing is read or written until it is used.
@@ -132,21 +221,119 @@ export class TokenCache {
     return `${this.dir}/${await fileName(key.apiUrl, key.login)}`;
   }
 
+  /** Stops using `path` from now on, with one warning saying why. */
+  #refuse(kind: "folder" | "file", path: string, reason: string): void {
+    if (this.#refused.has(path)) return;
+    this.#refused.add(path);
+    this.#onWarning?.(`Ignoring the token cache ${kind} "${path}": ${reason}`);
+  }
+
   /**
-   * Reads the token for an API URL and login.
+   * Checks the folder with `lstat` (and makes it, mode 0700, when `create`).
+   * Returns `undefined` when it is missing or refused; throws what the file
+   * system throws.
+   */
+  async #checkDir(create: boolean): Promise<CheckedDir | undefined> {
+    const dir = this.dir;
+    if (this.#refused.has(dir)) return undefined;
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.lstat(dir);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (!create) return undefined;
+      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+      info = await Deno.lstat(dir);
+    }
+    let reason = distrust(info, "folder");
+    let uid: number | undefined;
+    if (reason === undefined && POSIX) {
+      try {
+        uid = await ownUid(dir);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.PermissionDenied)) throw error;
+        reason = "it is not writable by you, so its owner cannot be checked";
+      }
+      reason ??= distrust(info, "folder", uid);
+    }
+    if (reason !== undefined) {
+      this.#refuse("folder", dir, reason);
+      return undefined;
+    }
+    return { info, uid };
+  }
+
+  /**
+   * Checks a cache file with `lstat`: `"missing"`, `"refused"` (warned), or
+   * what `lstat` saw.
+   */
+  async #checkFile(
+    path: string,
+    dir: CheckedDir,
+  ): Promise<Deno.FileInfo | "missing" | "refused"> {
+    if (this.#refused.has(path)) return "refused";
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.lstat(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return "missing";
+      throw error;
+    }
+    const reason = distrust(info, "file", dir.uid);
+    if (reason === undefined) return info;
+    this.#refuse("file", path, reason);
+    return "refused";
+  }
+
+  /**
+   * Reads a checked file, at most 64 KiB, making sure the file opened is the
+   * one checked; `undefined` when it is refused.
+   */
+  async #read(
+    path: string,
+    checked: Deno.FileInfo,
+  ): Promise<string | undefined> {
+    using file = await Deno.open(path, { read: true });
+    const opened = await file.stat();
+    if (!opened.isFile || !sameEntry(opened, checked)) {
+      this.#refuse("file", path, "it was replaced while being read");
+      return undefined;
+    }
+    const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = await file.read(buffer.subarray(length));
+      if (n === null) break;
+      length += n;
+    }
+    if (length > MAX_FILE_BYTES) {
+      this.#refuse("file", path, "it is larger than 64 KiB");
+      return undefined;
+    }
+    return new TextDecoder().decode(buffer.subarray(0, length));
+  }
+
+  /**
+   * Reads the token for an API URL and login. A refused folder or file (see
+   * the module's notes) is warned about once and read as no entry.
    *
    * @param key The API URL and login.
    * @returns The entry, or `undefined` when there is none, it is corrupt, it
-   * belongs to another API or login, or it has expired.
+   * belongs to another API or login, it has expired, or it is refused.
    */
   async get(
     key: { apiUrl: string; login: string },
   ): Promise<CachedToken | undefined> {
     if (!this.#enabled) return undefined;
     const path = await this.#path(key);
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await Deno.readTextFile(path);
+      const dir = await this.#checkDir(false);
+      if (dir === undefined) return undefined;
+      const info = await this.#checkFile(path, dir);
+      if (typeof info === "string") return undefined;
+      text = await this.#read(path, info);
+      if (text === undefined) return undefined;
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
       this.#onWarning?.(
@@ -186,7 +373,9 @@ export class TokenCache {
   }
 
   /**
-   * Saves a token atomically (a temporary file, then a rename), mode 0600.
+   * Saves a token atomically (a temporary file, then a rename), mode 0600. A
+   * refused folder or file (see the module's notes) is warned about once and
+   * left as it is: nothing is saved, and nothing throws.
    *
    * @param entry The API URL, login, token and optional expiry.
    * @returns Nothing.
@@ -211,8 +400,10 @@ export class TokenCache {
   async #write(
     entry: { apiUrl: string; login: string; token: string; expiresAt?: string },
   ): Promise<void> {
-    await Deno.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const dir = await this.#checkDir(true);
+    if (dir === undefined) return;
     const path = await this.#path(entry);
+    if (await this.#checkFile(path, dir) === "refused") return;
     const data: CachedToken = {
       apiUrl: entry.apiUrl,
       login: entry.login,
@@ -220,6 +411,9 @@ export class TokenCache {
       savedAt: new Date().toISOString(),
       ...(entry.expiresAt ? { expiresAt: entry.expiresAt } : {}),
     };
+    // A new name, opened with O_EXCL (which never follows a link), in the
+    // checked folder; the rename replaces the entry itself, never a link's
+    // target.
     const temp = `${path}.${crypto.randomUUID()}.tmp`;
     try {
       await Deno.writeTextFile(temp, JSON.stringify(data), {
@@ -227,6 +421,15 @@ export class TokenCache {
         createNew: true,
       });
       await Deno.chmod(temp, 0o600);
+      const again = await Deno.lstat(this.dir);
+      const reason = sameEntry(again, dir.info)
+        ? distrust(again, "folder", dir.uid)
+        : "it was replaced while the token was saved";
+      if (reason !== undefined) {
+        await Deno.remove(temp).catch(() => {});
+        this.#refuse("folder", this.dir, reason);
+        return;
+      }
       await Deno.rename(temp, path);
     } catch (error) {
       await Deno.remove(temp).catch(() => {});
@@ -235,7 +438,9 @@ export class TokenCache {
   }
 
   /**
-   * Removes the token for an API URL and login, if there is one.
+   * Removes the token for an API URL and login, if there is one. A refused
+   * folder or file (see the module's notes) is warned about once and left as
+   * it is.
    *
    * @param key The API URL and login.
    * @returns Nothing.
@@ -244,7 +449,11 @@ export class TokenCache {
   async delete(key: { apiUrl: string; login: string }): Promise<void> {
     if (!this.#enabled) return;
     try {
-      await Deno.remove(await this.#path(key));
+      const dir = await this.#checkDir(false);
+      if (dir === undefined) return;
+      const path = await this.#path(key);
+      if (typeof await this.#checkFile(path, dir) === "string") return;
+      await Deno.remove(path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return;
       throw new ConfigError(

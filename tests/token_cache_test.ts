@@ -1,14 +1,18 @@
 import assert from "node:assert/strict";
-import { ConfigError, TokenCache } from "../mod.ts";
+import { CleuraSession, ConfigError, listRegions, TokenCache } from "../mod.ts";
+import { startEmulator } from "../lib/testing/mod.ts";
 
 const key = { apiUrl: "https://rest.cleura.cloud", login: "alice" };
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
+/** Runs `fn` with a cache folder (not yet made) inside a fresh temp folder. */
+async function withDir(
+  fn: (dir: string, root: string) => Promise<void>,
+): Promise<void> {
+  const root = await Deno.makeTempDir();
   try {
-    await fn(`${dir}/cloudgate`);
+    await fn(`${root}/cloudgate`, root);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(root, { recursive: true });
   }
 }
 
@@ -159,4 +163,390 @@ Deno.test({
       },
     );
   },
+});
+
+// The cases below plant what an attacker (or an accident) could leave where the
+// cache looks: each must be refused with one warning naming the path and the
+// reason, the caller goes on as if there were no cache, and nothing is written
+// into the refused place.
+
+const POSIX = Deno.build.os !== "windows";
+
+/**
+ * A uid, not this process's, that this process may give a file to (root may),
+ * or `undefined`. The owner is read from a file made here, so no
+ * `--allow-sys` is needed.
+ */
+const OTHER_UID = POSIX
+  ? await (async () => {
+    const probe = await Deno.makeTempFile();
+    try {
+      const other = (await Deno.stat(probe)).uid === 65534 ? 65533 : 65534;
+      await Deno.chown(probe, other, other);
+      return other;
+    } catch {
+      return undefined;
+    } finally {
+      await Deno.remove(probe);
+    }
+  })()
+  : undefined;
+const CAN_CHOWN = OTHER_UID !== undefined;
+
+/** The name the cache gives an entry, learnt from a real cache. */
+async function entryName(
+  of: { apiUrl: string; login: string } = key,
+): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  try {
+    await new TokenCache({ dir }).set({ ...of, token: "probe" });
+    const [name] = await files(dir);
+    return name!;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** A valid entry for `key` holding `token`, as a planted file would. */
+function planted(token: string, extra: Record<string, string> = {}): string {
+  return JSON.stringify({
+    ...key,
+    token,
+    savedAt: new Date().toISOString(),
+    ...extra,
+  });
+}
+
+/** A cache that records its warnings. */
+function watched(dir: string): { cache: TokenCache; warnings: string[] } {
+  const warnings: string[] = [];
+  return {
+    cache: new TokenCache({ dir, onWarning: (m) => warnings.push(m) }),
+    warnings,
+  };
+}
+
+/**
+ * Uses the cache as a command would (read, save, read, delete) and checks it
+ * went on without the cache: nothing read, nothing thrown, one warning that
+ * names `path` and matches `reason`.
+ */
+async function assertRefused(
+  cache: TokenCache,
+  warnings: string[],
+  path: string,
+  reason: RegExp,
+): Promise<void> {
+  assert.equal(await cache.get(key), undefined, "a refused entry is not read");
+  await cache.set({ ...key, token: "victim-token" });
+  assert.equal(await cache.get(key), undefined, "nor read after a save");
+  await cache.delete(key);
+  assert.equal(warnings.length, 1, `one warning: ${JSON.stringify(warnings)}`);
+  assert.ok(warnings[0]!.includes(`"${path}"`), warnings[0]);
+  assert.match(warnings[0]!, reason);
+}
+
+/** The names and contents of the files in `dir`, to show nothing changed. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of (await files(dir)).sort()) {
+    out[name] = await Deno.readTextFile(`${dir}/${name}`);
+  }
+  return out;
+}
+
+Deno.test({
+  name:
+    "TokenCache refuses a cache folder that is a symlink, and writes nothing",
+  ignore: !POSIX,
+  fn: () =>
+    withDir(async (dir, root) => {
+      const attacker = `${root}/attacker`;
+      await Deno.mkdir(attacker, { mode: 0o700 });
+      await Deno.writeTextFile(
+        `${attacker}/${await entryName()}`,
+        planted("attacker-token"),
+        { mode: 0o600 },
+      );
+      const before = await snapshot(attacker);
+      await Deno.symlink(attacker, dir);
+      const { cache, warnings } = watched(dir);
+      await assertRefused(cache, warnings, dir, /symbolic link/);
+      assert.deepEqual(await snapshot(attacker), before);
+    }),
+});
+
+Deno.test({
+  name:
+    "TokenCache refuses a cache file that is a symlink: no read through it, no write to its target",
+  ignore: !POSIX,
+  fn: () =>
+    withDir(async (dir, root) => {
+      await new TokenCache({ dir }).set({ ...key, token: "old" });
+      const [name] = await files(dir);
+      const path = `${dir}/${name}`;
+      const target = `${root}/elsewhere.json`;
+      const content = planted("attacker-token");
+      await Deno.writeTextFile(target, content, { mode: 0o600 });
+      await Deno.remove(path);
+      await Deno.symlink(target, path);
+      const { cache, warnings } = watched(dir);
+      await assertRefused(cache, warnings, path, /symbolic link/);
+      assert.equal(await Deno.readTextFile(target), content);
+      assert.ok((await Deno.lstat(path)).isSymlink, "the link is left alone");
+    }),
+});
+
+Deno.test({
+  name: "TokenCache refuses a cache file that is a symlink to /dev/zero",
+  ignore: !POSIX,
+  fn: () =>
+    withDir(async (dir) => {
+      await Deno.mkdir(dir, { mode: 0o700 });
+      const path = `${dir}/${await entryName()}`;
+      await Deno.symlink("/dev/zero", path);
+      const { cache, warnings } = watched(dir);
+      await assertRefused(cache, warnings, path, /symbolic link/);
+    }),
+});
+
+Deno.test({
+  name: "TokenCache refuses a cache file that is a FIFO without blocking on it",
+  ignore: !POSIX,
+  fn: () =>
+    withDir(async (dir) => {
+      await Deno.mkdir(dir, { mode: 0o700 });
+      const path = `${dir}/${await entryName()}`;
+      const made = await new Deno.Command("mkfifo", {
+        args: ["-m", "600", path],
+      }).output();
+      assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));
+      const { cache, warnings } = watched(dir);
+      const read = cache.get(key);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const blocked = await Promise.race([
+        read.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), 2000);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (blocked) {
+        // Unblock the reader (so the test ends), then fail.
+        (await Deno.open(path, { write: true })).close();
+        await read.catch(() => {});
+      }
+      assert.equal(blocked, false, "reading the cache blocked on a FIFO");
+      await assertRefused(cache, warnings, path, /not a regular file/);
+      assert.ok((await Deno.lstat(path)).isFifo, "the FIFO is left alone");
+    }),
+});
+
+Deno.test("TokenCache refuses a cache file larger than 64 KiB, and reads one of 64 KiB", () =>
+  withDir(async (dir) => {
+    await Deno.mkdir(dir, { mode: 0o700 });
+    const path = `${dir}/${await entryName()}`;
+    const fill = (size: number) => {
+      const base = planted("big-token", { pad: "" });
+      return planted("big-token", { pad: "x".repeat(size - base.length) });
+    };
+    await Deno.writeTextFile(path, fill(64 * 1024), { mode: 0o600 });
+    assert.equal((await new TokenCache({ dir }).get(key))?.token, "big-token");
+    const content = fill(64 * 1024 + 1);
+    await Deno.writeTextFile(path, content);
+    const { cache, warnings } = watched(dir);
+    await assertRefused(cache, warnings, path, /larger than 64 KiB/);
+    assert.equal(await Deno.readTextFile(path), content);
+  }));
+
+Deno.test({
+  name: "TokenCache refuses a group- or world-writable cache folder",
+  ignore: !POSIX,
+  fn: () =>
+    withDir(async (dir) => {
+      await new TokenCache({ dir }).set({ ...key, token: "planted" });
+      await Deno.chmod(dir, 0o777);
+      const before = await snapshot(dir);
+      const { cache, warnings } = watched(dir);
+      await assertRefused(cache, warnings, dir, /writable by other users/);
+      assert.deepEqual(await snapshot(dir), before);
+      await Deno.chmod(dir, 0o770);
+      const group = watched(dir);
+      await assertRefused(group.cache, group.warnings, dir, /writable by/);
+    }),
+});
+
+Deno.test({
+  name: "TokenCache refuses a group- or world-writable cache file",
+  ignore: !POSIX,
+  fn: () =>
+    withDir(async (dir) => {
+      await new TokenCache({ dir }).set({ ...key, token: "planted" });
+      const [name] = await files(dir);
+      const path = `${dir}/${name}`;
+      await Deno.chmod(path, 0o666);
+      const before = await snapshot(dir);
+      const { cache, warnings } = watched(dir);
+      await assertRefused(cache, warnings, path, /writable by other users/);
+      assert.deepEqual(await snapshot(dir), before);
+      await Deno.chmod(path, 0o620);
+      const group = watched(dir);
+      await assertRefused(group.cache, group.warnings, path, /writable by/);
+    }),
+});
+
+Deno.test({
+  name: CAN_CHOWN
+    ? "TokenCache refuses a cache folder or file of another user"
+    : "TokenCache refuses a cache folder or file of another user (ignored: giving a file to another uid needs root)",
+  ignore: !CAN_CHOWN,
+  fn: () =>
+    withDir(async (dir, root) => {
+      await new TokenCache({ dir }).set({ ...key, token: "planted" });
+      const [name] = await files(dir);
+      const path = `${dir}/${name}`;
+      await Deno.chown(path, OTHER_UID!, OTHER_UID!);
+      const file = watched(dir);
+      await assertRefused(file.cache, file.warnings, path, /another user/);
+      const theirs = `${root}/theirs`;
+      await new TokenCache({ dir: theirs }).set({ ...key, token: "planted" });
+      await Deno.chown(theirs, OTHER_UID!, OTHER_UID!);
+      const before = await snapshot(theirs);
+      const folder = watched(theirs);
+      await assertRefused(
+        folder.cache,
+        folder.warnings,
+        theirs,
+        /another user/,
+      );
+      assert.deepEqual(await snapshot(theirs), before);
+    }),
+});
+
+Deno.test({
+  name:
+    "CleuraSession with a refused cache logs in as without one, with one warning",
+  ignore: !POSIX,
+  fn: () =>
+    withDir(async (dir, root) => {
+      await using emu = await startEmulator();
+      const attacker = `${root}/attacker`;
+      await Deno.mkdir(attacker, { mode: 0o700 });
+      await Deno.symlink(attacker, dir);
+      const warnings: string[] = [];
+      const cache = new TokenCache({
+        dir,
+        onWarning: (m) => warnings.push(m),
+      });
+      const options = {
+        apiUrl: emu.cleuraUrl,
+        login: "alice",
+        password: "alice-password",
+        cache,
+        onEvent: (event: { type: string; message?: string }) => {
+          if (event.type === "warning") warnings.push(event.message!);
+        },
+      };
+      assert.equal((await listRegions(new CleuraSession(options))).length, 3);
+      assert.equal((await listRegions(new CleuraSession(options))).length, 3);
+      assert.equal(emu.counters.cleuraLogins, 2, "no token was cached");
+      assert.equal(warnings.length, 1, JSON.stringify(warnings));
+      assert.match(warnings[0]!, /symbolic link/);
+      assert.deepEqual(await files(attacker), []);
+    }),
+});
+
+/** The parent's environment without cloudgate's variables, keeping its Deno cache. */
+function cliEnv(cacheHome: string, cleuraUrl: string): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const name of Object.keys(env)) {
+    if (/^(CLEURA|ITOPIA)_/.test(name)) delete env[name];
+  }
+  env.DENO_DIR ??= `${env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`}/deno`;
+  return {
+    ...env,
+    XDG_CACHE_HOME: cacheHome,
+    CLEURA_API_URL: cleuraUrl,
+    CLEURA_API_USERNAME: "alice",
+    CLEURA_API_PASSWORD: "alice-password",
+    NO_COLOR: "1",
+  };
+}
+
+/** Runs the CLI as `deno task cli` would: the cache folder's permissions only. */
+async function cli(cacheHome: string, cleuraUrl: string, args: string[]) {
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      `--allow-read=${cacheHome}`,
+      `--allow-write=${cacheHome}`,
+      new URL("../cli.ts", import.meta.url).pathname,
+      ...args,
+    ],
+    env: cliEnv(cacheHome, cleuraUrl),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  return { code, stderr: new TextDecoder().decode(stderr) };
+}
+
+Deno.test({
+  name: "cli with a refused cache folder works without it, one warning a run",
+  ignore: !POSIX,
+  fn: () =>
+    withDir(async (dir, root) => {
+      await using emu = await startEmulator();
+      const attacker = `${root}/attacker`;
+      await Deno.mkdir(attacker, { mode: 0o700 });
+      await Deno.symlink(attacker, dir);
+      for (let i = 0; i < 2; i++) {
+        const run = await cli(root, emu.cleuraUrl, ["cleura", "regions"]);
+        assert.equal(run.code, 0, run.stderr);
+        assert.deepEqual(
+          run.stderr.trim().split("\n"),
+          [
+            `warning: Ignoring the token cache folder "${dir}": it is a symbolic link`,
+          ],
+        );
+      }
+      assert.equal(emu.counters.cleuraLogins, 2);
+      assert.deepEqual(await files(attacker), []);
+    }),
+});
+
+Deno.test({
+  name: CAN_CHOWN
+    ? "cli without --allow-sys still refuses a cache folder of another user"
+    : "cli without --allow-sys still refuses a cache folder of another user (ignored: giving a file to another uid needs root)",
+  ignore: !CAN_CHOWN,
+  fn: () =>
+    withDir(async (dir, root) => {
+      await using emu = await startEmulator();
+      await Deno.mkdir(dir, { mode: 0o755 });
+      const path = `${dir}/${await entryName({
+        apiUrl: emu.cleuraUrl,
+        login: "alice",
+      })}`;
+      await Deno.writeTextFile(
+        path,
+        planted("attacker-token", { apiUrl: emu.cleuraUrl }),
+        { mode: 0o644 },
+      );
+      await Deno.chown(path, OTHER_UID!, OTHER_UID!);
+      await Deno.chown(dir, OTHER_UID!, OTHER_UID!);
+      const before = await snapshot(dir);
+      const run = await cli(root, emu.cleuraUrl, ["cleura", "regions"]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(
+        run.stderr,
+        /^warning: Ignoring the token cache folder ".*": it belongs to another user/,
+      );
+      assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+      assert.equal(emu.counters.cleuraLogins, 1);
+      assert.deepEqual(await snapshot(dir), before);
+    }),
 });
