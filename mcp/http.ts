@@ -25,6 +25,8 @@ import { concat } from "./stdio.ts";
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** How many 2025-era sessions may be open at once. */
 export const MAX_SESSIONS = 64;
+/** How many 2025-era sessions one bearer token may hold at once. */
+export const MAX_SESSIONS_PER_TOKEN = 16;
 /** How long an unused session lives, in milliseconds (30 minutes). */
 export const SESSION_IDLE_MS = 30 * 60_000;
 
@@ -36,8 +38,17 @@ export interface HttpServeOptions {
   hostname?: string;
   /** The port (default 8787; 0 picks a free one). */
   port?: number;
-  /** The bearer token clients must send; required when not bound to loopback. */
+  /**
+   * The bearer token clients must send; when omitted, a random 256-bit token
+   * is made (see {@linkcode HttpServer.token}). Required beyond loopback.
+   */
   token?: string;
+  /**
+   * Serve without a bearer token. Only for tests of a loopback server with a
+   * client that cannot send one (a conformance suite); refused beyond
+   * loopback, and never set by the command line.
+   */
+  unauthenticated?: boolean;
   /** Creates the shared state, given the URL-mode code pages. */
   context: (pages: UrlCodePages) => ToolContext;
   /** Creates one MCP server (per request, or per 2025 session). */
@@ -50,6 +61,8 @@ export interface HttpServeOptions {
 export interface HttpServer extends AsyncDisposable {
   /** The origin, e.g. `http://127.0.0.1:8787`. */
   url: string;
+  /** The bearer token every request to `/mcp` must carry. */
+  token: string | undefined;
   /** How many 2025-era sessions are open. */
   sessions(): number;
   /** Stops the server and closes every session. */
@@ -60,6 +73,10 @@ interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
   server: McpServer;
   lastUsed: number;
+  /** Requests of this session being answered now. */
+  busy: number;
+  /** The bearer token that opened it. */
+  owner: string;
 }
 
 function plain(
@@ -77,9 +94,38 @@ function plain(
   );
 }
 
-function hostName(host: string): string {
-  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
-  return host.split(":")[0] ?? "";
+/**
+ * Parses a Host header or an Origin strictly: a bare host and port, nothing
+ * else (no user info, path, query or fragment).
+ */
+function authority(
+  value: string,
+  scheme: "http" | "origin",
+): { hostname: string; port: string } | undefined {
+  if (value === "" || /[\s@/?#\\]/.test(scheme === "http" ? value : "")) {
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(scheme === "http" ? `http://${value}` : value);
+  } catch {
+    return undefined;
+  }
+  if (
+    url.username !== "" || url.password !== "" || url.search !== "" ||
+    url.hash !== "" || (url.pathname !== "/" && url.pathname !== "")
+  ) return undefined;
+  if (scheme === "origin" && url.origin !== value.replace(/\/$/, "")) {
+    return undefined;
+  }
+  if (url.protocol !== "http:") return undefined;
+  return { hostname: url.hostname, port: url.port || "80" };
+}
+
+/** The bearer token of an `Authorization` header (scheme in any case). */
+function bearer(header: string | null): string | undefined {
+  const match = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? "");
+  return match?.[1];
 }
 
 function sameText(a: string, b: string): boolean {
@@ -90,6 +136,13 @@ function sameText(a: string, b: string): boolean {
     diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
   }
   return diff === 0;
+}
+
+/** A random 256-bit token, base64url. */
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-")
+    .replaceAll("/", "_").replace(/=+$/, "");
 }
 
 /** Reads a body up to `limit` bytes; `undefined` when it is larger. */
@@ -161,6 +214,9 @@ export async function serveHttp(
       `CLOUDGATE_MCP_TOKEN must be set to serve on "${hostname}": beyond loopback every client must send it as a bearer token`,
     );
   }
+  const token = options.unauthenticated
+    ? undefined
+    : options.token ?? randomToken();
   const allowedHosts = new Set(LOOPBACK);
   if (!loopbackBind && hostname !== "0.0.0.0" && hostname !== "::") {
     allowedHosts.add(hostname);
@@ -172,31 +228,33 @@ export async function serveHttp(
     legacy: "reject",
   });
 
-  function checkRequest(request: Request): Response | undefined {
-    const host = request.headers.get("host") ?? "";
-    if (!allowedHosts.has(hostName(host))) {
+  let port = "";
+
+  /** Host and Origin: this server's own, never a page's (DNS rebinding). */
+  function checkOrigin(request: Request): Response | undefined {
+    const host = authority(request.headers.get("host") ?? "", "http");
+    if (!host || !allowedHosts.has(host.hostname) || host.port !== port) {
       return plain(403, "Forbidden: invalid Host header");
     }
     const origin = request.headers.get("origin");
     if (origin !== null) {
-      let originHost = "";
-      try {
-        originHost = hostName(new URL(origin).host);
-      } catch {
-        originHost = "";
-      }
-      if (!allowedHosts.has(originHost)) {
+      const from = authority(origin, "origin");
+      if (!from || !allowedHosts.has(from.hostname) || from.port !== port) {
         return plain(403, "Forbidden: invalid Origin header");
       }
     }
-    if (options.token) {
-      const auth = request.headers.get("authorization") ?? "";
-      if (!sameText(auth, `Bearer ${options.token}`)) {
-        return plain(401, "Unauthorized", { "www-authenticate": "Bearer" });
-      }
+    return undefined;
+  }
+
+  /** The bearer token, compared in constant time. */
+  function checkToken(request: Request): Response | undefined {
+    if (token === undefined) return undefined;
+    const sent = bearer(request.headers.get("authorization"));
+    if (sent === undefined || !sameText(sent, token)) {
+      return plain(401, "Unauthorized: send Authorization: Bearer <token>", {
+        "www-authenticate": 'Bearer realm="cloudgate"',
+      });
     }
-    const length = Number(request.headers.get("content-length") ?? "0");
-    if (length > MAX_BODY_BYTES) return plain(413, "Request body too large");
     return undefined;
   }
 
@@ -207,18 +265,45 @@ export async function serveHttp(
     await session.server.close().catch(() => {});
   }
 
+  /**
+   * Makes room for one more session of `owner`: within the caps, or by
+   * closing the least recently used idle session (of that owner when it is
+   * the one at its cap).
+   */
+  async function makeRoom(owner: string): Promise<boolean> {
+    const mine = [...sessions].filter(([, s]) => s.owner === owner);
+    const pool = mine.length >= MAX_SESSIONS_PER_TOKEN
+      ? mine
+      : sessions.size >= MAX_SESSIONS
+      ? [...sessions]
+      : undefined;
+    if (!pool) return true;
+    const idle = pool.filter(([, s]) => s.busy === 0)
+      .sort(([, a], [, b]) => a.lastUsed - b.lastUsed)[0];
+    if (!idle) return false;
+    await closeSession(idle[0]);
+    return true;
+  }
+
   async function startSession(
     request: Request,
     parsedBody: unknown,
   ): Promise<Response> {
-    if (sessions.size >= MAX_SESSIONS) {
+    const owner = token ?? "";
+    if (!(await makeRoom(owner))) {
       return plain(503, "Too many sessions", { "retry-after": "60" });
     }
     const server = options.createServer(shared.ctx!);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       onsessioninitialized: (sessionId) => {
-        sessions.set(sessionId, { transport, server, lastUsed: Date.now() });
+        sessions.set(sessionId, {
+          transport,
+          server,
+          lastUsed: Date.now(),
+          busy: 0,
+          owner,
+        });
       },
       onsessionclosed: (sessionId) => closeSession(sessionId),
     });
@@ -226,6 +311,20 @@ export async function serveHttp(
     const response = await transport.handleRequest(request, { parsedBody });
     if (!transport.sessionId) await server.close().catch(() => {});
     return response;
+  }
+
+  async function use(
+    session: Session,
+    fn: () => Promise<Response>,
+  ): Promise<Response> {
+    session.lastUsed = Date.now();
+    session.busy++;
+    try {
+      return await fn();
+    } finally {
+      session.busy--;
+      session.lastUsed = Date.now();
+    }
   }
 
   async function handleMcp(request: Request): Promise<Response> {
@@ -238,8 +337,7 @@ export async function serveHttp(
           allow: "POST",
         });
       }
-      session.lastUsed = Date.now();
-      return await session.transport.handleRequest(request);
+      return await use(session, () => session.transport.handleRequest(request));
     }
     const body = await readBody(request, MAX_BODY_BYTES);
     if (body === undefined) return plain(413, "Request body too large");
@@ -266,8 +364,10 @@ export async function serveHttp(
     if (id) {
       const session = sessions.get(id);
       if (!session) return plain(404, "Session not found");
-      session.lastUsed = Date.now();
-      return await session.transport.handleRequest(replay, { parsedBody });
+      return await use(
+        session,
+        () => session.transport.handleRequest(replay, { parsedBody }),
+      );
     }
     if (await isLegacyRequest(replay, parsedBody)) {
       return await startSession(replay, parsedBody);
@@ -282,13 +382,23 @@ export async function serveHttp(
     onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
     onError: () => plain(500, "Internal server error"),
   }, async (request) => {
-    const refused = checkRequest(request);
-    if (refused) return refused;
+    const foreign = checkOrigin(request);
+    if (foreign) return foreign;
     const path = new URL(request.url).pathname;
+    // A one-time SMS code page answers only its own unguessable path, once,
+    // and needs no bearer token: the user's browser has none.
+    if (path.startsWith("/sms/")) {
+      return (await pages.handle(request, path)) ?? plain(404, "Not found");
+    }
+    const refused = checkToken(request);
+    if (refused) return refused;
+    const length = Number(request.headers.get("content-length") ?? "0");
+    if (length > MAX_BODY_BYTES) return plain(413, "Request body too large");
     if (path === "/mcp") return await handleMcp(request);
-    return (await pages.handle(request, path)) ?? plain(404, "Not found");
+    return plain(404, "Not found");
   });
   const addr = await listening.promise;
+  port = String(addr.port);
   const sweeper = setInterval(() => {
     const now = Date.now();
     for (const [id, session] of sessions) {
@@ -317,6 +427,7 @@ export async function serveHttp(
   };
   return {
     url,
+    token,
     sessions: () => sessions.size,
     close,
     [Symbol.asyncDispose]: close,

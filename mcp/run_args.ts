@@ -23,7 +23,12 @@ Usage: server.ts [--http [--port 8787] [--host 127.0.0.1]]
   --http         Serve Streamable HTTP at http://HOST:PORT/mcp
   --port N       HTTP port (default 8787)
   --host ADDR    HTTP address (default 127.0.0.1); beyond loopback, CLOUDGATE_MCP_TOKEN
-                 must be set and clients must send it as a bearer token
+                 must be set
+
+Over HTTP every request must carry Authorization: Bearer <token>: the token is
+CLOUDGATE_MCP_TOKEN, or else a random one made at start, printed once on stderr
+and written with the URL to a file only you can read
+($XDG_RUNTIME_DIR/cloudgate/ or ~/.config/cloudgate/, mcp-http-PORT.json).
   -h, --help     Show this help
 
 Both MCP protocol eras are served: 2026-07-28 (stateless) and 2025-11-25 and
@@ -48,6 +53,50 @@ function envValue(name: string): string | undefined {
 function stateKey(): Uint8Array | undefined {
   const text = envValue("CLOUDGATE_STATE_KEY");
   return text === undefined ? undefined : parseStateKey(text);
+}
+
+/** The folders the token file may go in, most private first. */
+function tokenDirs(): string[] {
+  const dirs: string[] = [];
+  const runtime = envValue("XDG_RUNTIME_DIR");
+  if (runtime) dirs.push(`${runtime}/cloudgate`);
+  const config = envValue("XDG_CONFIG_HOME");
+  const home = envValue("HOME");
+  const appData = envValue("APPDATA");
+  if (config) dirs.push(`${config}/cloudgate`);
+  else if (home) dirs.push(`${home}/.config/cloudgate`);
+  if (appData) dirs.push(`${appData}\\cloudgate`);
+  return dirs;
+}
+
+/**
+ * Writes `{ url, token }` for clients to read, to a file only the user can
+ * read (written to a temporary name, then renamed).
+ *
+ * @returns The file's path, or `undefined` when no folder could take it.
+ */
+async function writeTokenFile(
+  url: string,
+  token: string,
+): Promise<string | undefined> {
+  const port = new URL(url).port;
+  for (const dir of tokenDirs()) {
+    try {
+      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+      const path = `${dir}/mcp-http-${port}.json`;
+      const temp = `${path}.${crypto.randomUUID()}.tmp`;
+      await Deno.writeTextFile(
+        temp,
+        `${JSON.stringify({ url: `${url}/mcp`, token })}\n`,
+        { mode: 0o600, createNew: true },
+      );
+      await Deno.rename(temp, path);
+      return path;
+    } catch {
+      // Not permitted or not possible here: try the next folder.
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -131,11 +180,22 @@ export async function runWithArgs(args: string[]): Promise<number> {
       createServer: (ctx) => createMcpServer(ctx),
     });
     console.error(`cloudgate MCP server listening on ${http.url}/mcp`);
+    let file: string | undefined;
+    if (!token && http.token) {
+      console.error(`bearer token (made at start): ${http.token}`);
+      file = await writeTokenFile(http.url, http.token);
+      console.error(
+        file
+          ? `URL and token written to ${file} (mode 0600)`
+          : "warning: cannot write the URL and token to a file (no permission); use the token above",
+      );
+    }
     await new Promise<void>((resolve) => {
       Deno.addSignalListener("SIGINT", resolve);
       Deno.addSignalListener("SIGTERM", resolve);
     });
     await http.close();
+    if (file) await Deno.remove(file).catch(() => {});
     return 0;
   } catch (error) {
     if (error instanceof CloudgateError) {

@@ -175,7 +175,9 @@ Deno.test("the v1 SDK client lists tools, mints a JWT and answers the SMS questi
   await using emu = await startEmulator();
   await using http = await serve(emulatorEnv(emu));
   const { client, asked } = v1Client(emu);
-  const transport = new V1HttpTransport(new URL(`${http.url}/mcp`));
+  const transport = new V1HttpTransport(new URL(`${http.url}/mcp`), {
+    requestInit: { headers: { authorization: `Bearer ${http.token}` } },
+  });
   await client.connect(transport);
   try {
     assert.equal(http.sessions(), 1, "a 2025 client gets a session");
@@ -192,7 +194,10 @@ Deno.test("the v1 SDK client lists tools, mints a JWT and answers the SMS questi
 Deno.test("GET /mcp without a session answers 405, so SSE-first clients fall back to Streamable HTTP", async () => {
   await using http = await serve({});
   const response = await fetch(`${http.url}/mcp`, {
-    headers: { accept: "text/event-stream" },
+    headers: {
+      accept: "text/event-stream",
+      authorization: `Bearer ${http.token}`,
+    },
   });
   assert.equal(response.status, 405);
   assert.equal(response.headers.get("allow"), "POST");
@@ -237,6 +242,8 @@ for (const strategy of ["http-first", "sse-first"] as const) {
           "-A",
           MCP_REMOTE,
           `${http.url}/mcp`,
+          "--header",
+          `Authorization: Bearer ${http.token}`,
           "--transport",
           strategy,
           "--protocol",
@@ -326,7 +333,7 @@ test("every tool is listed and called alike by 2025 and 2026 clients over stdio 
       const label = `${transport}/${era}`;
       await using t = transport === "stdio"
         ? await stdioClient(env, smsCode(emu), { era })
-        : await httpClient(http.url, smsCode(emu), { era });
+        : await httpClient(http, smsCode(emu), { era });
       assert.equal(
         t.client.getNegotiatedProtocolVersion(),
         era === "legacy" ? "2025-11-25" : "2026-07-28",

@@ -125,20 +125,33 @@ export async function stdioClient(
   return test;
 }
 
-/** An SDK client connected to an HTTP server at `url`. */
+/** What a test needs of an HTTP server: its origin and bearer token. */
+export interface ServerAddress {
+  /** The origin, e.g. `http://127.0.0.1:8787`. */
+  url: string;
+  /** The bearer token, if the server wants one. */
+  token?: string | undefined;
+}
+
+/** The headers of a request to `server`: its bearer token, if any. */
+export function authHeaders(server: ServerAddress): Record<string, string> {
+  return server.token ? { authorization: `Bearer ${server.token}` } : {};
+}
+
+/** An SDK client connected to an HTTP server, with its bearer token. */
 export async function httpClient(
-  url: string,
+  server: ServerAddress,
   elicit?: Elicit,
   options: ClientOptions & { token?: string } = {},
 ): Promise<TestClient> {
   const test = makeClient(elicit, options);
-  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
-    ...(options.token
-      ? {
-        requestInit: { headers: { authorization: `Bearer ${options.token}` } },
-      }
-      : {}),
-  });
+  const token = options.token ?? server.token;
+  const transport = new StreamableHTTPClientTransport(
+    new URL(`${server.url}/mcp`),
+    token
+      ? { requestInit: { headers: { authorization: `Bearer ${token}` } } }
+      : {},
+  );
   await test.client.connect(transport);
   const close = test[Symbol.asyncDispose];
   test[Symbol.asyncDispose] = async () => {

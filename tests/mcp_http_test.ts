@@ -2,8 +2,14 @@ import assert from "node:assert/strict";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { createToolContext } from "../mcp/context.ts";
 import { createMcpServer } from "../mcp/create_server.ts";
-import { type HttpServer, MAX_BODY_BYTES, serveHttp } from "../mcp/http.ts";
 import {
+  type HttpServer,
+  MAX_BODY_BYTES,
+  MAX_SESSIONS_PER_TOKEN,
+  serveHttp,
+} from "../mcp/http.ts";
+import {
+  authHeaders,
   call,
   cancelWhileAsked,
   type Elicit,
@@ -64,7 +70,7 @@ for (const era of ERAS) {
   Deno.test(`mcp over HTTP elicits the SMS code as a form (${era})`, async () => {
     await using emu = await startEmulator();
     await using http = await serve(bobEnv(emu));
-    await using t = await httpClient(http.url, accept(emu), { era });
+    await using t = await httpClient(http, accept(emu), { era });
     const result = await call(t.client, "cleura_list_regions");
     assert.equal(result.isError, false, result.text);
     assert.equal((result.structured?.regions as unknown[]).length, 3);
@@ -75,8 +81,8 @@ for (const era of ERAS) {
   Deno.test(`mcp over HTTP shares one login among clients (${era})`, async () => {
     await using emu = await startEmulator();
     await using http = await serve(bobEnv(emu));
-    await using a = await httpClient(http.url, accept(emu), { era });
-    await using b = await httpClient(http.url, accept(emu), { era });
+    await using a = await httpClient(http, accept(emu), { era });
+    await using b = await httpClient(http, accept(emu), { era });
     const [ra, rb] = await Promise.all([
       call(a.client, "cleura_list_regions"),
       call(b.client, "cleura_list_domains"),
@@ -90,7 +96,7 @@ for (const era of ERAS) {
   Deno.test(`mcp over HTTP: 20 concurrent calls cause one SMS, one question and one login (${era})`, async () => {
     await using emu = await startEmulator();
     await using http = await serve(bobEnv(emu));
-    await using t = await httpClient(http.url, accept(emu), { era });
+    await using t = await httpClient(http, accept(emu), { era });
     const results = await Promise.all(
       Array.from(
         { length: 20 },
@@ -113,7 +119,7 @@ for (const era of ERAS) {
     await using http = await serve(bobEnv(emu));
     const { second, askedAfterMs } = await cancelWhileAsked(
       () => emu.lastSmsCode("bob")!,
-      (elicit) => httpClient(http.url, elicit, { era }),
+      (elicit) => httpClient(http, elicit, { era }),
     );
     assert.equal(second.isError, false, second.text);
     assert.ok(askedAfterMs < 2_000, `asked after ${askedAfterMs} ms`);
@@ -123,7 +129,7 @@ for (const era of ERAS) {
   Deno.test(`mcp over HTTP: a token rejected later means a new login, and never two SMS within 60 s (${era})`, async () => {
     await using emu = await startEmulator();
     await using http = await serve(bobEnv(emu));
-    await using t = await httpClient(http.url, accept(emu), { era });
+    await using t = await httpClient(http, accept(emu), { era });
     assert.equal((await call(t.client, "cleura_list_regions")).isError, false);
     emu.expireCleuraTokens("bob");
     const again = await call(t.client, "cleura_list_regions");
@@ -139,7 +145,7 @@ for (const era of ERAS) {
     await using emu = await startEmulator();
     await using http = await serve(bobEnv(emu));
     let page = "";
-    await using t = await httpClient(http.url, async (request) => {
+    await using t = await httpClient(http, async (request) => {
       assert.equal(request.mode, "url");
       const url = (request as { url: string }).url;
       assert.ok(url.startsWith(`${http.url}/sms/`), url);
@@ -167,37 +173,105 @@ for (const era of ERAS) {
   });
 }
 
-Deno.test("mcp over HTTP answers 403 to a foreign Host or Origin", async () => {
+Deno.test("mcp over HTTP answers 403 to a foreign Host or Origin, parsed strictly, port included", async () => {
   await using http = await serve({});
+  const port = new URL(http.url).port;
   const init = {
     method: "POST",
     headers: {
       "content-type": "application/json",
       accept: "application/json, text/event-stream",
+      ...authHeaders(http),
     },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
   };
-  assert.equal(await rawStatus(http.url, "evil.example"), 403);
-  assert.equal(await rawStatus(http.url, "evil.example:80"), 403);
-  const origin = await fetch(`${http.url}/mcp`, {
-    ...init,
-    headers: { ...init.headers, origin: "http://evil.example" },
-  });
-  assert.equal(origin.status, 403);
-  await origin.body?.cancel();
+  for (
+    const host of [
+      "evil.example",
+      "evil.example:80",
+      `localhost:1@evil.example`,
+      `localhost:${port}@evil.example:${port}`,
+      `127.0.0.1:${Number(port) + 1}`,
+      "localhost",
+      `localhost:${port}/x`,
+    ]
+  ) {
+    assert.equal(await rawStatus(http.url, host), 403, host);
+  }
+  assert.notEqual(await rawStatus(http.url, `localhost:${port}`), 403);
+  for (
+    const origin of [
+      "http://evil.example",
+      `http://localhost:${Number(port) + 1}`,
+      "http://localhost:3000",
+      `https://localhost:${port}`,
+      `http://user@localhost:${port}`,
+      "null",
+    ]
+  ) {
+    const response = await fetch(`${http.url}/mcp`, {
+      ...init,
+      headers: { ...init.headers, origin },
+    });
+    assert.equal(response.status, 403, origin);
+    await response.body?.cancel();
+  }
   const local = await fetch(`${http.url}/mcp`, {
     ...init,
-    headers: { ...init.headers, origin: "http://localhost:3000" },
+    headers: { ...init.headers, origin: `http://localhost:${port}` },
   });
   assert.notEqual(local.status, 403);
   await local.body?.cancel();
+});
+
+Deno.test("mcp over HTTP always needs the bearer token: 401 with WWW-Authenticate, any case of the scheme", async () => {
+  await using http = await serve({});
+  assert.ok(http.token && http.token.length >= 43, "a random 256-bit token");
+  const post = (authorization?: string) =>
+    fetch(`${http.url}/mcp`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        ...(authorization === undefined ? {} : { authorization }),
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-11-25",
+          capabilities: {},
+          clientInfo: { name: "t", version: "1" },
+        },
+      }),
+    });
+  for (
+    const header of [
+      undefined,
+      "Bearer wrong",
+      `Basic ${http.token}`,
+      `Bearer ${http.token}x`,
+      `Bearer ${http.token!.slice(0, -1)}`,
+    ]
+  ) {
+    const response = await post(header);
+    assert.equal(response.status, 401, String(header));
+    assert.match(response.headers.get("www-authenticate") ?? "", /^Bearer/);
+    await response.body?.cancel();
+  }
+  for (const scheme of ["Bearer", "bearer", "BEARER"]) {
+    const response = await post(`${scheme} ${http.token}`);
+    assert.equal(response.status, 200, scheme);
+    await response.body?.cancel();
+  }
 });
 
 Deno.test("mcp over HTTP refuses a body over 1 MiB and an unknown session", async () => {
   await using http = await serve({});
   const big = await fetch(`${http.url}/mcp`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...authHeaders(http) },
     body: "x".repeat(MAX_BODY_BYTES + 1),
   });
   assert.equal(big.status, 413);
@@ -207,11 +281,27 @@ Deno.test("mcp over HTTP refuses a body over 1 MiB and an unknown session", asyn
     headers: {
       "content-type": "application/json",
       "mcp-session-id": "not-a-session",
+      ...authHeaders(http),
     },
     body: "{}",
   });
   assert.equal(unknown.status, 404);
   await unknown.body?.cancel();
+});
+
+Deno.test("mcp over HTTP caps sessions per token: the least recently used idle one makes room", async () => {
+  await using http = await serve({});
+  const clients = [];
+  for (let i = 0; i < MAX_SESSIONS_PER_TOKEN + 2; i++) {
+    clients.push(await httpClient(http));
+  }
+  assert.equal(http.sessions(), MAX_SESSIONS_PER_TOKEN);
+  await assert.rejects(clients[0]!.client.listTools(), "the oldest was closed");
+  const { tools } = await clients.at(-1)!.client.listTools();
+  assert.equal(tools.length, 6);
+  for (const c of clients) {
+    await Promise.resolve(c[Symbol.asyncDispose]()).catch(() => {});
+  }
 });
 
 Deno.test("mcp over HTTP beyond loopback needs CLOUDGATE_MCP_TOKEN and checks it", async () => {
@@ -223,10 +313,11 @@ Deno.test("mcp over HTTP beyond loopback needs CLOUDGATE_MCP_TOKEN and checks it
     hostname: "127.0.0.2",
     token: "s3cret-token",
   });
+  assert.equal(http.token, "s3cret-token");
   const denied = await fetch(`${http.url}/mcp`, { method: "POST", body: "{}" });
   assert.equal(denied.status, 401);
   await denied.body?.cancel();
-  await using t = await httpClient(http.url, undefined, {
+  await using t = await httpClient(http, undefined, {
     token: "s3cret-token",
   });
   const { tools } = await t.client.listTools();
@@ -235,7 +326,7 @@ Deno.test("mcp over HTTP beyond loopback needs CLOUDGATE_MCP_TOKEN and checks it
 
 Deno.test("mcp over HTTP closes idle sessions", async () => {
   await using http = await serve({}, { idleMs: 100 });
-  await using t = await httpClient(http.url);
+  await using t = await httpClient(http);
   assert.equal(http.sessions(), 1);
   for (let i = 0; i < 50 && http.sessions() > 0; i++) {
     await new Promise((r) => setTimeout(r, 50));
@@ -255,7 +346,7 @@ Deno.test("mcp over HTTP sends no wildcard CORS header", async () => {
   });
   await preflight.body?.cancel();
   assert.notEqual(preflight.headers.get("access-control-allow-origin"), "*");
-  await using t = await httpClient(http.url);
+  await using t = await httpClient(http);
   await t.client.listTools();
   const post = await fetch(`${http.url}/mcp`, {
     method: "POST",
@@ -278,11 +369,11 @@ Deno.test("mcp over HTTP: a slow client does not block another", async () => {
     ITOPIA_ORGANIZATION_ID: "42",
   });
   const release = Promise.withResolvers<void>();
-  await using slow = await httpClient(http.url, async () => {
+  await using slow = await httpClient(http, async () => {
     await release.promise;
     return { action: "accept", content: { code: emu.lastSmsCode("bob")! } };
   });
-  await using fast = await httpClient(http.url);
+  await using fast = await httpClient(http);
   const pending = call(slow.client, "cleura_list_regions");
   while (emu.counters.smsSent === 0) await new Promise((r) => setTimeout(r, 5));
   const started = Date.now();

@@ -51,14 +51,18 @@ function serve(
 }
 
 /** A pinned 2026-07-28 client that hands `input_required` back to the test. */
-async function manualClient(url: string) {
+async function manualClient(
+  server: { url: string; token?: string | undefined },
+) {
   const client = new Client({ name: "manual", version: "1" }, {
     capabilities: { elicitation: { form: {} } },
     versionNegotiation: { mode: { pin: "2026-07-28" } },
     inputRequired: { autoFulfill: false },
   });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${url}/mcp`)),
+    new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${server.token}` } },
+    }),
   );
   const callTool = async (
     extra: Record<string, unknown> = {},
@@ -86,7 +90,7 @@ function answer(code: number | undefined, state: string) {
 Deno.test("the SMS question's requestState is sealed: the verification handle is not in it", async () => {
   await using emu = await startEmulator();
   await using http = await serve(emu);
-  await using c = await manualClient(http.url);
+  await using c = await manualClient(http);
   const first = await c.callTool();
   assert.equal(first.resultType, "input_required");
   assert.match(first.inputRequests!.code!.params.message, /SMS/);
@@ -107,7 +111,7 @@ Deno.test("the SMS question's requestState is sealed: the verification handle is
 Deno.test("a tampered, replayed or expired requestState is refused with a clear error, and the server goes on", async () => {
   await using emu = await startEmulator();
   await using http = await serve(emu, { ttlMs: 300 });
-  await using c = await manualClient(http.url);
+  await using c = await manualClient(http);
   const first = await c.callTool();
   const state = first.requestState!;
   const last = state.at(-2) === "A" ? "B" : "A";
@@ -149,9 +153,9 @@ Deno.test("a requestState sealed by one instance is accepted by another with the
   await using a = await serve(emu, { key });
   await using b = await serve(emu, { key });
   await using other = await serve(emu);
-  await using ca = await manualClient(a.url);
-  await using cb = await manualClient(b.url);
-  await using co = await manualClient(other.url);
+  await using ca = await manualClient(a);
+  await using cb = await manualClient(b);
+  await using co = await manualClient(other);
   const first = await ca.callTool();
   await assert.rejects(
     co.callTool(answer(emu.lastSmsCode("bob"), first.requestState!)),
@@ -168,7 +172,7 @@ Deno.test("a requestState sealed by one instance is accepted by another with the
 Deno.test("a requestState of another tool is refused as a tool error", async () => {
   await using emu = await startEmulator();
   await using http = await serve(emu);
-  await using c = await manualClient(http.url);
+  await using c = await manualClient(http);
   const first = await c.callTool();
   const other = await c.client.callTool(
     {

@@ -1,0 +1,169 @@
+// The HTTP server as its owner starts it: a token made at start, printed once
+// and written to a file only the owner can read; another local user (another
+// HOME, no token) cannot reach the tools.
+
+import assert from "node:assert/strict";
+import { childEnv, SERVER } from "./mcp_helpers.ts";
+
+async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  pattern: RegExp,
+): Promise<string> {
+  let seen = "";
+  while (!pattern.test(seen)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  return seen;
+}
+
+Deno.test("mcp --http makes a token, writes it with the URL to a 0600 file, and refuses another user without it", async () => {
+  const ownerHome = await Deno.makeTempDir();
+  const otherHome = await Deno.makeTempDir();
+  const env = childEnv({
+    HOME: ownerHome,
+    ITOPIA_API_KEY: "k",
+    ITOPIA_ORGANIZATION_ID: "42",
+  });
+  delete env.XDG_RUNTIME_DIR;
+  delete env.XDG_CONFIG_HOME;
+  delete env.CLOUDGATE_MCP_TOKEN;
+  const server = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      `--allow-read=${ownerHome}`,
+      `--allow-write=${ownerHome}`,
+      SERVER,
+      "--http",
+      "--port",
+      "0",
+    ],
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = server.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    const log = await readUntil(reader, /written to (\S+) \(mode 0600\)/);
+    const url = /listening on (\S+)/.exec(log)![1]!;
+    const printed = /bearer token \(made at start\): (\S+)/.exec(log)![1]!;
+    const file = /written to (\S+) \(mode 0600\)/.exec(log)![1]!;
+    assert.ok(file.startsWith(`${ownerHome}/.config/cloudgate/mcp-http-`));
+    assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
+    assert.equal(
+      (await Deno.stat(`${ownerHome}/.config/cloudgate`)).mode! & 0o777,
+      0o700,
+    );
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(file)), {
+      url,
+      token: printed,
+    });
+    assert.equal(log.split(printed).length - 1, 1, "the token is printed once");
+
+    // Another user: its own HOME has no token file, and without the token
+    // every tool call is refused.
+    const other = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `const r = await fetch(${JSON.stringify(url)}, { method: "POST",
+           headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call",
+             params: { name: "itopia_mint_jwt", arguments: {} } }) });
+         console.log(r.status, r.headers.get("www-authenticate"));`,
+      ],
+      env: childEnv({ HOME: otherHome }),
+      clearEnv: true,
+    }).output();
+    assert.equal(
+      new TextDecoder().decode(other.stdout).trim(),
+      'Bearer realm="cloudgate"'.replace(/^/, "401 "),
+    );
+
+    // The owner, with the token from the file, gets the tools.
+    const owned = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        authorization: `Bearer ${printed}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-11-25",
+          capabilities: {},
+          clientInfo: { name: "t", version: "1" },
+        },
+      }),
+    });
+    assert.equal(owned.status, 200);
+    await owned.body?.cancel();
+    server.kill("SIGTERM");
+    assert.equal((await server.status).code, 0);
+    await assert.rejects(
+      Deno.stat(file),
+      Deno.errors.NotFound,
+      "removed at exit",
+    );
+  } finally {
+    try {
+      server.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await reader.cancel().catch(() => {});
+    await Deno.remove(ownerHome, { recursive: true });
+    await Deno.remove(otherHome, { recursive: true });
+  }
+});
+
+Deno.test("mcp --http with CLOUDGATE_MCP_TOKEN uses it and prints no token", async () => {
+  const home = await Deno.makeTempDir();
+  const server = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      "--allow-env",
+      SERVER,
+      "--http",
+      "--port",
+      "0",
+    ],
+    env: childEnv({
+      HOME: home,
+      CLOUDGATE_MCP_TOKEN: "chosen-token-0123456789",
+    }),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = server.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    const log = await readUntil(reader, /listening on \S+/);
+    const url = /listening on (\S+)/.exec(log)![1]!;
+    assert.doesNotMatch(log, /chosen-token|bearer token/);
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        authorization: "Bearer chosen-token-0123456789",
+        "content-type": "application/json",
+      },
+      body: "{}",
+    });
+    assert.notEqual(response.status, 401);
+    await response.body?.cancel();
+  } finally {
+    server.kill("SIGTERM");
+    await server.status;
+    await reader.cancel().catch(() => {});
+    await Deno.remove(home, { recursive: true });
+  }
+});
