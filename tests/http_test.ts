@@ -308,6 +308,8 @@ Deno.test("httpRequest() redacts secrets before and after cutting, stripping and
     JSON.stringify({ message: `${"x".repeat(110)} ${secret} tail` }),
     // Across whitespace that is collapsed.
     JSON.stringify({ error: { message: `echo: ${secret}\n\n` } }),
+    // Split by newlines.
+    `bad: hunter22\n-correct\r\n-horse`,
     // In the description and the field errors.
     JSON.stringify({
       error: {

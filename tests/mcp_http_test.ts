@@ -401,3 +401,19 @@ Deno.test("mcp over HTTP reports an address in use in one line", async () => {
     taken.close();
   }
 });
+
+Deno.test("mcp over HTTP sends a call's log messages to its own session only", async () => {
+  await using emu = await startEmulator();
+  await using http = await serve(bobEnv(emu));
+  await using a = await httpClient(http, accept(emu));
+  await using b = await httpClient(http, accept(emu));
+  await a.client.setLoggingLevel("info");
+  await b.client.setLoggingLevel("info");
+  assert.equal((await call(a.client, "cleura_list_regions")).isError, false);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(
+    a.logs.some((l) => /login started/.test(l)),
+    a.logs.join("\n"),
+  );
+  assert.deepEqual(b.logs, [], "nothing reaches the other session");
+});
