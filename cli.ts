@@ -45,7 +45,8 @@ import { ItopiaAuth, loginItopia } from "./lib/itopia/auth.ts";
 import { mintJwt } from "./lib/itopia/jwt.ts";
 import { listCloudInstances } from "./lib/itopia/api.ts";
 import { itopiaConfig } from "./lib/config.ts";
-import { type Column, formatTable } from "./lib/format.ts";
+import { type Column, formatJson, formatTable } from "./lib/format.ts";
+import { cleanText } from "./lib/text.ts";
 
 /** How the CLI talks to the outside world; tests and the demo replace it. */
 export interface CliIo {
@@ -157,8 +158,10 @@ const COMMON_OPTIONS: CommandSpec["options"] = {
   },
 };
 
+// JSON of API data: what a terminal would act on is written as \uXXXX, so
+// the output is safe to show and parses back to the same data.
 function printJson(io: CliIo, value: unknown): void {
-  io.out(JSON.stringify(value, null, 2));
+  io.out(formatJson(value, 2));
 }
 
 async function askCode(
@@ -858,12 +861,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
  */
 export async function main(args: string[], io?: CliIo): Promise<number> {
   const debug = args.includes("--debug");
-  let resolved: CliIo | undefined = io;
+  let resolved: CliIo | undefined;
   try {
-    resolved ??= processIo();
+    resolved = cleanIo(io ?? processIo());
     return await run(args, resolved);
   } catch (error) {
-    const write = resolved?.err ?? ((line: string) => console.error(line));
+    const write = resolved?.err ??
+      ((line: string) => console.error(cleanText(line)));
     if (error instanceof CloudgateError) {
       write(`error: ${error.message}`);
       return error instanceof ConfigError ? 2 : 1;
@@ -876,6 +880,24 @@ export async function main(args: string[], io?: CliIo): Promise<number> {
     if (debug && error instanceof Error && error.stack) write(error.stack);
     return 1;
   }
+}
+
+/**
+ * The one place every line the CLI writes passes: names, messages and
+ * values from an API (or anything else) reach the terminal without escape
+ * sequences, control characters other than newline and tab, or
+ * bidirectional overrides.
+ */
+function cleanIo(io: CliIo): CliIo {
+  return {
+    out: (line) => io.out(cleanText(line)),
+    err: (line) => io.err(cleanText(line)),
+    readLine: () => io.readLine(),
+    readSecret: (prompt) => io.readSecret(cleanText(prompt)),
+    isTerminal: io.isTerminal,
+    env: io.env,
+    ...(io.cacheDir === undefined ? {} : { cacheDir: io.cacheDir }),
+  };
 }
 
 const encoder = new TextEncoder();

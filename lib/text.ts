@@ -11,9 +11,11 @@
 
 // ESC [ ... final byte (CSI), ESC ] ... BEL or ESC \ (OSC), ESC P/X/^/_ ... ST
 // (DCS, SOS, PM, APC), and two-byte ESC sequences.
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const ESCAPES =
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?|\u001b[@-Z\\-_]?/g;
 // C0 controls but tab and newline, DEL, and C1 controls.
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 // Bidirectional embeddings, overrides and isolates, and the marks.
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -18,6 +18,8 @@ import {
 } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import { CloudgateError, SmsCodeRequiredError } from "../lib/errors.ts";
+import { formatJson } from "../lib/format.ts";
+import { cleanText } from "../lib/text.ts";
 import type { LogLevel, ToolContext } from "./context.ts";
 
 /** Which group of tools a tool belongs to. */
@@ -96,21 +98,26 @@ export const NO_ELICITATION_HINT =
 
 /**
  * A successful result: the structured content, and the same JSON as text
- * for clients that read only text.
+ * for clients that read only text. The structured content is the data as the
+ * API gave it; in the text, every character a terminal would act on (C1
+ * controls, bidirectional overrides; JSON already escapes C0) is a `\uXXXX`
+ * escape, so the text shows harmlessly and still parses to the same data.
  *
  * @param structured The result.
  * @returns The tool result.
  */
 export function ok(structured: Record<string, unknown>): CallToolResult {
   return {
-    content: [{ type: "text", text: JSON.stringify(structured) }],
+    content: [{ type: "text", text: formatJson(structured) }],
     structuredContent: structured,
   };
 }
 
 /**
  * A tool error with one clear line. Only cloudgate's own errors, whose
- * messages never hold a secret, are shown as they are.
+ * messages never hold a secret, are shown, cleaned with
+ * {@linkcode cleanText}: a server's message quoted in one cannot carry an
+ * escape sequence, a control character or a bidirectional override.
  *
  * @param error What went wrong.
  * @returns The tool result, with `isError: true`.
@@ -124,7 +131,10 @@ export function fail(error: unknown): CallToolResult {
   if (error instanceof SmsCodeRequiredError) {
     message = `${message}. ${NO_ELICITATION_HINT}`;
   }
-  return { content: [{ type: "text", text: message }], isError: true };
+  return {
+    content: [{ type: "text", text: cleanText(message, { multiline: false }) }],
+    isError: true,
+  };
 }
 
 function elicitationOf(
@@ -168,7 +178,11 @@ export function registerTools(
       annotations: { ...SHARED_ANNOTATIONS, ...tool.annotations },
     }, (args: unknown, request: ServerContext) => {
       const log = (level: LogLevel, message: string) => {
-        request.mcpReq.log(level, message, "cloudgate").catch(() => {});
+        request.mcpReq.log(
+          level,
+          cleanText(message, { multiline: false }),
+          "cloudgate",
+        ).catch(() => {});
       };
       const call: ToolCall = {
         ctx,

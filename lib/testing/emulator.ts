@@ -27,7 +27,7 @@
 
 import { decodeJwt, jwtVerify, SignJWT } from "jose";
 import { isRecord } from "../http.ts";
-import { SEED_CLEURA_DOMAINS } from "./fixtures.ts";
+import { HOSTILE_TEXT, SEED_CLEURA_DOMAINS } from "./fixtures.ts";
 
 /** A Cleura account of the emulator. */
 export interface EmulatedCleuraUser {
@@ -116,6 +116,17 @@ export interface EmulatorOptions {
    * milliseconds, or the lifetime in seconds.
    */
   itopiaExpiration?: "epoch-seconds" | "epoch-ms" | "lifetime-seconds";
+  /**
+   * Answers with text a terminal would act on (default `false`): every
+   * string that is not an id, a token or a protocol word is wrapped in
+   * {@linkcode HOSTILE_TEXT} (an OSC 52 clipboard write, ANSI colours, a C1
+   * CSI and a right-to-left override). That is the names, statuses and tags
+   * of domains, areas and regions and the region codes; the names and
+   * descriptions of projects; every string field of an instance, and one
+   * more field whose key is hostile too; and the message of every error
+   * envelope, injected `status` faults included.
+   */
+  hostileText?: boolean;
 }
 
 /**
@@ -294,8 +305,34 @@ function json(status: number, body: unknown, headers = {}): Response {
   });
 }
 
-function errorEnvelope(status: number, message: string): Response {
-  return json(status, { error: { code: status, message } });
+function hostile(text: string): string {
+  return `${HOSTILE_TEXT.before}${text}${HOSTILE_TEXT.after}`;
+}
+
+/** Every string of a value wrapped in hostile text, but under `keep` keys. */
+function hostileStrings(value: unknown, keep: readonly string[]): unknown {
+  if (typeof value === "string") return hostile(value);
+  if (Array.isArray(value)) return value.map((v) => hostileStrings(v, keep));
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map((
+      [k, v],
+    ) => [k, keep.includes(k) ? v : hostileStrings(v, keep)]),
+  );
+}
+
+/** A generated instance made hostile, with a hostile key among its fields. */
+function hostileInstance(
+  instance: Record<string, unknown>,
+): Record<string, unknown> {
+  const { id, name, status, ...rest } = instance;
+  return hostileStrings({
+    id,
+    name,
+    status,
+    [hostile("note")]: "from the emulator",
+    ...rest,
+  }, ["id"]) as Record<string, unknown>;
 }
 
 function randomToken(length: number): string {
@@ -434,10 +471,11 @@ export async function startEmulator(
         if (fault.retryAfter !== undefined) {
           headers["retry-after"] = String(fault.retryAfter);
         }
+        const message = fault.message ?? "Injected fault";
         return json(fault.status, {
           error: {
             code: fault.status,
-            message: fault.message ?? "Injected fault",
+            message: options.hostileText ? hostile(message) : message,
           },
         }, headers);
       }
@@ -514,15 +552,27 @@ export async function startEmulator(
     return tokens.get(token) === login ? token : undefined;
   }
 
+  const errorEnvelope = (status: number, message: string): Response =>
+    json(status, {
+      error: {
+        code: status,
+        message: options.hostileText ? hostile(message) : message,
+      },
+    });
   const rejectedStatus = options.rejectedTokenStatus ?? 403;
   const unauthorized = () =>
     errorEnvelope(
       rejectedStatus,
       rejectedStatus === 403 ? "Invalid token" : "Invalid or expired token",
     );
-  const domainsBody = options.domains === undefined
+  let domainsBody = options.domains === undefined
     ? SEED_CLEURA_DOMAINS
     : JSON.stringify(options.domains);
+  if (options.hostileText) {
+    domainsBody = JSON.stringify(
+      hostileStrings(JSON.parse(domainsBody), ["id", "zone_id"]),
+    );
+  }
 
   async function postTokens(request: Request): Promise<Response> {
     counters.cleuraPasswordPosts++;
@@ -672,7 +722,7 @@ export async function startEmulator(
       const domains = JSON.parse(SEED_CLEURA_DOMAINS) as { id: string }[];
       const index = domains.findIndex((d) => d.id === domainId);
       if (index < 0) return errorEnvelope(404, "Domain not found");
-      return json(200, [
+      const list = [
         {
           id: `${domainId.slice(0, 8)}p1`,
           name: "production",
@@ -687,7 +737,11 @@ export async function startEmulator(
           domain_id: domainId,
           description: "",
         },
-      ]);
+      ];
+      return json(
+        200,
+        options.hostileText ? hostileStrings(list, ["id", "domain_id"]) : list,
+      );
     }
     return errorEnvelope(404, `No route for ${method} ${path}`);
   }
@@ -791,6 +845,7 @@ export async function startEmulator(
       let list = instanceCache.get(id);
       if (!list) {
         list = emulatedInstances(deployment);
+        if (options.hostileText) list = list.map(hostileInstance);
         instanceCache.set(id, list);
       }
       return options.instancesShape === "wrapped"

@@ -200,3 +200,24 @@ export const QUIRKY_DOMAINS: unknown[] = [
   },
   "not a domain",
 ];
+
+/**
+ * What the emulator's `hostileText` switch ({@linkcode EmulatorOptions.hostileText})
+ * puts around every string it answers with: an OSC 52 clipboard write
+ * (ended by BEL) and an ANSI colour before the text; after it, an ANSI reset,
+ * a C1 CSI (U+009B) that would clear the screen, and a right-to-left override
+ * (U+202E) with its pop (U+202C). Cleaned, `before + "prod" + after` reads
+ * `prodgnp.exe`.
+ *
+ * @example
+ * ```ts
+ * import { HOSTILE_TEXT } from "@cloudgate/toolkit/testing";
+ * import { cleanText } from "@cloudgate/toolkit";
+ *
+ * console.log(cleanText(`${HOSTILE_TEXT.before}prod${HOSTILE_TEXT.after}`)); // prodgnp.exe
+ * ```
+ */
+export const HOSTILE_TEXT: { before: string; after: string } = {
+  before: "\u001b]52;c;ZXZpbA==\u0007\u001b[31m",
+  after: "\u001b[0m\u009b2J\u202egnp.exe\u202c",
+};
