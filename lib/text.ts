@@ -11,8 +11,8 @@
 
 // ESC [ ... final byte (CSI), ESC ] ... BEL or ESC \ (OSC), ESC P/X/^/_ ... ST
 // (DCS, SOS, PM, APC), and two-byte ESC sequences.
-// deno-lint-ignore no-control-regex -- matching control characters is the point
 const ESCAPES =
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u009c]*(?:\u0007|\u009c)?|\u001b[@-Z\\-_]?/g;
 // C0 controls but tab and newline, DEL, and C1 controls.
 // deno-lint-ignore no-control-regex -- matching control characters is the point
