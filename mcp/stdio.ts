@@ -142,12 +142,23 @@ export class DenoStdioTransport implements Transport {
       );
       return;
     }
-    const request = message as { id?: unknown; method?: unknown };
+    const request = message as {
+      id?: unknown;
+      method?: unknown;
+      params?: { requestId?: unknown };
+    };
     if (
       typeof request.method === "string" &&
       (typeof request.id === "string" || typeof request.id === "number")
     ) {
       this.#pending.add(request.id);
+    } else if (request.method === "notifications/cancelled") {
+      // A cancelled request gets no answer: nothing to wait for at the end.
+      const id = request.params?.requestId;
+      if (typeof id === "string" || typeof id === "number") {
+        this.#pending.delete(id);
+        if (this.#pending.size === 0) this.#drained?.();
+      }
     }
     this.onmessage?.(message as JSONRPCMessage);
   }
