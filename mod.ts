@@ -44,12 +44,12 @@ export {
   type HttpRequest,
   httpRequest,
   type HttpResponse,
-  isRecord,
   joinUrl,
   MAX_ATTEMPTS,
   MAX_RESPONSE_BYTES,
   MAX_RETRY_AFTER_MS,
 } from "./lib/http.ts";
+export { isRecord } from "./lib/is_record.ts";
 export * from "./lib/config.ts";
 export * from "./lib/token_cache.ts";
 export { cleanText, type CleanTextOptions } from "./lib/text.ts";

@@ -7,7 +7,7 @@
 
 import type { z } from "zod";
 import { ResponseFormatError } from "./errors.ts";
-import { isRecord } from "./http.ts";
+import { isRecord } from "./is_record.ts";
 
 /** Where a body came from, for error messages. */
 export interface BodySource {

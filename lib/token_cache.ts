@@ -15,7 +15,7 @@
  */
 
 import { ConfigError } from "./errors.ts";
-import { isRecord } from "./http.ts";
+import { isRecord } from "./is_record.ts";
 
 /** Where and whether to cache tokens. */
 export interface TokenCacheOptions {

@@ -19,7 +19,7 @@ import {
 import { ConfigError } from "../lib/errors.ts";
 import { UrlCodePages } from "./code_pages.ts";
 import type { ToolContext } from "./context.ts";
-import { concat } from "./stdio.ts";
+import { readLimited } from "../lib/bytes.ts";
 
 /** The largest request body accepted, in bytes (1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -143,28 +143,6 @@ function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-")
     .replaceAll("/", "_").replace(/=+$/, "");
-}
-
-/** Reads a body up to `limit` bytes; `undefined` when it is larger. */
-async function readBody(
-  request: Request,
-  limit: number,
-): Promise<Uint8Array<ArrayBuffer> | undefined> {
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return concat(chunks, size);
 }
 
 /** `Deno.serve`, with a refused address or permission as a one-line ConfigError. */
@@ -339,7 +317,7 @@ export async function serveHttp(
       }
       return await use(session, () => session.transport.handleRequest(request));
     }
-    const body = await readBody(request, MAX_BODY_BYTES);
+    const body = await readLimited(request.body, MAX_BODY_BYTES);
     if (body === undefined) return plain(413, "Request body too large");
     const text = new TextDecoder().decode(body);
     let parsedBody: unknown;

@@ -8,6 +8,7 @@
  */
 
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/server";
+import { concatBytes } from "../lib/bytes.ts";
 
 /** The largest message accepted on stdin, in bytes (10 MiB). */
 export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -110,7 +111,7 @@ export class DenoStdioTransport implements Transport {
           }
         }
         if (newline < 0) break;
-        if (!skipping) this.#line(decoder.decode(concat(chunks, size)));
+        if (!skipping) this.#line(decoder.decode(concatBytes(chunks, size)));
         chunks = [];
         size = 0;
         skipping = false;
@@ -204,27 +205,4 @@ export class DenoStdioTransport implements Transport {
     this.onclose?.();
     this.#ended.resolve();
   }
-}
-
-/**
- * Joins byte chunks of a known total size into one array.
- *
- * @param chunks The chunks, in order.
- * @param size Their total length.
- * @returns One array (the only chunk itself, when there is one).
- */
-export function concat(
-  chunks: Uint8Array[],
-  size: number,
-): Uint8Array<ArrayBuffer> {
-  if (chunks.length === 1 && chunks[0]!.buffer instanceof ArrayBuffer) {
-    return chunks[0] as Uint8Array<ArrayBuffer>;
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }

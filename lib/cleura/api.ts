@@ -7,7 +7,7 @@
  */
 
 import { z } from "zod";
-import { isRecord } from "../http.ts";
+import { isRecord } from "../is_record.ts";
 import { parseBody, unwrapArray } from "../parse.ts";
 import type { CleuraSession, SessionCallOptions } from "./session.ts";
 

@@ -5,7 +5,8 @@
  */
 
 import { ApiError, ConfigError, ResponseFormatError } from "../errors.ts";
-import { type HttpOptions, httpRequest, isRecord } from "../http.ts";
+import { type HttpOptions, httpRequest } from "../http.ts";
+import { isRecord } from "../is_record.ts";
 import { unwrapArray } from "../parse.ts";
 import type { ItopiaAuth } from "./auth.ts";
 
