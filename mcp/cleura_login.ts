@@ -16,11 +16,11 @@ import {
   inputResponse,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import type {
-  CleuraSession,
-  SessionCallOptions,
-} from "../lib/cleura/session.ts";
-import { LoginRequiredError } from "../lib/cleura/session.ts";
+import type { CleuraSession } from "../lib/cleura/session.ts";
+import {
+  LoginRequiredError,
+  type SessionCallOptions,
+} from "../lib/cleura/session_options.ts";
 import { ApiError, AuthError, SmsCodeRequiredError } from "../lib/errors.ts";
 import type { ToolCall } from "./tool.ts";
 
@@ -92,7 +92,7 @@ async function login(
   if (await session.storedToken()) return undefined;
   const id = gate.hold(call.era === "legacy", call.signal);
   try {
-    const step = await session.beginLogin(http);
+    const step = await session.steps.begin(http);
     if (step.kind === "token") {
       gate.release(id);
       return undefined;
@@ -102,7 +102,7 @@ async function login(
         `Cannot log in "${session.login}": the account needs an SMS code and this MCP client cannot ask for it`,
       );
     }
-    await session.sendSmsCode(step.verification, http);
+    await session.steps.sendSms(step.verification, http);
     return await ask(call, session, step.verification, 1, id);
   } catch (error) {
     gate.release(id);
@@ -223,7 +223,7 @@ async function answer(
         "The SMS code must be a whole number of up to 6 digits",
       );
     }
-    await session.finishLogin(state.v, code, http);
+    await session.steps.finish(state.v, code, http);
     release();
     return undefined;
   } catch (error) {
@@ -231,7 +231,7 @@ async function answer(
       (error instanceof ApiError &&
         (error.status === 400 || error.status === 401));
     if (!wrongCode) {
-      session.dropChallenge(state.v);
+      session.steps.drop(state.v);
       release();
       throw error;
     }

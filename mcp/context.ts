@@ -15,7 +15,8 @@ import {
   type ItopiaConfig,
   itopiaConfig,
 } from "../lib/config.ts";
-import { CleuraSession, type SessionEvent } from "../lib/cleura/session.ts";
+import { CleuraSession } from "../lib/cleura/session.ts";
+import type { SessionEvent } from "../lib/cleura/session_options.ts";
 import { ItopiaAuth, type ItopiaAuthEvent } from "../lib/itopia/auth.ts";
 import { UrlCodePages } from "./code_pages.ts";
 import { AskGate } from "./gate.ts";

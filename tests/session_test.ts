@@ -231,26 +231,26 @@ Deno.test("a stepwise login sends one SMS per challenge, keeps it open after a w
     LoginRequiredError,
   );
   const [a, b] = await Promise.all([
-    session.beginLogin(),
-    session.beginLogin(),
+    session.steps.begin(),
+    session.steps.begin(),
   ]);
   assert.equal(a.kind, "sms");
   assert.deepEqual(a, b, "one password post for concurrent callers");
   if (a.kind !== "sms") return;
   await Promise.all([
-    session.sendSmsCode(a.verification),
-    session.sendSmsCode(a.verification),
+    session.steps.sendSms(a.verification),
+    session.steps.sendSms(a.verification),
   ]);
   assert.equal(emu.counters.smsSent, 1);
-  const again = await session.beginLogin();
+  const again = await session.steps.begin();
   assert.equal(again.kind === "sms" && again.verification, a.verification);
   assert.ok(again.kind === "sms" && again.smsSentAt !== undefined);
   const code = emu.lastSmsCode("bob")!;
   await assert.rejects(
-    session.finishLogin(a.verification, (code + 1) % 1_000_000),
+    session.steps.finish(a.verification, (code + 1) % 1_000_000),
     ApiError,
   );
-  await session.finishLogin(a.verification, code);
+  await session.steps.finish(a.verification, code);
   assert.ok(await session.storedToken());
   assert.equal((await listRegions(session, { login: false })).length, 3);
   assert.equal(emu.counters.smsSent, 1);
@@ -263,19 +263,19 @@ Deno.test("a stepwise login never sends two SMS to one account within 60 seconds
     login: "bob",
     password: "bob-password",
   });
-  const first = await session.beginLogin();
+  const first = await session.steps.begin();
   assert.ok(first.kind === "sms");
-  await session.sendSmsCode(first.verification);
-  session.dropChallenge(first.verification);
-  const second = await session.beginLogin();
+  await session.steps.sendSms(first.verification);
+  session.steps.drop(first.verification);
+  const second = await session.steps.begin();
   assert.ok(second.kind === "sms");
   assert.notEqual(second.verification, first.verification);
   await assert.rejects(
-    session.sendSmsCode(second.verification),
+    session.steps.sendSms(second.verification),
     /Cannot send another SMS code to "bob" yet: wait \d+ s/,
   );
   await assert.rejects(
-    session.sendSmsCode("not-a-challenge"),
+    session.steps.sendSms("not-a-challenge"),
     /the login has expired/,
   );
   assert.equal(emu.counters.smsSent, 1);
@@ -288,7 +288,7 @@ Deno.test("a stepwise login of an account without two-factor gives the token at 
     login: "alice",
     password: "alice-password",
   });
-  assert.deepEqual(await session.beginLogin(), { kind: "token" });
+  assert.deepEqual(await session.steps.begin(), { kind: "token" });
   assert.ok(await session.storedToken());
   assert.equal(emu.counters.smsSent, 0);
 });

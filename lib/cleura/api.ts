@@ -9,7 +9,8 @@
 import { z } from "zod";
 import { isRecord } from "../is_record.ts";
 import { parseBody, unwrapArray } from "../parse.ts";
-import type { CleuraSession, SessionCallOptions } from "./session.ts";
+import type { CleuraSession } from "./session.ts";
+import type { SessionCallOptions } from "./session_options.ts";
 
 const idString = z.union([z.string(), z.number()]).transform(String);
 const maybeString = z.string().nullish().transform((v) => v ?? null);

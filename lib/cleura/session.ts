@@ -20,146 +20,21 @@ import {
   httpRequest,
   type HttpResponse,
 } from "../http.ts";
-import type { TokenCache } from "../token_cache.ts";
+import { type AskCode, type CleuraToken, loginCleura } from "./auth.ts";
+import { StepwiseLogin } from "./challenge.ts";
 import {
-  type AskCode,
+  type CleuraCall,
+  type CleuraSessionOptions,
+  LoginRequiredError,
+  type SessionCallOptions,
+  type SessionEvent,
+} from "./session_options.ts";
+import {
   cleuraHeaders,
-  type CleuraToken,
   isTokenRejected,
-  loginCleura,
-  type LoginEvent,
-  requestSmsCode,
   revokeToken,
-  startLogin,
   validateToken,
-  verifySmsCode,
-} from "./auth.ts";
-
-/**
- * How long an SMS code stays valid after it is sent (10 minutes, as Cleura
- * documents); a stepwise login reuses its challenge for that long.
- *
- * @example
- * ```ts
- * import { SMS_CODE_TTL_MS } from "@cloudgate/toolkit";
- *
- * console.log(SMS_CODE_TTL_MS / 60_000); // 10
- * ```
- */
-export const SMS_CODE_TTL_MS = 10 * 60_000;
-
-/**
- * The shortest time between two SMS for one account in a stepwise login (60
- * seconds).
- *
- * @example
- * ```ts
- * import { SMS_RESEND_MS } from "@cloudgate/toolkit";
- *
- * console.log(SMS_RESEND_MS / 1000); // 60
- * ```
- */
-export const SMS_RESEND_MS = 60_000;
-
-/**
- * Where a stepwise login stands: a token, or an SMS challenge whose code the
- * user must give (see {@linkcode CleuraSession.beginLogin}).
- */
-export type LoginStep =
-  | { kind: "token" }
-  | {
-    kind: "sms";
-    /** The verification handle; a secret, never shown. */
-    verification: string;
-    /** When the SMS was sent (ms since the epoch), if it was. */
-    smsSentAt?: number;
-  };
-
-interface PendingChallenge {
-  verification: string;
-  createdAt: number;
-  smsSentAt?: number;
-  sending?: Promise<number>;
-}
-
-/** A step of a session's life, for progress messages. Never holds a secret. */
-export type SessionEvent =
-  | LoginEvent
-  | { type: "token-reused"; login: string; source: "memory" | "cache" }
-  | { type: "token-rejected"; login: string }
-  | { type: "warning"; message: string };
-
-/** Options of a {@linkcode CleuraSession}. */
-export interface CleuraSessionOptions extends HttpOptions {
-  /** The API's base URL. */
-  apiUrl: string;
-  /** The Cleura login (username). */
-  login: string;
-  /** The password; without it, the session can only use a given or cached token. */
-  password?: string;
-  /** A token to use first (such as `CLEURA_API_TOKEN`). */
-  token?: string;
-  /** `sms` asks for SMS two-factor up front. */
-  twofa?: "sms";
-  /** Asks the user for the SMS code. */
-  askCode?: AskCode;
-  /** Where to keep tokens across processes. */
-  cache?: TokenCache;
-  /** Called with each step of the session, for progress messages. */
-  onEvent?: (event: SessionEvent) => void;
-}
-
-/**
- * Options of one call through a {@linkcode CleuraSession}: timeout and signal,
- * and the `askCode` to use should this call be the one that starts a login
- * (an MCP server asks the user of the tool call that needs the code).
- */
-export interface SessionCallOptions extends HttpOptions {
-  /** Asks for the SMS code; overrides the session's own for this call. */
-  askCode?: AskCode;
-  /**
-   * `false` never starts a login: a call that needs one throws
-   * {@linkcode LoginRequiredError} instead (a caller that drives the login
-   * step by step, such as the MCP server, does so).
-   */
-  login?: boolean;
-}
-
-/**
- * A call needed a fresh login and was told not to start one
- * (`login: false`); the caller logs in step by step and calls again.
- *
- * @example
- * ```ts
- * import { AuthError, LoginRequiredError } from "@cloudgate/toolkit";
- *
- * console.log(new LoginRequiredError("alice") instanceof AuthError); // true
- * ```
- */
-export class LoginRequiredError extends AuthError {
-  /**
-   * Creates the error.
-   *
-   * @param login The account that needs a login.
-   * @param options The underlying `cause`, if any.
-   */
-  constructor(login: string, options?: ErrorOptions) {
-    super(`Cannot continue: "${login}" must log in first`, options);
-    this.name = "LoginRequiredError";
-  }
-}
-
-/** One authenticated call through a {@linkcode CleuraSession}. */
-export interface CleuraCall {
-  /** The path below the API's base URL. */
-  path: string;
-  /** The HTTP method (default `GET`). */
-  method?: "GET" | "POST" | "DELETE";
-  /** A value to send as JSON. */
-  body?: unknown;
-  /** What is being done, worded to follow "Cannot". */
-  step: string;
-}
+} from "./token.ts";
 
 /**
  * A logged-in (or ready to log in) Cleura account.
@@ -186,9 +61,12 @@ export class CleuraSession {
   #token: string | undefined;
   #loading: Promise<string> | undefined;
   #cacheChecked = false;
-  #pending: PendingChallenge | undefined;
-  #starting: Promise<LoginStep> | undefined;
-  #lastSmsAt = -Infinity;
+  /**
+   * The stepwise login of this account (password, SMS, code as separate
+   * calls), for a caller that cannot wait inside one call for the code, such
+   * as an MCP server; its token becomes this session's.
+   */
+  readonly steps: StepwiseLogin;
 
   /**
    * Creates a session; nothing is sent until a call needs the token.
@@ -204,6 +82,15 @@ export class CleuraSession {
     this.login = options.login;
     this.#options = options;
     this.#token = options.token;
+    this.steps = new StepwiseLogin({
+      apiUrl: this.apiUrl,
+      login: this.login,
+      ...(options.password === undefined ? {} : { password: options.password }),
+      ...(options.twofa ? { twofa: options.twofa } : {}),
+      http: () => httpOptionsOf(this.#options),
+      onEvent: (event) => this.#event(event),
+      onToken: (token) => this.#keep(token),
+    });
   }
 
   /**
@@ -441,179 +328,6 @@ export class CleuraSession {
     return this.#token;
   }
 
-  /**
-   * The first step of a stepwise login: posts the password (once, however
-   * many callers ask at the same time) and answers with a token, stored in
-   * the session, or an SMS challenge. A challenge whose code is still valid
-   * (10 minutes after its SMS) is reused without contacting the API.
-   *
-   * @param options Timeout and signal.
-   * @returns `{ kind: "token" }`, or the SMS challenge.
-   * @throws {AuthError} When no password is set.
-   *
-   * @example
-   * ```ts ignore
-   * const step = await session.beginLogin();
-   * if (step.kind === "sms") await session.sendSmsCode(step.verification);
-   * ```
-   */
-  beginLogin(options: HttpOptions = {}): Promise<LoginStep> {
-    const pending = this.#livePending();
-    if (pending) {
-      return Promise.resolve({
-        kind: "sms",
-        verification: pending.verification,
-        ...(pending.smsSentAt === undefined
-          ? {}
-          : { smsSentAt: pending.smsSentAt }),
-      });
-    }
-    this.#starting ??= this.#begin(options).finally(() => {
-      this.#starting = undefined;
-    });
-    return this.#starting;
-  }
-
-  #livePending(): PendingChallenge | undefined {
-    const pending = this.#pending;
-    if (!pending) return undefined;
-    const born = pending.smsSentAt ?? pending.createdAt;
-    if (Date.now() - born < SMS_CODE_TTL_MS) return pending;
-    this.#pending = undefined;
-    return undefined;
-  }
-
-  async #begin(options: HttpOptions): Promise<LoginStep> {
-    const password = this.#options.password;
-    if (password === undefined) {
-      throw new AuthError(
-        `Cannot log in "${this.login}": no password is set (CLEURA_API_PASSWORD) and no valid token is available`,
-      );
-    }
-    this.#event({ type: "login-started", login: this.login });
-    const start = await startLogin(
-      { apiUrl: this.apiUrl, login: this.login, password },
-      {
-        ...httpOptionsOf(this.#options),
-        ...options,
-        ...(this.#options.twofa ? { twofa: this.#options.twofa } : {}),
-      },
-    );
-    if (start.kind === "token") {
-      await this.#store(start.token);
-      return { kind: "token" };
-    }
-    this.#pending = { verification: start.verification, createdAt: Date.now() };
-    return { kind: "sms", verification: start.verification };
-  }
-
-  /**
-   * The second step: has the API send the SMS for a challenge from
-   * {@linkcode CleuraSession.beginLogin}. One SMS per challenge, however
-   * often it is called, and at most one per account every 60 seconds.
-   *
-   * @param verification The challenge's verification handle.
-   * @param options Timeout and signal.
-   * @returns When the SMS was sent (ms since the epoch).
-   * @throws {AuthError} When the challenge is unknown, or an SMS went out
-   * less than 60 seconds ago for another challenge.
-   *
-   * @example
-   * ```ts ignore
-   * const step = await session.beginLogin();
-   * if (step.kind === "sms") await session.sendSmsCode(step.verification);
-   * ```
-   */
-  sendSmsCode(
-    verification: string,
-    options: HttpOptions = {},
-  ): Promise<number> {
-    const pending = this.#livePending();
-    if (!pending || pending.verification !== verification) {
-      return Promise.reject(
-        new AuthError(
-          `Cannot send the SMS code for "${this.login}": the login has expired; start again`,
-        ),
-      );
-    }
-    if (pending.smsSentAt !== undefined) {
-      return Promise.resolve(pending.smsSentAt);
-    }
-    const wait = this.#lastSmsAt + SMS_RESEND_MS - Date.now();
-    if (wait > 0) {
-      return Promise.reject(
-        new AuthError(
-          `Cannot send another SMS code to "${this.login}" yet: wait ${
-            Math.ceil(wait / 1000)
-          } s`,
-        ),
-      );
-    }
-    pending.sending ??= (async () => {
-      await requestSmsCode(
-        { apiUrl: this.apiUrl, login: this.login, verification },
-        { ...httpOptionsOf(this.#options), ...options },
-      );
-      const now = Date.now();
-      pending.smsSentAt = now;
-      this.#lastSmsAt = now;
-      this.#event({ type: "sms-sent", login: this.login });
-      return now;
-    })().finally(() => {
-      delete pending.sending;
-    });
-    return pending.sending;
-  }
-
-  /**
-   * The third step: checks the code the user typed and keeps the token. A
-   * wrong code leaves the challenge open for another try with the same SMS.
-   *
-   * @param verification The challenge's verification handle.
-   * @param code The code, as typed or as a number.
-   * @param options Timeout and signal.
-   * @returns Nothing; the session now holds the token.
-   * @throws {ApiError} On a wrong code (400 or 401) or an expired challenge.
-   * @throws {AuthError} When the code is not up to six digits.
-   *
-   * @example
-   * ```ts ignore
-   * await session.finishLogin(step.verification, "123456");
-   * ```
-   */
-  async finishLogin(
-    verification: string,
-    code: number | string,
-    options: HttpOptions = {},
-  ): Promise<void> {
-    const token = await verifySmsCode(
-      { apiUrl: this.apiUrl, login: this.login, verification, code },
-      { ...httpOptionsOf(this.#options), ...options },
-    );
-    if (this.#pending?.verification === verification) this.#pending = undefined;
-    await this.#store(token);
-  }
-
-  /**
-   * Forgets an SMS challenge that can no longer be answered (the API said
-   * it expired), so the next login starts afresh.
-   *
-   * @param verification The challenge's verification handle.
-   *
-   * @example
-   * ```ts ignore
-   * session.dropChallenge(step.verification);
-   * ```
-   */
-  dropChallenge(verification: string): void {
-    if (this.#pending?.verification === verification) this.#pending = undefined;
-  }
-
-  async #store(token: string): Promise<void> {
-    this.#event({ type: "logged-in", login: this.login });
-    await this.#keep(token);
-  }
-
   /** Holds a fresh token and saves it to the cache, if any. */
   async #keep(token: string): Promise<void> {
     this.#token = token;
@@ -639,7 +353,7 @@ export class CleuraSession {
    * @returns `true` when the API accepts the token.
    */
   async validate(options: HttpOptions = {}): Promise<boolean> {
-    const token = await this.#existingToken();
+    const token = await this.storedToken();
     if (token === undefined) return false;
     return await validateToken(this.#tokenOf(token), {
       ...httpOptionsOf(this.#options),
@@ -655,7 +369,7 @@ export class CleuraSession {
    * @returns Whether a token was revoked.
    */
   async logout(options: HttpOptions = {}): Promise<boolean> {
-    const token = await this.#existingToken();
+    const token = await this.storedToken();
     if (token === undefined) return false;
     try {
       await revokeToken(this.#tokenOf(token), {
@@ -668,13 +382,6 @@ export class CleuraSession {
     this.#token = undefined;
     await this.#options.cache?.delete(this);
     return true;
-  }
-
-  async #existingToken(): Promise<string | undefined> {
-    if (this.#token !== undefined) return this.#token;
-    const cached = await this.#options.cache?.get(this);
-    if (cached) this.#token = cached.token;
-    return this.#token;
   }
 
   #tokenOf(token: string): CleuraToken {
