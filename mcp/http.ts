@@ -19,6 +19,13 @@ import {
 import { ConfigError } from "../lib/errors.ts";
 import { UrlCodePages } from "./code_pages.ts";
 import type { ToolContext } from "./context.ts";
+import {
+  authority,
+  bearer,
+  plain,
+  randomToken,
+  sameText,
+} from "./http_guard.ts";
 import { readLimited } from "../lib/bytes.ts";
 
 /** The largest request body accepted, in bytes (1 MiB). */
@@ -77,72 +84,6 @@ interface Session {
   busy: number;
   /** The bearer token that opened it. */
   owner: string;
-}
-
-function plain(
-  status: number,
-  message: string,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(
-    JSON.stringify({
-      jsonrpc: "2.0",
-      error: { code: -32000, message },
-      id: null,
-    }),
-    { status, headers: { "content-type": "application/json", ...headers } },
-  );
-}
-
-/**
- * Parses a Host header or an Origin strictly: a bare host and port, nothing
- * else (no user info, path, query or fragment).
- */
-function authority(
-  value: string,
-  scheme: "http" | "origin",
-): { hostname: string; port: string } | undefined {
-  if (value === "" || /[\s@/?#\\]/.test(scheme === "http" ? value : "")) {
-    return undefined;
-  }
-  let url: URL;
-  try {
-    url = new URL(scheme === "http" ? `http://${value}` : value);
-  } catch {
-    return undefined;
-  }
-  if (
-    url.username !== "" || url.password !== "" || url.search !== "" ||
-    url.hash !== "" || (url.pathname !== "/" && url.pathname !== "")
-  ) return undefined;
-  if (scheme === "origin" && url.origin !== value.replace(/\/$/, "")) {
-    return undefined;
-  }
-  if (url.protocol !== "http:") return undefined;
-  return { hostname: url.hostname, port: url.port || "80" };
-}
-
-/** The bearer token of an `Authorization` header (scheme in any case). */
-function bearer(header: string | null): string | undefined {
-  const match = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? "");
-  return match?.[1];
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  }
-  return diff === 0;
-}
-
-/** A random 256-bit token, base64url. */
-function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-")
-    .replaceAll("/", "_").replace(/=+$/, "");
 }
 
 /** `Deno.serve`, with a refused address or permission as a one-line ConfigError. */
