@@ -36,29 +36,113 @@
  * @module
  */
 
-export * from "./lib/errors.ts";
+export {
+  ApiError,
+  type ApiErrorDetails,
+  AuthError,
+  CloudgateError,
+  ConfigError,
+  NetworkError,
+  ResponseFormatError,
+  SmsCodeRequiredError,
+  TimeoutError,
+} from "./lib/errors.ts";
 export {
   DEFAULT_TIMEOUT_MS,
   type HttpOptions,
-  httpOptionsOf,
-  type HttpRequest,
-  httpRequest,
   type HttpResponse,
-  joinUrl,
   MAX_ATTEMPTS,
   MAX_RESPONSE_BYTES,
   MAX_RETRY_AFTER_MS,
 } from "./lib/http.ts";
-export { isRecord } from "./lib/is_record.ts";
-export * from "./lib/config.ts";
-export * from "./lib/token_cache.ts";
+export {
+  type Config,
+  ENV_NAMES,
+  type EnvName,
+  type EnvSource,
+  loadConfig,
+  readEnv,
+} from "./lib/config.ts";
+export {
+  type CachedToken,
+  defaultCacheDir,
+  TokenCache,
+  type TokenCacheOptions,
+} from "./lib/token_cache.ts";
 export { cleanText, type CleanTextOptions } from "./lib/text.ts";
-export * from "./lib/cleura/auth.ts";
-export * from "./lib/cleura/session.ts";
-export * from "./lib/cleura/session_options.ts";
-export * from "./lib/cleura/challenge.ts";
-export * from "./lib/cleura/token.ts";
-export * from "./lib/cleura/api.ts";
-export * from "./lib/itopia/jwt.ts";
-export * from "./lib/itopia/auth.ts";
-export * from "./lib/itopia/api.ts";
+export {
+  type AskCode,
+  CLEURA_COMPLIANT_URL,
+  CLEURA_PUBLIC_URL,
+  type CleuraApiRegion,
+  type CleuraCall,
+  type CleuraConfig,
+  cleuraConfig,
+  type CleuraCredentials,
+  type CleuraDomain,
+  cleuraHeaders,
+  type CleuraProject,
+  type CleuraRegion,
+  CleuraSession,
+  type CleuraSessionOptions,
+  type CleuraToken,
+  type CodeRequest,
+  flattenRegions,
+  isTokenRejected,
+  listDomains,
+  listProjects,
+  listRegions,
+  loginCleura,
+  type LoginEvent,
+  type LoginOptions,
+  LoginRequiredError,
+  type LoginStart,
+  type LoginStep,
+  parseDomains,
+  parseSmsCode,
+  requestSmsCode,
+  revokeToken,
+  type SessionCallOptions,
+  type SessionEvent,
+  SMS_CODE_TTL_MS,
+  SMS_RESEND_MS,
+  type SmsChallenge,
+  type SmsCodeAnswer,
+  startLogin,
+  type StartLoginOptions,
+  StepwiseLogin,
+  type StepwiseLoginOptions,
+  validateToken,
+  verifySmsCode,
+} from "./lib/cleura/mod.ts";
+export {
+  type CloudInstance,
+  type DecodedJwt,
+  decodeJwtUnverified,
+  DEFAULT_TTL_SECONDS,
+  type InstancePage,
+  type InstanceQuery,
+  ITOPIA_DEFAULT_URL,
+  ItopiaAuth,
+  type ItopiaAuthEvent,
+  type ItopiaAuthOptions,
+  type ItopiaCall,
+  type ItopiaClaims,
+  ItopiaClient,
+  type ItopiaConfig,
+  itopiaConfig,
+  type ItopiaCredentials,
+  itopiaExpiry,
+  type ItopiaExpiryReading,
+  type ItopiaToken,
+  listCloudInstances,
+  loginItopia,
+  MAX_TTL_SECONDS,
+  type MintedJwt,
+  mintJwt,
+  type MintJwtOptions,
+  parseCloudInstances,
+  readItopiaExpiry,
+  refreshMarginMs,
+  selectInstances,
+} from "./lib/itopia/mod.ts";

@@ -3,7 +3,6 @@ import { startEmulator } from "../lib/testing/mod.ts";
 import {
   ApiError,
   AuthError,
-  httpRequest,
   loginCleura,
   parseSmsCode,
   requestSmsCode,
@@ -12,6 +11,7 @@ import {
   validateToken,
   verifySmsCode,
 } from "../mod.ts";
+import { httpRequest } from "../lib/http.ts";
 
 Deno.test("startLogin() returns a token for an account without 2FA", async () => {
   await using emu = await startEmulator();

@@ -4,12 +4,11 @@ import { startEmulator } from "../lib/testing/mod.ts";
 import {
   ApiError,
   ConfigError,
-  httpRequest,
-  joinUrl,
   NetworkError,
   ResponseFormatError,
   TimeoutError,
 } from "../mod.ts";
+import { httpRequest, joinUrl } from "../lib/http.ts";
 
 const fast = { retryDelayMs: 1 };
 

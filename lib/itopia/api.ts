@@ -4,11 +4,12 @@
  * @module
  */
 
-import { ApiError, ConfigError, ResponseFormatError } from "../errors.ts";
-import { type HttpOptions, httpRequest } from "../http.ts";
+import { ConfigError, ResponseFormatError } from "../errors.ts";
+import type { HttpOptions } from "../http.ts";
 import { isRecord } from "../is_record.ts";
 import { unwrapArray } from "../parse.ts";
 import type { ItopiaAuth } from "./auth.ts";
+import { ItopiaClient } from "./client.ts";
 
 /**
  * A VM instance of a deployment. The API's exact shape is not documented:
@@ -97,7 +98,7 @@ function instancesPath(deploymentId: number): string {
  * (`GET deployments/{deploymentId}/cloudInstances`). On a 401 the token is
  * dropped and one fresh token is tried.
  *
- * @param auth The bearer token source.
+ * @param source The bearer token source, or a client made from one.
  * @param options The deployment's id; timeout and signal (default: the
  * provider's own).
  * @returns The instances.
@@ -117,31 +118,18 @@ function instancesPath(deploymentId: number): string {
  * ```
  */
 export async function listCloudInstances(
-  auth: ItopiaAuth,
+  source: ItopiaAuth | ItopiaClient,
   options: HttpOptions & { deploymentId: number },
 ): Promise<CloudInstance[]> {
-  const { deploymentId, ...callOptions } = options;
-  const http = { ...auth.httpOptions, ...callOptions };
+  const { deploymentId, ...http } = options;
   if (!Number.isSafeInteger(deploymentId) || deploymentId <= 0) {
     throw new ConfigError("deploymentId must be a positive whole number");
   }
-  for (let attempt = 1;; attempt++) {
-    const token = await auth.token();
-    try {
-      const { body } = await httpRequest({
-        baseUrl: auth.apiUrl,
-        path: instancesPath(deploymentId),
-        headers: { Authorization: `Bearer ${token}` },
-        step: `list the cloud instances of deployment ${deploymentId}`,
-        secrets: auth.secrets,
-      }, http);
-      return parseCloudInstances(body, deploymentId);
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 401) throw error;
-      auth.invalidate(token);
-      if (attempt >= 2) throw error;
-    }
-  }
+  const { body } = await ItopiaClient.of(source).request({
+    path: instancesPath(deploymentId),
+    step: `list the cloud instances of deployment ${deploymentId}`,
+  }, http);
+  return parseCloudInstances(body, deploymentId);
 }
 
 /** Filters of {@linkcode selectInstances}. */
