@@ -16,16 +16,16 @@ const idString = z.union([z.string(), z.number()]).transform(String);
 const maybeString = z.string().nullish().transform((v) => v ?? null);
 const maybeBoolean = z.boolean().nullish().transform((v) => v ?? null);
 
-const regionSchema = z.looseObject({
+// What the API sends (read tolerantly). Only what an element needs to be
+// listed is required; the v2 schema makes a domain's `name` and `enabled`
+// optional, and a domain may carry an `error`.
+const wireRegion = z.looseObject({
   zone_id: idString,
   name: z.string(),
   status: z.string(),
   region: z.string(),
 });
-
-// Only what a domain needs to be listed is required; the v2 schema makes
-// `name` and `enabled` optional, and a domain may carry an `error`.
-const domainSchema = z.looseObject({
+const wireDomain = z.looseObject({
   id: idString,
   name: maybeString,
   status: maybeString,
@@ -37,6 +37,7 @@ const domainSchema = z.looseObject({
     regions: z.array(z.unknown()).nullish().transform((v) => v ?? []),
   }),
 });
+const wireProject = z.looseObject({ id: idString, name: z.string() });
 
 /** A region inside a domain's area, as the API returns it. */
 export interface CleuraApiRegion {
@@ -115,9 +116,55 @@ export interface CleuraProject {
   [field: string]: unknown;
 }
 
-const DOMAINS_PATH = "accesscontrol/v1/openstack/domains";
+// The one declaration of each returned shape, for parsing and for the MCP
+// tools' output schemas. The exported interfaces above are the same shapes
+// written out, as JSR's public API needs explicit types; each schema is
+// typed with its interface, so the compiler keeps the two in step.
 
-const projectSchema = z.looseObject({ id: idString, name: z.string() });
+/** A region inside a domain's area, as returned. */
+export const cleuraApiRegionSchema: z.ZodType<CleuraApiRegion> = z.looseObject({
+  zone_id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  region: z.string(),
+});
+
+/** A domain with its area and regions, as returned. */
+export const cleuraDomainSchema: z.ZodType<CleuraDomain> = z.looseObject({
+  id: z.string(),
+  name: z.string().nullable(),
+  status: z.string().nullable(),
+  enabled: z.boolean().nullable(),
+  area: z.looseObject({
+    id: z.string(),
+    name: z.string(),
+    tag: z.string().nullable(),
+    regions: z.array(cleuraApiRegionSchema),
+  }),
+});
+
+/** One region with its area and domain, as returned. */
+export const cleuraRegionSchema: z.ZodType<CleuraRegion> = z.object({
+  region: z.string().describe("The region's code, e.g. Sto2"),
+  name: z.string(),
+  status: z.string(),
+  zoneId: z.string(),
+  areaId: z.string(),
+  areaName: z.string(),
+  areaTag: z.string().nullable(),
+  domainId: z.string(),
+  domainName: z.string().nullable(),
+  domainStatus: z.string().nullable(),
+  domainEnabled: z.boolean().nullable(),
+});
+
+/** A project of a domain, as returned. */
+export const cleuraProjectSchema: z.ZodType<CleuraProject> = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+});
+
+const DOMAINS_PATH = "accesscontrol/v1/openstack/domains";
 
 /**
  * Parses the body of `GET /accesscontrol/v1/openstack/domains`, one element at
@@ -150,7 +197,7 @@ export function parseDomains(
   const source = { step: "list domains", endpoint: `/${DOMAINS_PATH}` };
   const domains: CleuraDomain[] = [];
   unwrapArray(body, source).forEach((element, index) => {
-    const parsed = domainSchema.safeParse(element);
+    const parsed = wireDomain.safeParse(element);
     if (!parsed.success) {
       onWarning(
         `Left out ${describeElement("domain", index, element)}: ${
@@ -162,7 +209,7 @@ export function parseDomains(
     const domain = parsed.data;
     const regions: CleuraApiRegion[] = [];
     domain.area.regions.forEach((region, r) => {
-      const one = regionSchema.safeParse(region);
+      const one = wireRegion.safeParse(region);
       if (one.success) regions.push(one.data);
       else {
         onWarning(
@@ -320,5 +367,5 @@ export async function listProjects(
     step,
   }, http);
   const source = { step, endpoint };
-  return parseBody(z.array(projectSchema), unwrapArray(body, source), source);
+  return parseBody(z.array(wireProject), unwrapArray(body, source), source);
 }

@@ -5,27 +5,9 @@
  */
 
 import { z } from "zod";
-import { listDomains } from "../../lib/cleura/api.ts";
+import { cleuraDomainSchema, listDomains } from "../../lib/cleura/api.ts";
 import { withCleura } from "../cleura_login.ts";
 import { defineTool } from "../tool.ts";
-
-const domainShape = z.looseObject({
-  id: z.string(),
-  name: z.string().nullable(),
-  status: z.string().nullable(),
-  enabled: z.boolean().nullable(),
-  area: z.looseObject({
-    id: z.string(),
-    name: z.string(),
-    tag: z.string().nullable(),
-    regions: z.array(z.looseObject({
-      zone_id: z.string(),
-      name: z.string(),
-      status: z.string(),
-      region: z.string(),
-    })),
-  }),
-});
 
 /** `cleura_list_domains`: the account's domains as the API returns them. */
 export const cleuraListDomains = defineTool({
@@ -37,7 +19,7 @@ export const cleuraListDomains = defineTool({
     "Prefer cleura_list_regions for a flat list of regions; use this for the raw domain records. " +
     "Needs CLEURA_API_USERNAME and CLEURA_API_PASSWORD (or CLEURA_API_TOKEN) in the server's environment; SMS two-factor is asked for once.",
   input: z.object({}),
-  output: z.object({ domains: z.array(domainShape) }),
+  output: z.object({ domains: z.array(cleuraDomainSchema) }),
   run: (_args, call) =>
     withCleura(call, async (session, options) => ({
       domains: await listDomains(session, options),

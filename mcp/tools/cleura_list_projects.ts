@@ -5,7 +5,7 @@
  */
 
 import { z } from "zod";
-import { listProjects } from "../../lib/cleura/api.ts";
+import { cleuraProjectSchema, listProjects } from "../../lib/cleura/api.ts";
 import { withCleura } from "../cleura_login.ts";
 import { defineTool } from "../tool.ts";
 
@@ -26,7 +26,7 @@ export const cleuraListProjects = defineTool({
   }),
   output: z.object({
     domainId: z.string(),
-    projects: z.array(z.looseObject({ id: z.string(), name: z.string() })),
+    projects: z.array(cleuraProjectSchema),
   }),
   run: ({ domainId }, call) =>
     withCleura(call, async (session, options) => ({

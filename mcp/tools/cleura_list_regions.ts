@@ -5,24 +5,9 @@
  */
 
 import { z } from "zod";
-import { listRegions } from "../../lib/cleura/api.ts";
+import { cleuraRegionSchema, listRegions } from "../../lib/cleura/api.ts";
 import { withCleura } from "../cleura_login.ts";
 import { defineTool } from "../tool.ts";
-
-/** One region row, as the tool returns it. */
-export const regionShape = z.object({
-  region: z.string().describe("The region's code, e.g. Sto2"),
-  name: z.string(),
-  status: z.string(),
-  zoneId: z.string(),
-  areaId: z.string(),
-  areaName: z.string(),
-  areaTag: z.string().nullable(),
-  domainId: z.string(),
-  domainName: z.string().nullable(),
-  domainStatus: z.string().nullable(),
-  domainEnabled: z.boolean().nullable(),
-});
 
 /** `cleura_list_regions`: the regions the account can use. */
 export const cleuraListRegions = defineTool({
@@ -38,7 +23,7 @@ export const cleuraListRegions = defineTool({
       "Only regions with this status, e.g. active",
     ),
   }),
-  output: z.object({ regions: z.array(regionShape) }),
+  output: z.object({ regions: z.array(cleuraRegionSchema) }),
   run: ({ status }, call) =>
     withCleura(call, async (session, options) => {
       const regions = await listRegions(session, options);
