@@ -1,0 +1,98 @@
+/**
+ * The help texts, all written from the commands' values: the main help, an
+ * API's list of commands and a command's own help cannot drift from what
+ * the commands take.
+ *
+ * @module
+ */
+
+import { COMMON_OPTIONS, flagLabel, type OptionsSpec } from "./args.ts";
+import type { AnyCommand, Api } from "./command.ts";
+
+/** Lines of two columns, the first padded to the widest of `width` and its own. */
+function rows(pairs: [string, string][], width = 0): string[] {
+  const pad = Math.max(width, ...pairs.map(([left]) => left.length));
+  return pairs.map(([left, right]) => `  ${left.padEnd(pad)}  ${right}`);
+}
+
+function optionRows(options: OptionsSpec): [string, string][] {
+  return Object.entries(options).map((
+    [name, spec],
+  ) => [flagLabel(name, spec), spec.help]);
+}
+
+/** The help of `cli.ts --help`. */
+export function mainHelp(apis: readonly Api[]): string {
+  const commands = apis.map((api) =>
+    api.commands.map((c): [string, string] => [
+      `${api.name} ${c.name}`,
+      c.summary,
+    ])
+  );
+  const common = optionRows(COMMON_OPTIONS);
+  const width = Math.max(
+    ...[...commands.flat(), ...common].map(([l]) => l.length),
+  );
+  return [
+    "cloudgate: the Cleura Cloud REST API and the itopia CAS API from the shell",
+    "",
+    "Usage: cli.ts <api> <command> [options]",
+    "",
+    ...apis.flatMap((api, i) => [
+      `${api.title} commands:`,
+      ...rows(commands[i]!, width),
+      "",
+    ]),
+    "Options for every command:",
+    ...rows(common, width),
+    "",
+    "Secrets are never flags: passwords, API keys and tokens come from the",
+    "environment (CLEURA_API_PASSWORD, CLEURA_API_TOKEN, ITOPIA_API_KEY,",
+    "ITOPIA_PASSWORD) or a prompt; the SMS code from a prompt or standard input.",
+    "",
+    "Examples:",
+    ...apis.flatMap((api) =>
+      api.commands.filter((c) => c.featured).flatMap((c) => c.examples)
+    ).map((e) => `  ${e}`),
+    "",
+    "Exit codes: 0 success; 1 API, authentication or network failure;",
+    "2 usage or configuration error.",
+  ].join("\n");
+}
+
+/** The help of `cli.ts <api> --help`: its commands. */
+export function apiHelp(api: Api): string {
+  return [
+    `Usage: cli.ts ${api.name} <command> [options]`,
+    "",
+    "Commands:",
+    ...rows(api.commands.map((c) => [c.name, c.summary])),
+    "",
+    `Run "cli.ts ${api.name} <command> --help" for a command's options.`,
+  ].join("\n");
+}
+
+/** The usage line's flags: `--name VALUE` when required, else in brackets. */
+function usageFlags(options: OptionsSpec): string[] {
+  return Object.entries(options).map(([name, spec]) =>
+    spec.type === "string" && spec.required !== undefined
+      ? flagLabel(name, spec)
+      : `[${flagLabel(name, spec)}]`
+  );
+}
+
+/** The help of `cli.ts <api> <command> --help`: usage, options, examples. */
+export function commandHelp(api: Api, command: AnyCommand): string {
+  return [
+    command.summary,
+    "",
+    ["Usage: cli.ts", api.name, command.name, ...usageFlags(command.options)]
+      .join(" "),
+    "",
+    "Options:",
+    ...rows(optionRows({ ...command.options, ...COMMON_OPTIONS })),
+    "",
+    "Examples:",
+    ...command.examples.map((e) => `  ${e}`),
+  ].join("\n");
+}

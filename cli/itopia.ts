@@ -1,0 +1,209 @@
+/**
+ * The itopia commands: mint a JWT from the API key, log in with a username
+ * and password, list a deployment's VM instances.
+ *
+ * @module
+ */
+
+import { ConfigError } from "../lib/errors.ts";
+import { ItopiaAuth, loginItopia } from "../lib/itopia/auth.ts";
+import { mintJwt } from "../lib/itopia/jwt.ts";
+import { listCloudInstances } from "../lib/itopia/api.ts";
+import { type ItopiaConfig, itopiaConfig } from "../lib/config.ts";
+import { idOption, ttlOption } from "./args.ts";
+import { type Api, defineCommand } from "./command.ts";
+import type { CliIo } from "./io.ts";
+import { JSON_OPTION, printJson, printList } from "./output.ts";
+
+/** `--organization-id` and `--deployment-id`, with their help. */
+function idFlags(deploymentHelp: string) {
+  return {
+    "organization-id": {
+      type: "string",
+      help: "The organization (default ITOPIA_ORGANIZATION_ID)",
+    },
+    "deployment-id": { type: "string", help: deploymentHelp },
+  } as const;
+}
+
+/** The settings behind each id flag: the config's field and its variable. */
+const ID_SETTINGS = {
+  "organization-id": ["organizationId", "ITOPIA_ORGANIZATION_ID"],
+  "deployment-id": ["deploymentId", "ITOPIA_DEPLOYMENT_ID"],
+} as const;
+
+type IdFlag = keyof typeof ID_SETTINGS;
+
+/** An id from its flag, else from the environment (when set there). */
+function itopiaId(
+  flag: IdFlag,
+  options: Record<IdFlag, string | undefined>,
+  config: ItopiaConfig,
+): number | undefined {
+  return idOption(flag, options[flag], config[ID_SETTINGS[flag][0]]);
+}
+
+/**
+ * An id from its flag, else from the environment.
+ *
+ * @throws {ConfigError} When neither gives it.
+ */
+function requiredItopiaId(
+  flag: IdFlag,
+  options: Record<IdFlag, string | undefined>,
+  config: ItopiaConfig,
+): number {
+  const id = itopiaId(flag, options, config);
+  if (id === undefined) {
+    throw new ConfigError(
+      `${ID_SETTINGS[flag][1]} is not set (or pass --${flag})`,
+    );
+  }
+  return id;
+}
+
+/** The itopia password: from the environment, else from a prompt. */
+async function itopiaPassword(
+  io: CliIo,
+  username: string,
+  password: string | undefined,
+): Promise<string | undefined> {
+  if (password || !io.isTerminal) return password;
+  return await io.readSecret(`itopia password for "${username}": `);
+}
+
+const jwt = defineCommand({
+  name: "jwt",
+  summary: "Mint a JWT from ITOPIA_API_KEY, print it alone on one line",
+  options: {
+    ...idFlags(
+      "Pin the token to a deployment (default ITOPIA_DEPLOYMENT_ID)",
+    ),
+    ttl: {
+      type: "string",
+      help: "Lifetime in seconds, 1 to 86400 (default 3600)",
+    },
+    ...JSON_OPTION,
+  },
+  examples: ["TOKEN=$(cli.ts itopia jwt --organization-id 42 --ttl 600)"],
+  async run(options, env) {
+    const config = itopiaConfig(env.io.env);
+    if (!config.apiKey) throw new ConfigError("ITOPIA_API_KEY is not set");
+    const organizationId = requiredItopiaId(
+      "organization-id",
+      options,
+      config,
+    );
+    const deploymentId = itopiaId("deployment-id", options, config);
+    const ttlSeconds = ttlOption(options.ttl);
+    const minted = await mintJwt({
+      apiKey: config.apiKey,
+      organizationId,
+      ...(deploymentId === undefined ? {} : { deploymentId }),
+      ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+    });
+    if (options.json) printJson(env.io, minted);
+    else env.io.out(minted.token);
+    return 0;
+  },
+});
+
+const login = defineCommand({
+  name: "login",
+  summary: "Log in with ITOPIA_USERNAME/ITOPIA_PASSWORD, print the token",
+  options: {},
+  examples: ["TOKEN=$(cli.ts itopia login)"],
+  async run(_options, env) {
+    const config = itopiaConfig(env.io.env);
+    if (!config.username) throw new ConfigError("ITOPIA_USERNAME is not set");
+    const password = await itopiaPassword(
+      env.io,
+      config.username,
+      config.password,
+    );
+    if (!password) throw new ConfigError("ITOPIA_PASSWORD is not set");
+    const result = await loginItopia(
+      { apiUrl: config.apiUrl, username: config.username, password },
+      env.http,
+    );
+    env.io.out(result.token);
+    return 0;
+  },
+});
+
+const instances = defineCommand({
+  name: "instances",
+  summary: "List the VM instances of a deployment (API key, else login)",
+  options: {
+    ...idFlags("The deployment (default ITOPIA_DEPLOYMENT_ID)"),
+    ...JSON_OPTION,
+  },
+  examples: [
+    "cli.ts itopia instances --deployment-id 7",
+    "cli.ts itopia instances --json",
+  ],
+  featured: true,
+  async run(options, env) {
+    const { io } = env;
+    const config = itopiaConfig(io.env);
+    const deploymentId = requiredItopiaId("deployment-id", options, config);
+    const organizationId = itopiaId("organization-id", options, config);
+    if (!config.apiKey && config.username) {
+      const password = await itopiaPassword(
+        io,
+        config.username,
+        config.password,
+      );
+      if (password) config.password = password;
+    }
+    const auth = ItopiaAuth.fromConfig({
+      ...config,
+      ...(organizationId === undefined ? {} : { organizationId }),
+      deploymentId,
+    }, {
+      ...env.http,
+      onEvent: (event) => {
+        if (event.type === "token-lifetime" && env.debug) {
+          io.err(
+            `debug: the itopia token's expiry was read as ${event.reading}; it is used for ${event.seconds} s`,
+          );
+        }
+      },
+    });
+    const instances = await listCloudInstances(auth, {
+      ...env.http,
+      deploymentId,
+    });
+    const extra = Object.keys(instances[0] ?? {}).filter((k) =>
+      !["id", "name", "status"].includes(k) &&
+      ["string", "number", "boolean"].includes(typeof instances[0]?.[k])
+    ).slice(0, 3);
+    printList(io, options.json, {
+      json: { instances, total: instances.length },
+      rows: instances,
+      empty: "No instances.",
+      columns: [
+        { header: "ID", value: (i) => i.id },
+        { header: "NAME", value: (i) => i.name },
+        { header: "STATUS", value: (i) => i.status },
+        ...extra.map((k) => ({
+          header: k.replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase(),
+          value: (i: Record<string, unknown>) => i[k],
+        })),
+      ],
+    });
+    if (!options.json && instances.length > 0) {
+      io.out(
+        `${instances.length} instance${instances.length === 1 ? "" : "s"}`,
+      );
+    }
+    return 0;
+  },
+});
+
+/** The itopia commands, in the order the help lists them. */
+export const ITOPIA: Api = {
+  name: "itopia",
+  title: "itopia",
+  commands: [jwt, login, instances],
+};

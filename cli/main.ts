@@ -1,0 +1,129 @@
+/**
+ * The CLI's dispatch: refuses secret flags, finds the API and command,
+ * parses the flags, prints a help or runs the command, and turns any error
+ * into one `error:` line and an exit code.
+ *
+ * @module
+ */
+
+import { CloudgateError, ConfigError } from "../lib/errors.ts";
+import { TokenCache } from "../lib/token_cache.ts";
+import { cleanText } from "../lib/text.ts";
+import {
+  COMMON_OPTIONS,
+  httpOptions,
+  type OptionsSpec,
+  parseFlags,
+  refuseSecretFlags,
+  typedOptions,
+  UsageError,
+} from "./args.ts";
+import { CLEURA } from "./cleura.ts";
+import type { Api, Command } from "./command.ts";
+import { apiHelp, commandHelp, mainHelp } from "./help.ts";
+import { cleanIo, type CliIo, processIo } from "./io.ts";
+import { ITOPIA } from "./itopia.ts";
+
+/** Every API the CLI knows, in the order the main help lists them. */
+const APIS: readonly Api[] = [CLEURA, ITOPIA];
+
+const isHelp = (arg: string) => arg === "-h" || arg === "--help";
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  refuseSecretFlags(args);
+  const [apiName, commandName, ...rest] = args;
+  if (apiName === undefined || isHelp(apiName) || apiName === "help") {
+    io.out(mainHelp(APIS));
+    return apiName === undefined ? 2 : 0;
+  }
+  const api = APIS.find((a) => a.name === apiName);
+  if (!api) {
+    throw new UsageError(
+      `Unknown API "${apiName.slice(0, 40)}": use ${
+        APIS.map((a) => `"${a.name}"`).join(" or ")
+      } (see: cli.ts --help)`,
+    );
+  }
+  if (commandName === undefined || isHelp(commandName)) {
+    io.out(apiHelp(api));
+    return commandName === undefined ? 2 : 0;
+  }
+  const command = api.commands.find((c) => c.name === commandName);
+  if (!command) {
+    throw new UsageError(
+      `Unknown command "${api.name} ${
+        commandName.slice(0, 40)
+      }" (see: cli.ts ${api.name} --help)`,
+    );
+  }
+  return await runCommand(api, command, rest, io);
+}
+
+async function runCommand<O extends OptionsSpec>(
+  api: Api,
+  command: Command<O>,
+  args: string[],
+  io: CliIo,
+): Promise<number> {
+  const values = parseFlags(
+    { ...command.options, ...COMMON_OPTIONS },
+    args,
+    `${api.name} ${command.name}`,
+  );
+  const common = typedOptions(COMMON_OPTIONS, values);
+  if (common.help) {
+    io.out(commandHelp(api, command));
+    return 0;
+  }
+  const http = httpOptions(common.timeout);
+  const cache = new TokenCache({
+    enabled: !common["no-cache"],
+    ...(io.cacheDir ? { dir: io.cacheDir } : {}),
+    onWarning: (message) => io.err(`warning: ${message}`),
+  });
+  return await command.run(typedOptions(command.options, values), {
+    io,
+    cache,
+    http,
+    debug: common.debug,
+  });
+}
+
+/**
+ * Runs the CLI with the given arguments and returns its exit code. Errors
+ * become one line on standard error starting `error:`; nothing throws.
+ *
+ * @param args The arguments, e.g. `["cleura", "regions", "--json"]`.
+ * @param io Where to read and write; by default the process's own.
+ * @returns 0 on success, 1 on an API, authentication or network failure, 2 on
+ * a usage or configuration error.
+ *
+ * @example
+ * ```ts ignore
+ * import { main } from "@cloudgate/toolkit/cli";
+ *
+ * Deno.exit(await main(Deno.args));
+ * ```
+ */
+export async function main(args: string[], io?: CliIo): Promise<number> {
+  const debug = args.includes("--debug");
+  let resolved: CliIo | undefined;
+  try {
+    resolved = cleanIo(io ?? processIo());
+    return await run(args, resolved);
+  } catch (error) {
+    const write = resolved?.err ??
+      ((line: string) => console.error(cleanText(line)));
+    if (error instanceof CloudgateError) {
+      write(`error: ${error.message}`);
+      return error instanceof ConfigError ? 2 : 1;
+    }
+    write(
+      `error: unexpected ${error instanceof Error ? error.name : "failure"}${
+        debug ? "" : " (run with --debug for details)"
+      }`,
+    );
+    if (debug && error instanceof Error && error.stack) write(error.stack);
+    return 1;
+  }
+}
