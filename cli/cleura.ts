@@ -216,7 +216,10 @@ const regions = defineCommand({
         { header: "REGION", value: (r) => r.region },
         { header: "NAME", value: (r) => r.name },
         { header: "STATUS", value: (r) => r.status },
-        { header: "AREA", value: (r) => `${r.areaName} (${r.areaTag})` },
+        {
+          header: "AREA",
+          value: (r) => r.areaTag ? `${r.areaName} (${r.areaTag})` : r.areaName,
+        },
         { header: "DOMAIN", value: (r) => r.domainId },
       ],
     });

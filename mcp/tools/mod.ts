@@ -7,19 +7,11 @@
  */
 
 import type { ToolDefinition } from "../tool.ts";
-import { cleuraListDomains } from "./cleura_list_domains.ts";
-import { cleuraListProjects } from "./cleura_list_projects.ts";
-import { cleuraListRegions } from "./cleura_list_regions.ts";
-import { cleuraTokenStatus } from "./cleura_token_status.ts";
-import { itopiaListInstances } from "./itopia_list_instances.ts";
-import { itopiaMintJwt } from "./itopia_mint_jwt.ts";
+import { CLEURA_TOOLS } from "./cleura.ts";
+import { ITOPIA_TOOLS } from "./itopia.ts";
 
 /** Every tool. */
 export const TOOLS: readonly ToolDefinition[] = [
-  cleuraListRegions,
-  cleuraListDomains,
-  cleuraListProjects,
-  cleuraTokenStatus,
-  itopiaMintJwt,
-  itopiaListInstances,
-] as unknown as readonly ToolDefinition[];
+  ...CLEURA_TOOLS,
+  ...ITOPIA_TOOLS,
+];

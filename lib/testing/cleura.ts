@@ -1,0 +1,275 @@
+/**
+ * The emulator's Cleura REST API routes: password login, SMS two-factor,
+ * token validation and revocation, domains and projects. Each route is a
+ * function of the emulator's state and the request.
+ *
+ * @module
+ */
+
+import { SEED_CLEURA_DOMAINS } from "./fixtures.ts";
+import type { EmulatorOptions } from "./emulator.ts";
+import {
+  type EmulatorState,
+  errorEnvelope,
+  hostileStrings,
+  json,
+  JSON_HEADERS,
+  noContent,
+  randomToken,
+  readJson,
+  record,
+  type Verification,
+} from "./state.ts";
+
+/** The body of the domains list for these options, settled at start. */
+export function cleuraDomainsBody(options: EmulatorOptions): string {
+  const body = options.domains === undefined
+    ? SEED_CLEURA_DOMAINS
+    : JSON.stringify(options.domains);
+  return options.hostileText
+    ? JSON.stringify(hostileStrings(JSON.parse(body), ["id", "zone_id"]))
+    : body;
+}
+
+/** Issues a Cleura token for a login (a chosen one, if given). */
+export function issueCleuraToken(
+  state: EmulatorState,
+  login: string,
+  chosen?: string,
+): string {
+  const token = chosen ?? randomToken(32);
+  state.tokens.set(token, login);
+  return token;
+}
+
+/** Invalidates the Cleura tokens of one login, or all. */
+export function expireCleuraTokens(state: EmulatorState, login?: string): void {
+  for (const [token, owner] of state.tokens) {
+    if (login === undefined || owner === login) state.tokens.delete(token);
+  }
+}
+
+/** The request's live token, if its `X-AUTH-*` headers carry one. */
+function cleuraToken(
+  state: EmulatorState,
+  request: Request,
+): string | undefined {
+  const login = request.headers.get("x-auth-login");
+  const token = request.headers.get("x-auth-token");
+  if (!login || !token) return undefined;
+  return state.tokens.get(token) === login ? token : undefined;
+}
+
+/** The answer to a rejected token: 403 "Invalid token" unless told 401. */
+function unauthorized(state: EmulatorState): Response {
+  const status = state.rejectedTokenStatus;
+  return errorEnvelope(
+    state,
+    status,
+    status === 403 ? "Invalid token" : "Invalid or expired token",
+  );
+}
+
+/** A completed login: counted, with a fresh token. */
+function loginOk(state: EmulatorState, login: string): Response {
+  state.counters.cleuraLogins++;
+  return json(200, {
+    result: "login_ok",
+    token: issueCleuraToken(state, login),
+  });
+}
+
+/** The object under `key` in the request's JSON body, if there is one. */
+async function bodyPart(
+  request: Request,
+  key: string,
+): Promise<Record<string, unknown> | undefined> {
+  return record(record(await readJson(request))?.[key]);
+}
+
+/** `POST /auth/v1/tokens`: a password login, maybe starting SMS 2FA. */
+export async function postTokens(
+  state: EmulatorState,
+  request: Request,
+): Promise<Response> {
+  state.counters.cleuraPasswordPosts++;
+  const auth = await bodyPart(request, "auth");
+  if (
+    !auth || typeof auth.login !== "string" ||
+    typeof auth.password !== "string"
+  ) {
+    return errorEnvelope(
+      state,
+      400,
+      "auth.login and auth.password are required",
+    );
+  }
+  const user = state.users.find((u) =>
+    u.login === auth.login && u.password === auth.password
+  );
+  if (!user) return errorEnvelope(state, 401, "Invalid login or password");
+  if (user.secondFactors.length === 0) return loginOk(state, user.login);
+  const plain = user.plainLogin ??
+    (user.secondFactors.length === 1 && user.secondFactors[0] === "sms"
+      ? "twofactor_required"
+      : "twofactor_options");
+  const method = auth.twofa_method ??
+    (plain === "twofactor_required" ? "sms" : undefined);
+  if (method === undefined) {
+    return json(200, {
+      result: "twofactor_options",
+      options: user.secondFactors,
+    });
+  }
+  if (method !== "sms" || !user.secondFactors.includes("sms")) {
+    return errorEnvelope(
+      state,
+      400,
+      `Two-factor method "${String(method)}" is not available`,
+    );
+  }
+  const verification = randomToken(10);
+  state.verifications.set(verification, {
+    login: user.login,
+    expiresAt: Date.now() + state.verificationTtlMs,
+    attempts: 0,
+  });
+  return json(200, {
+    result: "twofactor_required",
+    type: "sms",
+    verification,
+  });
+}
+
+/** The live verification a two-factor body names, or the error answer. */
+function liveVerification(
+  state: EmulatorState,
+  login: unknown,
+  verification: unknown,
+): Verification | Response {
+  if (typeof login !== "string" || typeof verification !== "string") {
+    return errorEnvelope(state, 400, "login and verification are required");
+  }
+  const entry = state.verifications.get(verification);
+  if (!entry || entry.login !== login) {
+    return errorEnvelope(state, 400, "Invalid verification");
+  }
+  if (entry.expiresAt <= Date.now()) {
+    state.verifications.delete(verification);
+    return errorEnvelope(state, 400, "Verification expired");
+  }
+  return entry;
+}
+
+function sixDigits(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0]! % 1_000_000;
+}
+
+/** `POST /auth/v1/tokens/request2facode`: "sends" an SMS to the outbox. */
+export async function request2fa(
+  state: EmulatorState,
+  request: Request,
+): Promise<Response> {
+  const body = await bodyPart(request, "request2fa");
+  const entry = liveVerification(state, body?.login, body?.verification);
+  if (entry instanceof Response) return entry;
+  entry.code = state.options.smsCode?.() ?? sixDigits();
+  state.counters.smsSent++;
+  state.outbox.push({
+    login: entry.login,
+    code: entry.code,
+    verification: String(body?.verification),
+    sentAt: new Date(),
+  });
+  return noContent();
+}
+
+/** `POST /auth/v1/tokens/verify2fa`: checks an SMS code; three tries. */
+export async function verify2fa(
+  state: EmulatorState,
+  request: Request,
+): Promise<Response> {
+  state.counters.smsVerifications++;
+  const body = await bodyPart(request, "verify2fa");
+  if (body && typeof body.code !== "number") {
+    return errorEnvelope(state, 400, "code must be an integer");
+  }
+  const entry = liveVerification(state, body?.login, body?.verification);
+  if (entry instanceof Response) return entry;
+  if (entry.code === undefined) {
+    return errorEnvelope(
+      state,
+      400,
+      "No code was requested for this verification",
+    );
+  }
+  if (body?.code !== entry.code) {
+    entry.attempts++;
+    if (entry.attempts >= 3) {
+      state.verifications.delete(String(body?.verification));
+    }
+    return errorEnvelope(state, 400, "Invalid two-factor code");
+  }
+  state.verifications.delete(String(body?.verification));
+  return loginOk(state, entry.login);
+}
+
+/** `POST /auth/v1/tokens/validate`: 204 for a live token. */
+export function validateToken(
+  state: EmulatorState,
+  request: Request,
+): Response {
+  return cleuraToken(state, request) ? noContent() : unauthorized(state);
+}
+
+/** `DELETE /auth/v1/tokens`: revokes the request's token. */
+export function deleteToken(state: EmulatorState, request: Request): Response {
+  const token = cleuraToken(state, request);
+  if (!token) return unauthorized(state);
+  state.tokens.delete(token);
+  return noContent();
+}
+
+/** `GET /accesscontrol/v1/openstack/domains`: the domains list. */
+export function getDomains(state: EmulatorState, request: Request): Response {
+  if (!cleuraToken(state, request)) return unauthorized(state);
+  return new Response(state.domainsBody, {
+    status: 200,
+    headers: JSON_HEADERS,
+  });
+}
+
+/** `GET /accesscontrol/v1/openstack/<domain>/projects`: two per domain. */
+export function getProjects(
+  state: EmulatorState,
+  request: Request,
+  [encodedDomainId]: readonly string[],
+): Response {
+  if (!cleuraToken(state, request)) return unauthorized(state);
+  const domainId = decodeURIComponent(encodedDomainId!);
+  const domains = JSON.parse(SEED_CLEURA_DOMAINS) as { id: string }[];
+  const index = domains.findIndex((d) => d.id === domainId);
+  if (index < 0) return errorEnvelope(state, 404, "Domain not found");
+  const list = [
+    {
+      id: `${domainId.slice(0, 8)}p1`,
+      name: "production",
+      enabled: true,
+      domain_id: domainId,
+      description: "Production workloads",
+    },
+    {
+      id: `${domainId.slice(0, 8)}p2`,
+      name: `staging-${index + 1}`,
+      enabled: index !== 2,
+      domain_id: domainId,
+      description: "",
+    },
+  ];
+  return json(
+    200,
+    state.options.hostileText
+      ? hostileStrings(list, ["id", "domain_id"])
+      : list,
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * The emulator's router: counts each request, serves a queued fault if one
+ * matches, then finds the route of its method and path. Paths under
+ * `/api/v2/` are itopia's (without that prefix); the rest are Cleura's.
+ *
+ * @module
+ */
+
+import * as cleura from "./cleura.ts";
+import { serveFault, takeFault } from "./faults.ts";
+import * as itopia from "./itopia.ts";
+import { type EmulatorState, errorEnvelope, type Route } from "./state.ts";
+
+/** A route and the method and path (exact, or a pattern) it answers. */
+interface RouteEntry {
+  method: string;
+  path: string | RegExp;
+  route: Route;
+}
+
+const CLEURA_ROUTES: RouteEntry[] = [
+  { method: "POST", path: "/auth/v1/tokens", route: cleura.postTokens },
+  {
+    method: "POST",
+    path: "/auth/v1/tokens/request2facode",
+    route: cleura.request2fa,
+  },
+  {
+    method: "POST",
+    path: "/auth/v1/tokens/verify2fa",
+    route: cleura.verify2fa,
+  },
+  {
+    method: "POST",
+    path: "/auth/v1/tokens/validate",
+    route: cleura.validateToken,
+  },
+  { method: "DELETE", path: "/auth/v1/tokens", route: cleura.deleteToken },
+  {
+    method: "GET",
+    path: "/accesscontrol/v1/openstack/domains",
+    route: cleura.getDomains,
+  },
+  {
+    method: "GET",
+    path: /^\/accesscontrol\/v1\/openstack\/([^/]+)\/projects$/,
+    route: cleura.getProjects,
+  },
+];
+
+const ITOPIA_PREFIX = "/api/v2";
+
+const ITOPIA_ROUTES: RouteEntry[] = [
+  { method: "POST", path: "/accounts/login/", route: itopia.postLogin },
+  {
+    method: "GET",
+    path: /^\/deployments\/([^/]+)\/cloudInstances\/?$/,
+    route: itopia.getCloudInstances,
+  },
+];
+
+/** The captured groups if a route's path matches, else `undefined`. */
+function matchPath(
+  pattern: string | RegExp,
+  path: string,
+): string[] | undefined {
+  if (typeof pattern === "string") return pattern === path ? [] : undefined;
+  return pattern.exec(path)?.slice(1);
+}
+
+/** Answers a request from one API's routes, or 404 if none is its. */
+function dispatch(
+  state: EmulatorState,
+  routes: readonly RouteEntry[],
+  request: Request,
+  path: string,
+): Response | Promise<Response> {
+  for (const { method, path: pattern, route } of routes) {
+    if (method !== request.method) continue;
+    const params = matchPath(pattern, path);
+    if (params) return route(state, request, params);
+  }
+  return errorEnvelope(state, 404, `No route for ${request.method} ${path}`);
+}
+
+/** Answers one request to the emulator. */
+export async function handle(
+  state: EmulatorState,
+  request: Request,
+): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  const { counters } = state;
+  counters.requests++;
+  const key = `${request.method} ${pathname}`;
+  counters.byRoute[key] = (counters.byRoute[key] ?? 0) + 1;
+  const fault = takeFault(state, request.method, pathname);
+  if (fault) {
+    const response = await serveFault(state, fault, request);
+    if (response) return response;
+  }
+  if (pathname.startsWith(`${ITOPIA_PREFIX}/`)) {
+    const path = pathname.slice(ITOPIA_PREFIX.length);
+    return await dispatch(state, ITOPIA_ROUTES, request, path);
+  }
+  return await dispatch(state, CLEURA_ROUTES, request, pathname);
+}
