@@ -236,12 +236,17 @@ function parseVar<T>(env: EnvSource, name: EnvName): T | undefined {
   throw new ConfigError(`${name} ${reason}${shown}`);
 }
 
-function assign<T extends object, K extends keyof T>(
-  target: T,
-  key: K,
-  value: T[K] | undefined,
-): void {
-  if (value !== undefined) target[key] = value;
+/** Sets each field from its variable, when the variable is set. */
+function fill<T extends object>(
+  config: T,
+  env: EnvSource,
+  names: Partial<Record<keyof T, EnvName>>,
+): T {
+  for (const [field, name] of Object.entries(names)) {
+    const value = parseVar(env, name as EnvName);
+    if (value !== undefined) (config as Record<string, unknown>)[field] = value;
+  }
+  return config;
 }
 
 /**
@@ -265,11 +270,12 @@ export function cleuraConfig(env: EnvSource = readEnv()): CleuraConfig {
     apiUrl: apiUrl(env, "CLEURA_API_URL") ??
       (cloud === "compliant" ? CLEURA_COMPLIANT_URL : CLEURA_PUBLIC_URL),
   };
-  assign(config, "username", parseVar(env, "CLEURA_API_USERNAME"));
-  assign(config, "password", parseVar(env, "CLEURA_API_PASSWORD"));
-  assign(config, "token", parseVar(env, "CLEURA_API_TOKEN"));
-  assign(config, "twofa", parseVar(env, "CLEURA_API_TWOFA"));
-  return config;
+  return fill(config, env, {
+    username: "CLEURA_API_USERNAME",
+    password: "CLEURA_API_PASSWORD",
+    token: "CLEURA_API_TOKEN",
+    twofa: "CLEURA_API_TWOFA",
+  });
 }
 
 /**
@@ -291,12 +297,13 @@ export function itopiaConfig(env: EnvSource = readEnv()): ItopiaConfig {
   const config: ItopiaConfig = {
     apiUrl: apiUrl(env, "ITOPIA_API_URL") ?? ITOPIA_DEFAULT_URL,
   };
-  assign(config, "apiKey", parseVar(env, "ITOPIA_API_KEY"));
-  assign(config, "organizationId", parseVar(env, "ITOPIA_ORGANIZATION_ID"));
-  assign(config, "deploymentId", parseVar(env, "ITOPIA_DEPLOYMENT_ID"));
-  assign(config, "username", parseVar(env, "ITOPIA_USERNAME"));
-  assign(config, "password", parseVar(env, "ITOPIA_PASSWORD"));
-  return config;
+  return fill(config, env, {
+    apiKey: "ITOPIA_API_KEY",
+    organizationId: "ITOPIA_ORGANIZATION_ID",
+    deploymentId: "ITOPIA_DEPLOYMENT_ID",
+    username: "ITOPIA_USERNAME",
+    password: "ITOPIA_PASSWORD",
+  });
 }
 
 /**

@@ -65,27 +65,24 @@ export interface ToolContext {
   withLog<T>(log: Log, fn: () => Promise<T>): Promise<T>;
 }
 
+/** "Cleura … "alice"" or "itopia … "admin"", for the events of both APIs. */
+function who(event: { login: string } | { username: string }): string {
+  return "login" in event
+    ? `Cleura login %s for "${event.login}"`
+    : `itopia login %s for "${event.username}"`;
+}
+
 function describe(event: SessionEvent | ItopiaAuthEvent): [LogLevel, string] {
   switch (event.type) {
     case "login-started":
-      return [
-        "info",
-        "login" in event
-          ? `Cleura login started for "${event.login}"`
-          : `itopia login started for "${event.username}"`,
-      ];
+      return ["info", who(event).replace("%s", "started")];
     case "sms-sent":
       return [
         "info",
         `Cleura sent an SMS code to the phone of "${event.login}"`,
       ];
     case "logged-in":
-      return [
-        "info",
-        "login" in event
-          ? `Cleura login complete for "${event.login}"`
-          : `itopia login complete for "${event.username}"`,
-      ];
+      return ["info", who(event).replace("%s", "complete")];
     case "token-reused":
       return [
         "debug",

@@ -73,14 +73,13 @@ export async function validateToken(
   options: HttpOptions = {},
 ): Promise<boolean> {
   try {
-    await httpRequest({
-      baseUrl: token.apiUrl,
-      path: "auth/v1/tokens/validate",
-      method: "POST",
-      headers: cleuraHeaders(token),
-      step: `validate the token of "${token.login}"`,
-      secrets: [token.token],
-    }, options);
+    await tokenCall(
+      token,
+      "POST",
+      "auth/v1/tokens/validate",
+      "validate",
+      options,
+    );
     return true;
   } catch (error) {
     if (isTokenRejected(error)) return false;
@@ -107,12 +106,23 @@ export async function revokeToken(
   token: CleuraToken,
   options: HttpOptions = {},
 ): Promise<void> {
+  await tokenCall(token, "DELETE", "auth/v1/tokens", "revoke", options);
+}
+
+/** A call about the token itself, made with it. */
+async function tokenCall(
+  token: CleuraToken,
+  method: "POST" | "DELETE",
+  path: string,
+  verb: string,
+  options: HttpOptions,
+): Promise<void> {
   await httpRequest({
     baseUrl: token.apiUrl,
-    path: "auth/v1/tokens",
-    method: "DELETE",
+    path,
+    method,
     headers: cleuraHeaders(token),
-    step: `revoke the token of "${token.login}"`,
+    step: `${verb} the token of "${token.login}"`,
     secrets: [token.token],
   }, options);
 }
