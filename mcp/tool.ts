@@ -156,6 +156,51 @@ function elicitationOf(
   return { form: elicitation.form !== undefined || !url, url };
 }
 
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/** A JSON Schema without what a model pays for and learns nothing from. */
+function leanJson(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(leanJson);
+  if (typeof node !== "object" || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "$schema") continue;
+    if ((key === "maximum" || key === "exclusiveMaximum") && value === SAFE) {
+      continue;
+    }
+    if ((key === "minimum" || key === "exclusiveMinimum") && value === -SAFE) {
+      continue;
+    }
+    out[key] = leanJson(value);
+  }
+  return out;
+}
+
+/**
+ * The same schema, whose JSON Schema (what `tools/list` shows) has no
+ * `$schema` line and no bounds that only say "a safe integer"; validation is
+ * the schema's own.
+ */
+function lean<S extends z.ZodObject>(schema: S): S {
+  const standard = schema["~standard"];
+  const convert = standard.jsonSchema;
+  return new Proxy(schema, {
+    get(target, key, receiver) {
+      if (key !== "~standard") return Reflect.get(target, key, receiver);
+      return {
+        ...standard,
+        validate: standard.validate.bind(standard),
+        jsonSchema: {
+          input: (o: Parameters<typeof convert.input>[0]) =>
+            leanJson(convert.input(o)) as Record<string, unknown>,
+          output: (o: Parameters<typeof convert.output>[0]) =>
+            leanJson(convert.output(o)) as Record<string, unknown>,
+        },
+      };
+    },
+  });
+}
+
 /**
  * Registers every tool of a list on a server, with the shared annotations,
  * the result and error mapping, and the per-call log destination.
@@ -173,8 +218,8 @@ export function registerTools(
     server.registerTool(tool.name, {
       title: tool.title,
       description: tool.description,
-      inputSchema: tool.input,
-      outputSchema: tool.output,
+      inputSchema: lean(tool.input),
+      outputSchema: lean(tool.output),
       annotations: { ...SHARED_ANNOTATIONS, ...tool.annotations },
     }, (args: unknown, request: ServerContext) => {
       const log = (level: LogLevel, message: string) => {

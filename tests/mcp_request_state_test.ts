@@ -196,3 +196,17 @@ Deno.test("StateCodec seals, opens once, and refuses what it did not seal", asyn
   assert.throws(() => parseStateKey("short"), /CLOUDGATE_STATE_KEY/);
   assert.equal(parseStateKey("ab".repeat(32)).length, 32);
 });
+
+Deno.test("tools/list carries no $schema line and no safe-integer bounds", async () => {
+  await using emu = await startEmulator();
+  await using http = await serve(emu);
+  await using c = await manualClient(http);
+  const { tools } = await c.client.listTools();
+  const text = JSON.stringify(tools);
+  assert.ok(!text.includes("$schema"));
+  assert.ok(!text.includes(String(Number.MAX_SAFE_INTEGER)));
+  assert.ok(
+    text.length / tools.length < 1_400,
+    `${text.length / tools.length} bytes a tool`,
+  );
+});
