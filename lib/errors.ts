@@ -247,7 +247,7 @@ export class SmsCodeRequiredError extends AuthError {
  *
  * @example
  * ```ts
- * import { redact } from "@cloudgate/toolkit";
+ * import { redact } from "./errors.ts";
  *
  * console.log(redact("bad password hunter22", ["hunter22"])); // bad password [redacted]
  * ```

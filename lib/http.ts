@@ -113,7 +113,7 @@ export interface HttpResponse {
  *
  * @example
  * ```ts
- * import { httpOptionsOf } from "@cloudgate/toolkit";
+ * import { httpOptionsOf } from "./http.ts";
  *
  * const options = { timeoutMs: 5000, login: "alice" };
  * console.log(httpOptionsOf(options)); // { timeoutMs: 5000 }
@@ -139,7 +139,7 @@ export function httpOptionsOf(options: HttpOptions): HttpOptions {
  *
  * @example
  * ```ts
- * import { joinUrl } from "@cloudgate/toolkit";
+ * import { joinUrl } from "./http.ts";
  *
  * console.log(joinUrl("https://cas-rest.itopia.com/api/v2/", "/accounts/login/"));
  * // https://cas-rest.itopia.com/api/v2/accounts/login/

@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * import { isRecord } from "@cloudgate/toolkit";
+ * import { isRecord } from "./is_record.ts";
  *
  * console.log(isRecord({ a: 1 }), isRecord([1])); // true false
  * ```
