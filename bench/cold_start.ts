@@ -1,155 +1,429 @@
-// Whole-process cold start on stdio, measured alternately in one run: from
-// spawn to the `initialize` answer, and from spawn to the `tools/list`
-// answer (initialize, initialized and tools/list sent at once), for the
-// cloudgate MCP server, a bare-Deno JSON-RPC floor, a plain SDK server, and
-// the MCP reference server when it can be fetched.
+// Whole-process cold start on stdio: from spawn to the FIRST `tools/list`
+// answer, as a ratio to a bare-Deno floor measured in the same run.
 //
-//   deno run -A bench/cold_start.ts [--runs 9] [--json] [--extra NAME=FILE]
+// The openings are captured first from a real SDK v2 client (its messages as
+// sent, ids included) and then replayed raw, every message of an opening in
+// one write:
+//
+// - 2025: what a client on the 2025 era sends (`initialize`,
+//   `notifications/initialized`, `tools/list`);
+// - 2026: what a client pinned to 2026-07-28 sends to the server process it
+//   keeps: `tools/list` alone, with the `_meta` envelope. (Its
+//   `server/discover` goes to a sibling process that the SDK's stdio client
+//   spawns, asks and kills first; the "v2 client" rows include that cost.)
+//
+// A real 2025 client waits for the `initialize` answer before it sends the
+// rest; the replay does not, so the figure is the server's cost alone.
+//
+// Targets: the floor (`bench/floor.ts`), cloudgate `mcp/server.ts` in both
+// eras, each `--extra` file in both eras, a plain SDK v2 server in both eras,
+// a real v2 client (`connect` + `listTools`) in both eras, the reference
+// server-everything (SDK v1, 2025 only; skipped when it cannot be fetched),
+// and with `--before DIR` the server of an older checkout (run with that
+// checkout's deno.json and lock, 2025 only) and its bundle. Two warm-up runs
+// per target fill Deno's module and code caches; then every target runs once
+// per round, in an order rotated each round, `--runs` rounds. Reported:
+// median and p90 (nearest rank), each also as a ratio to the floor's.
+//
+//   deno run -A bench/cold_start.ts [--runs 15] [--json] [--before DIR]
+//     [--extra NAME=FILE]...
 
 import { parseArgs } from "node:util";
-import { OPENING } from "../tests/mcp_helpers.ts";
+import { Client, type JSONRPCMessage } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 const { values } = parseArgs({
   options: {
     runs: { type: "string" },
     json: { type: "boolean" },
+    before: { type: "string" },
     extra: { type: "string", multiple: true },
   },
 });
-const runs = Number(values.runs ?? 9);
+const runs = Number(values.runs ?? 15);
+if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs N, N >= 1");
 const root = new URL("..", import.meta.url).pathname;
+const config = `${root}deno.json`;
+const server = `${root}mcp/server.ts`;
+/** The parent's environment without cloudgate's variables, keeping its Deno cache. */
+const env = Object.fromEntries(
+  Object.entries(Deno.env.toObject()).filter(([name]) =>
+    !/^(CLEURA|ITOPIA|CLOUDGATE)_/.test(name)
+  ),
+);
+env.DENO_DIR ??= `${env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`}/deno`;
 
-const MESSAGES = OPENING.map((m) => `${JSON.stringify(m)}\n`).join("");
+type Era = "2025" | "2026";
+
+interface Opening {
+  era: Era;
+  messages: JSONRPCMessage[];
+  bytes: Uint8Array;
+  /** The id of the opening's first request. */
+  firstId: string | number;
+  /** The id of its `tools/list`. */
+  listId: string | number;
+}
+
+function clientFor(era: Era): {
+  client: Client;
+  transport: StdioClientTransport;
+} {
+  const client = new Client({ name: "cloudgate-bench", version: "1" }, {
+    capabilities: {},
+    ...(era === "2026"
+      ? { versionNegotiation: { mode: { pin: "2026-07-28" as const } } }
+      : {}),
+  });
+  const transport = new StdioClientTransport({
+    command: Deno.execPath(),
+    args: ["run", "--config", config, "--allow-net", "--allow-env", server],
+    env,
+    stderr: "ignore",
+  });
+  return { client, transport };
+}
+
+/**
+ * Runs a v2 client against `mcp/server.ts` and records what it sends to the
+ * server process up to the `tools/list` answer. (A negotiating client sends
+ * its `server/discover` to a short-lived sibling process it spawns first;
+ * the server process it keeps is sent `tools/list` alone.)
+ */
+async function capture(era: Era): Promise<Opening> {
+  const { client, transport } = clientFor(era);
+  const messages: JSONRPCMessage[] = [];
+  const send = transport.send.bind(transport);
+  transport.send = (message: JSONRPCMessage) => {
+    messages.push(structuredClone(message));
+    return send(message);
+  };
+  await client.connect(transport);
+  await client.listTools();
+  await client.close();
+  const requests = messages.filter((m) => "method" in m && "id" in m) as {
+    id: string | number;
+    method: string;
+  }[];
+  const list = requests.find((m) => m.method === "tools/list");
+  if (!requests[0] || !list) {
+    throw new Error(`the ${era} client sent no tools/list`);
+  }
+  return {
+    era,
+    messages,
+    bytes: new TextEncoder().encode(
+      messages.map((m) => `${JSON.stringify(m)}\n`).join(""),
+    ),
+    firstId: requests[0].id,
+    listId: list.id,
+  };
+}
+
+const openings: Record<Era, Opening> = {
+  "2025": await capture("2025"),
+  "2026": await capture("2026"),
+};
 
 interface Target {
   name: string;
+  era: Era;
   args: string[];
-  tools: boolean;
+  /** The floor answers the first request only; that answer is its figure. */
+  floor?: boolean;
+  /** Timed through a real v2 client (`connect` then `listTools`) instead of a raw replay. */
+  client?: boolean;
 }
+
+interface Sample {
+  first: number;
+  list: number;
+  listBytes: number;
+}
+
+function bothEras(name: string, args: string[]): Target[] {
+  return [
+    { name, era: "2025", args },
+    { name, era: "2026", args },
+  ];
+}
+
+let scratch: string | undefined;
+
+/** Bundles the older checkout's server as `deno task build` does. */
+async function bundleBefore(dir: string): Promise<string | undefined> {
+  scratch ??= await Deno.makeTempDir({ prefix: "cold_start_" });
+  const out = `${scratch}/before-mcp.js`;
+  const { success, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "bundle",
+      "--quiet",
+      "--config",
+      `${dir}/deno.json`,
+      "--platform",
+      "deno",
+      "--minify",
+      "-o",
+      out,
+      `${dir}/mcp/server.ts`,
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (success) return out;
+  console.error(
+    `skipping the before bundle: ${new TextDecoder().decode(stderr).trim()}`,
+  );
+  return undefined;
+}
+
+const before = values.before?.replace(/\/$/, "");
+const beforeBundle = before ? await bundleBefore(before) : undefined;
 
 const candidates: Target[] = [
   {
     name: "floor (bare Deno JSON-RPC)",
-    args: ["run", `${root}bench/floor.ts`],
-    tools: false,
+    era: "2025",
+    args: ["run", "--config", config, `${root}bench/floor.ts`],
+    floor: true,
   },
+  ...(before
+    ? [{
+      name: `before: mcp/server.ts (${before})`,
+      era: "2025" as const,
+      args: [
+        "run",
+        "--config",
+        `${before}/deno.json`,
+        "--allow-net",
+        "--allow-env",
+        `${before}/mcp/server.ts`,
+      ],
+    }]
+    : []),
+  ...(beforeBundle
+    ? [{
+      name: "before: bundled",
+      era: "2025" as const,
+      args: ["run", "--config", `${before}/deno.json`, "-A", beforeBundle],
+    }]
+    : []),
+  ...bothEras("cloudgate mcp/server.ts", [
+    "run",
+    "--config",
+    config,
+    "--allow-net",
+    "--allow-env",
+    server,
+  ]),
+  ...(values.extra ?? []).flatMap((spec) => {
+    const at = spec.indexOf("=");
+    if (at < 1) throw new Error(`--extra NAME=FILE, got "${spec}"`);
+    return bothEras(spec.slice(0, at), [
+      "run",
+      "--config",
+      config,
+      "-A",
+      spec.slice(at + 1),
+    ]);
+  }),
+  ...bothEras("plain SDK v2 server in Deno", [
+    "run",
+    "--config",
+    config,
+    "-A",
+    `${root}bench/plain_sdk_server.ts`,
+  ]),
+  ...(["2025", "2026"] as const).map((era) => ({
+    name: "v2 client: connect + listTools",
+    era,
+    args: [],
+    client: true,
+  })),
   {
-    name: "cloudgate mcp/server.ts",
-    args: ["run", "--allow-net", "--allow-env", `${root}mcp/server.ts`],
-    tools: true,
-  },
-  {
-    name: "plain SDK server in Deno",
-    args: ["run", "-A", `${root}bench/plain_sdk_server.ts`],
-    tools: true,
-  },
-  {
-    name: "server-everything (reference)",
+    name: "server-everything (reference, SDK v1)",
+    era: "2025",
     args: [
       "run",
+      "--config",
+      config,
       "-A",
       "npm:@modelcontextprotocol/server-everything@2026.8.31",
       "stdio",
     ],
-    tools: true,
   },
-  ...(values.extra ?? []).map((spec) => {
-    const [name, file] = spec.split("=");
-    return { name: name!, args: ["run", "-A", file!], tools: true };
-  }),
 ];
 
-/** Spawns the target, sends the messages, and returns ms until each answer. */
-async function once(
-  target: Target,
-): Promise<{ init: number; tools: number | undefined }> {
+/** What a client sees: ms from `connect()` to its end and to the `listTools()` answer. */
+async function viaClient(era: Era): Promise<Sample> {
+  const started = performance.now();
+  const { client, transport } = clientFor(era);
+  try {
+    await client.connect(transport);
+    const first = performance.now() - started;
+    await client.listTools();
+    return { first, list: performance.now() - started, listBytes: 0 };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Spawns the target, writes its opening, and times the answers (ms from spawn to each whole line). */
+async function once(target: Target): Promise<Sample> {
+  if (target.client) return await viaClient(target.era);
+  const opening = openings[target.era];
+  const listId = target.floor ? opening.firstId : opening.listId;
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args: target.args,
+    env,
+    clearEnv: true,
     stdin: "piped",
     stdout: "piped",
     stderr: "null",
   }).spawn();
   const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(MESSAGES));
   const reader = child.stdout.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  let init: number | undefined;
-  let tools: number | undefined;
-  while (init === undefined || (target.tools && tools === undefined)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    const now = performance.now() - started;
-    if (init === undefined && /"id":1[,}]/.test(text)) init = now;
-    if (tools === undefined && /"id":2[,}]/.test(text)) tools = now;
-  }
-  await writer.close().catch(() => {});
-  await reader.cancel().catch(() => {});
+  let first: number | undefined;
+  let list: number | undefined;
+  let listBytes = 0;
   try {
-    child.kill();
-  } catch {
-    // already gone
+    await writer.write(opening.bytes);
+    let buffer = new Uint8Array(0);
+    while (list === undefined) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const now = performance.now() - started;
+      const joined = new Uint8Array(buffer.length + value.length);
+      joined.set(buffer);
+      joined.set(value, buffer.length);
+      buffer = joined;
+      for (let nl = buffer.indexOf(10); nl >= 0; nl = buffer.indexOf(10)) {
+        const line = buffer.subarray(0, nl);
+        buffer = buffer.subarray(nl + 1);
+        let id: unknown;
+        try {
+          id = JSON.parse(new TextDecoder().decode(line)).id;
+        } catch {
+          continue;
+        }
+        if (first === undefined && id === opening.firstId) first = now;
+        if (id === listId) {
+          list = now;
+          listBytes = line.length;
+        }
+      }
+    }
+  } finally {
+    await writer.close().catch(() => {});
+    await reader.cancel().catch(() => {});
+    try {
+      child.kill();
+    } catch {
+      // already gone
+    }
+    await child.status;
   }
-  await child.status;
-  if (init === undefined) {
-    throw new Error(`${target.name} did not answer initialize`);
+  if (first === undefined || list === undefined) {
+    throw new Error(`${target.name} (${target.era}) did not answer tools/list`);
   }
-  return { init, tools };
+  return { first, list, listBytes };
 }
 
-function median(xs: number[]): number {
+function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  if (q === 0.5) {
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  }
+  return s[Math.max(0, Math.ceil(q * s.length) - 1)]!; // nearest rank
 }
 
 const targets: Target[] = [];
 for (const target of candidates) {
   try {
     await once(target); // warm-up: fills the module and code caches
+    await once(target);
     targets.push(target);
   } catch (error) {
-    console.error(`skipping ${target.name}: ${(error as Error).message}`);
+    if (target.floor) throw error;
+    console.error(
+      `skipping ${target.name} (${target.era}): ${(error as Error).message}`,
+    );
   }
 }
-const init = new Map<string, number[]>(targets.map((t) => [t.name, []]));
-const tools = new Map<string, number[]>(targets.map((t) => [t.name, []]));
-for (let i = 0; i < runs; i++) {
-  for (const target of targets) {
-    const r = await once(target);
-    init.get(target.name)!.push(r.init);
-    if (r.tools !== undefined) tools.get(target.name)!.push(r.tools);
+const samples = targets.map(() => [] as Sample[]);
+for (let round = 0; round < runs; round++) {
+  for (let k = 0; k < targets.length; k++) {
+    const i = (k + round) % targets.length;
+    samples[i]!.push(await once(targets[i]!));
   }
 }
-const floor = median(init.get(targets[0]!.name)!);
-const round = (x: number) => Math.round(x * 10) / 10;
-const rows = targets.map((t) => {
-  const i = median(init.get(t.name)!);
-  const l = tools.get(t.name)!;
+if (scratch) await Deno.remove(scratch, { recursive: true });
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const floorList = samples[0]!.map((s) => s.list);
+const floorMedian = quantile(floorList, 0.5);
+const floorP90 = quantile(floorList, 0.9);
+const rows = targets.map((t, i) => {
+  const list = samples[i]!.map((s) => s.list);
+  const median = quantile(list, 0.5);
+  const p90 = quantile(list, 0.9);
   return {
     target: t.name,
-    initializeMs: round(i),
-    initializeRatio: Math.round((i / floor) * 100) / 100,
-    toolsListMs: l.length ? round(median(l)) : null,
+    opening: t.floor ? "one request" : t.client ? `${t.era} client` : t.era,
+    firstAnswerMedianMs: r1(quantile(samples[i]!.map((s) => s.first), 0.5)),
+    toolsListMedianMs: r1(median),
+    toolsListP90Ms: r1(p90),
+    medianRatio: r2(median / floorMedian),
+    p90Ratio: r2(p90 / floorP90),
+    toolsListBytes: t.floor || t.client ? null : samples[i]![0]!.listBytes,
   };
 });
-if (values.json) console.log(JSON.stringify({ runs, rows }, null, 2));
-else {
+
+if (values.json) {
+  console.log(JSON.stringify(
+    {
+      runs,
+      deno: Deno.version.deno,
+      openings: Object.fromEntries(
+        Object.values(openings).map((o) => [o.era, o.messages]),
+      ),
+      rows,
+    },
+    null,
+    2,
+  ));
+} else {
   console.log(
-    `stdio cold start, median of ${runs} alternating runs (ms from spawn)`,
+    `stdio cold start to the first tools/list answer: ${runs} rotated rounds, ms from spawn to the whole answer line; ratios to the floor's median and p90`,
   );
-  console.log(
-    `${"target".padEnd(32)} ${"initialize".padStart(10)} ${
-      "ratio".padStart(7)
-    } ${"tools/list".padStart(10)}`,
-  );
+  for (const o of Object.values(openings)) {
+    const methods = o.messages.map((m) => "method" in m ? m.method : "?");
+    console.log(`  ${o.era} opening (one write): ${methods.join(", ")}`);
+  }
+  const head = [
+    "target".padEnd(40),
+    "opening".padEnd(11),
+    "1st answer".padStart(10),
+    "tools/list".padStart(10),
+    "p90".padStart(7),
+    "ratio".padStart(6),
+    "p90 ratio".padStart(9),
+    "bytes".padStart(6),
+  ];
+  console.log(head.join(" "));
   for (const r of rows) {
-    console.log(
-      `${r.target.padEnd(32)} ${String(r.initializeMs).padStart(10)} ${
-        ("x" + r.initializeRatio).padStart(7)
-      } ${String(r.toolsListMs ?? "-").padStart(10)}`,
-    );
+    console.log([
+      r.target.padEnd(40),
+      r.opening.padEnd(11),
+      String(r.firstAnswerMedianMs).padStart(10),
+      String(r.toolsListMedianMs).padStart(10),
+      String(r.toolsListP90Ms).padStart(7),
+      `x${r.medianRatio}`.padStart(6),
+      `x${r.p90Ratio}`.padStart(9),
+      String(r.toolsListBytes ?? "-").padStart(6),
+    ].join(" "));
   }
 }

@@ -1,5 +1,7 @@
-// The floor for cold-start measurements: a bare Deno script that answers one
-// JSON-RPC `initialize` on stdio and nothing else.
+// The floor for cold-start measurements (bench/cold_start.ts): a bare Deno
+// script with no imports that reads the first JSON-RPC request on stdio,
+// answers it with a fixed `initialize`-shaped result, and exits. Spawning it
+// costs what any Deno stdio server pays before its own code runs.
 const decoder = new TextDecoder();
 let buffer = "";
 for await (const chunk of Deno.stdin.readable) {

@@ -1,7 +1,8 @@
-// Whole-path MCP figures against the emulator: tool-call overhead (MCP vs the
-// direct library call vs a raw fetch), a page of a 10,000-instance
-// deployment, logins and SMS under concurrent tool calls, and the stdio
-// server's idle memory.
+// Whole-path MCP figures against the emulator, through SDK v2 clients:
+// tool-call overhead (MCP vs the direct library call vs a raw fetch; over
+// stdio in both protocol eras), a page of a 10,000-instance deployment,
+// logins and SMS under concurrent tool calls, and the stdio server's idle
+// memory.
 //
 //   deno run -A bench/mcp_bench.ts [--json]
 
@@ -70,26 +71,26 @@ const env = {
   const lib = () => listCloudInstances(auth, { deploymentId: 101 });
   await using memory = await memoryClient(env);
   await using stdio = await stdioClient(env);
-  const viaMemory = () =>
-    call(memory.client, "itopia_list_instances", { deploymentId: 101 });
-  const viaStdio = () =>
-    call(stdio.client, "itopia_list_instances", { deploymentId: 101 });
-  const samples: Record<string, number[]> = {
-    raw: [],
-    lib: [],
-    mcpInProcess: [],
-    mcpStdio: [],
+  await using stdio2026 = await stdioClient(env, undefined, { era: "pin" });
+  const args = { deploymentId: 101 };
+  const fns: Record<string, () => Promise<unknown>> = {
+    raw,
+    lib,
+    mcpInProcess: () => call(memory.client, "itopia_list_instances", args),
+    mcpStdio: () => call(stdio.client, "itopia_list_instances", args),
+    mcpStdio2026: () => call(stdio2026.client, "itopia_list_instances", args),
   };
-  for (const fn of [raw, lib, viaMemory, viaStdio]) {
+  const samples: Record<string, number[]> = {};
+  for (const [name, fn] of Object.entries(fns)) {
+    samples[name] = [];
     for (let i = 0; i < 20; i++) {
       await fn();
     }
   }
   for (let i = 0; i < RUNS; i++) {
-    samples.raw!.push(await time(raw));
-    samples.lib!.push(await time(lib));
-    samples.mcpInProcess!.push(await time(viaMemory));
-    samples.mcpStdio!.push(await time(viaStdio));
+    for (const [name, fn] of Object.entries(fns)) {
+      samples[name]!.push(await time(fn));
+    }
   }
   const s = Object.fromEntries(
     Object.entries(samples).map(([k, v]) => [k, stats(v)]),
@@ -99,6 +100,8 @@ const env = {
     inProcess: Math.round((s.mcpInProcess!.median - s.lib!.median) * 1000) /
       1000,
     stdio: Math.round((s.mcpStdio!.median - s.lib!.median) * 1000) / 1000,
+    stdio2026: Math.round((s.mcpStdio2026!.median - s.lib!.median) * 1000) /
+      1000,
   };
 }
 
@@ -143,32 +146,38 @@ const env = {
   };
 }
 
-// 3. Logins and SMS under concurrent tool calls.
+// 3. Logins and SMS under concurrent tool calls: in process (2025 era), and
+// over stdio in each era.
 {
   const rows: Record<string, unknown>[] = [];
-  for (const n of [20, 100]) {
-    emu.reset();
-    let asked = 0;
-    await using memory = await memoryClient(env, () => {
-      asked++;
-      return Promise.resolve({
-        action: "accept",
-        content: { code: emu.lastSmsCode("bob")! },
+  for (const via of ["inProcess2025", "stdio2025", "stdio2026"] as const) {
+    for (const n of [20, 100]) {
+      emu.reset();
+      let asked = 0;
+      const elicit = () => {
+        asked++;
+        return Promise.resolve({
+          action: "accept" as const,
+          content: { code: emu.lastSmsCode("bob")! },
+        });
+      };
+      await using t = via === "inProcess2025"
+        ? await memoryClient(env, elicit)
+        : await stdioClient(env, elicit, {
+          era: via === "stdio2025" ? "legacy" : "pin",
+        });
+      const results = await Promise.all(
+        Array.from({ length: n }, () => call(t.client, "cleura_list_regions")),
+      );
+      rows.push({
+        via,
+        concurrentCalls: n,
+        errors: results.filter((r) => r.isError).length,
+        logins: emu.counters.cleuraLogins,
+        smsSent: emu.counters.smsSent,
+        elicitations: asked,
       });
-    });
-    const results = await Promise.all(
-      Array.from(
-        { length: n },
-        () => call(memory.client, "cleura_list_regions"),
-      ),
-    );
-    rows.push({
-      concurrentCalls: n,
-      errors: results.filter((r) => r.isError).length,
-      logins: emu.counters.cleuraLogins,
-      smsSent: emu.counters.smsSent,
-      elicitations: asked,
-    });
+    }
   }
   report.concurrency = rows;
 }
@@ -182,7 +191,7 @@ const env = {
   ));
   const reader = child.stdout.getReader();
   let text = "";
-  while (!text.includes('"id":2')) {
+  while (!/"id":2[,}]/.test(text)) {
     const { value, done } = await reader.read();
     if (done) break;
     text += new TextDecoder().decode(value);

@@ -1,16 +1,17 @@
-// For comparison in cold_start.ts: a plain MCP SDK server in Deno with one
-// trivial tool, loaded the usual way (SDK stdio transport, everything eager).
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-// @ts-types="@modelcontextprotocol/sdk/server/stdio"
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+// For comparison in cold_start.ts: a plain MCP SDK v2 server in Deno with one
+// trivial tool, loaded the usual way (`serveStdio` with the SDK's own stdio
+// transport, everything eager), serving both protocol eras.
+import { McpServer } from "@modelcontextprotocol/server";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { z } from "zod";
 
-const server = new McpServer({ name: "plain", version: "0" }, {
-  capabilities: { logging: {} },
+serveStdio(() => {
+  const server = new McpServer({ name: "plain", version: "0" }, {
+    capabilities: { logging: {} },
+  });
+  server.registerTool("echo", {
+    description: "Echo the text",
+    inputSchema: z.object({ text: z.string() }),
+  }, ({ text }) => ({ content: [{ type: "text", text }] }));
+  return server;
 });
-server.registerTool("echo", {
-  description: "Echo the text",
-  inputSchema: { text: z.string() },
-}, ({ text }) => ({ content: [{ type: "text", text }] }));
-await server.connect(new StdioServerTransport());

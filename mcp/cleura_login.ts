@@ -88,8 +88,12 @@ async function login(
 ): Promise<InputRequiredResult | undefined> {
   const { gate } = call.ctx;
   const http = { ...call.ctx.http, signal: call.signal };
-  await gate.wait(call.signal);
-  if (await session.storedToken()) return undefined;
+  // Check and take the gate with no await in between, so that calls that
+  // arrive together wait for the first one's question instead of each asking.
+  for (;;) {
+    if (await session.storedToken()) return undefined;
+    if (!gate.held || await gate.wait(call.signal) === "bound") break;
+  }
   const id = gate.hold(call.era === "legacy", call.signal);
   try {
     const step = await session.steps.begin(http);

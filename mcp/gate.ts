@@ -30,34 +30,39 @@ interface Holder {
 export class AskGate {
   #holder: Holder | undefined;
 
+  /** Whether a call holds the gate now. */
+  get held(): boolean {
+    return this.#holder !== undefined;
+  }
+
   /**
-   * Waits while another call holds the gate: until it is released, or the
-   * bound for its era has passed since its question went out.
+   * Waits once for the holder: until it releases the gate (or another call
+   * takes it over), or the bound for its era has passed since its question
+   * went out, or the call is cancelled.
    *
    * @param signal Ends the wait when the call is cancelled.
+   * @returns `released` when the gate changed hands, else `bound`.
    */
-  async wait(signal: AbortSignal): Promise<void> {
-    for (;;) {
-      const holder = this.#holder;
-      if (!holder || signal.aborted) return;
-      const bound = holder.askedAt === undefined
-        ? CODE_TIMEOUT_MS
-        : holder.askedAt + (holder.legacy ? CODE_TIMEOUT_MS : MODERN_WAIT_MS) -
-          Date.now();
-      if (bound <= 0) return;
-      const outcome = await new Promise<"released" | "bound">((resolve) => {
-        const timer = setTimeout(() => done("bound"), bound);
-        const onAbort = () => done("bound");
-        signal.addEventListener("abort", onAbort, { once: true });
-        holder.released.promise.then(() => done("released"));
-        function done(how: "released" | "bound") {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", onAbort);
-          resolve(how);
-        }
-      });
-      if (outcome === "bound" && this.#holder === holder) return;
-    }
+  async wait(signal: AbortSignal): Promise<"released" | "bound"> {
+    const holder = this.#holder;
+    if (!holder) return "released";
+    if (signal.aborted) return "bound";
+    const bound = holder.askedAt === undefined
+      ? CODE_TIMEOUT_MS
+      : holder.askedAt + (holder.legacy ? CODE_TIMEOUT_MS : MODERN_WAIT_MS) -
+        Date.now();
+    if (bound <= 0) return "bound";
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => done("bound"), bound);
+      const onAbort = () => done("bound");
+      signal.addEventListener("abort", onAbort, { once: true });
+      holder.released.promise.then(() => done("released"));
+      function done(how: "released" | "bound") {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        resolve(how);
+      }
+    });
   }
 
   /**
