@@ -16,7 +16,7 @@ import {
   SERVER,
   spawnStdio,
   stdioClient,
-} from "../tests/mcp_helpers.ts";
+} from "../tests/_helpers/mcp.ts";
 
 const { values } = parseArgs({
   options: { json: { type: "boolean" }, runs: { type: "string" } },

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { childEnv, exchange, OPENING } from "./mcp_helpers.ts";
+import { childEnv, exchange, OPENING } from "./_helpers/mcp.ts";
 
 Deno.test("the bundled MCP server (deno task build) answers initialize and lists the tools", async () => {
   const dir = await Deno.makeTempDir();

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { type CliIo, main } from "../cli.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { call, memoryClient } from "./mcp_helpers.ts";
+import { call, memoryClient } from "./_helpers/mcp.ts";
 
 const CLEURA_PW = "CANARY-cleura-password-71c3";
 const CLEURA_TOKEN = "CANARY-cleura-token-5d2e";

@@ -2,7 +2,7 @@
 // the password and SMS prompts run in raw mode, as they do for a person.
 import assert from "node:assert/strict";
 import { startEmulator } from "../lib/testing/mod.ts";
-import { childEnv } from "./mcp_helpers.ts";
+import { childEnv } from "./_helpers/mcp.ts";
 
 const CLI = new URL("../cli.ts", import.meta.url).pathname;
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { main } from "../cli.ts";
-import { closedPort } from "./mcp_helpers.ts";
+import { closedPort } from "./_helpers/mcp.ts";
 import { jwtVerify } from "jose";
 import {
   type Emulator,

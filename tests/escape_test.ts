@@ -21,7 +21,7 @@ import {
   HOSTILE_TEXT,
   startEmulator,
 } from "../lib/testing/mod.ts";
-import { call, memoryClient } from "./mcp_helpers.ts";
+import { call, memoryClient } from "./_helpers/mcp.ts";
 
 const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
 const DOMAIN = "79b0cef45b504586ad0bf057dc4cb8b8";

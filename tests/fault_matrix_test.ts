@@ -27,7 +27,7 @@ import {
   verifySmsCode,
 } from "../mod.ts";
 import { main } from "../cli.ts";
-import { call, closedPort, memoryClient } from "./mcp_helpers.ts";
+import { call, closedPort, memoryClient } from "./_helpers/mcp.ts";
 
 const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
 const TIMEOUT_MS = 300;

@@ -18,7 +18,7 @@ import {
 } from "../mod.ts";
 import { main } from "../cli.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
-import { call, memoryClient } from "./mcp_helpers.ts";
+import { call, memoryClient } from "./_helpers/mcp.ts";
 
 const CANARY = "CANARY-s3cr3t-9f2b";
 const RUN_LIMIT = { timeout: 5_000 };

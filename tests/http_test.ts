@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { closedPort } from "./mcp_helpers.ts";
+import { closedPort } from "./_helpers/mcp.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import {
   ApiError,

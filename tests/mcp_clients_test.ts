@@ -37,7 +37,7 @@ import {
   stdioClient,
   test,
   type TestClient,
-} from "./mcp_helpers.ts";
+} from "./_helpers/mcp.ts";
 
 const MCP_REMOTE = "npm:mcp-remote@0.15.1";
 const ITOPIA_KEY = "emulator-key-org-42-all-deployments";

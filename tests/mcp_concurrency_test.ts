@@ -14,7 +14,7 @@ import {
   httpClient,
   memoryClient,
   type TestClient,
-} from "./mcp_helpers.ts";
+} from "./_helpers/mcp.ts";
 
 const BOB = {
   CLEURA_API_USERNAME: "bob",

@@ -49,7 +49,7 @@ import { createMcpServer } from "../mcp/create_server.ts";
 import { serveHttp } from "../mcp/http.ts";
 import { TOOLS } from "../mcp/tools/mod.ts";
 import { CONFORMANCE_TOOLS } from "./_helpers/conformance_tools.ts";
-import { childEnv, SERVER } from "./mcp_helpers.ts";
+import { childEnv, SERVER } from "./_helpers/mcp.ts";
 
 const CONFORMANCE = "npm:@modelcontextprotocol/conformance@0.1.16";
 const CONFORMANCE_2026 = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";

@@ -3,7 +3,7 @@
 // HOME, no token) cannot reach the tools.
 
 import assert from "node:assert/strict";
-import { childEnv, SERVER } from "./mcp_helpers.ts";
+import { childEnv, SERVER } from "./_helpers/mcp.ts";
 
 async function readUntil(
   reader: ReadableStreamDefaultReader<string>,

@@ -15,7 +15,7 @@ import {
   type Elicit,
   ERAS,
   httpClient,
-} from "./mcp_helpers.ts";
+} from "./_helpers/mcp.ts";
 
 function bobEnv(emu: Emulator): Record<string, string> {
   return {

@@ -5,7 +5,7 @@ import {
   EMULATOR_FIXTURES,
   startEmulator,
 } from "../lib/testing/mod.ts";
-import { call, type Elicit, ERAS, stdioClient, test } from "./mcp_helpers.ts";
+import { call, type Elicit, ERAS, stdioClient, test } from "./_helpers/mcp.ts";
 
 const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
 

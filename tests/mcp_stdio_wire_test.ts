@@ -14,7 +14,7 @@ import {
   spawnStdio,
   stdioClient,
   test,
-} from "./mcp_helpers.ts";
+} from "./_helpers/mcp.ts";
 
 function pipe() {
   const encoder = new TextEncoder();

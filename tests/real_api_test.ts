@@ -21,7 +21,7 @@ import {
   readItopiaExpiry,
   TokenCache,
 } from "../mod.ts";
-import { call, memoryClient } from "./mcp_helpers.ts";
+import { call, memoryClient } from "./_helpers/mcp.ts";
 
 interface CliRun {
   code: number;

@@ -10,8 +10,8 @@ import {
   StreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { createToolContext } from "../mcp/context.ts";
-import { createMcpServer } from "../mcp/create_server.ts";
+import { createToolContext } from "../../mcp/context.ts";
+import { createMcpServer } from "../../mcp/create_server.ts";
 
 /**
  * `Deno.test` with the sanitizers off, for tests over a stdio subprocess: the
@@ -22,7 +22,7 @@ export function test(name: string, fn: () => Promise<void>): void {
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
 }
 
-export const SERVER = new URL("../mcp/server.ts", import.meta.url).pathname;
+export const SERVER = new URL("../../mcp/server.ts", import.meta.url).pathname;
 
 /** The parent's environment without cloudgate's variables, keeping its Deno cache. */
 export function childEnv(
