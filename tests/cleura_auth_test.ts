@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { creds } from "./_helpers/accounts.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import {
   ApiError,
@@ -15,22 +16,14 @@ import { httpRequest } from "../lib/http.ts";
 
 Deno.test("startLogin() returns a token for an account without 2FA", async () => {
   await using emu = await startEmulator();
-  const start = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
-  });
+  const start = await startLogin(creds(emu, "alice"));
   assert.equal(start.kind, "token");
   assert.equal(emu.counters.cleuraLogins, 1);
 });
 
 Deno.test("startLogin() returns an SMS challenge when SMS is asked up front", async () => {
   await using emu = await startEmulator();
-  const start = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  }, { twofa: "sms" });
+  const start = await startLogin(creds(emu, "bob"), { twofa: "sms" });
   assert.equal(start.kind, "sms");
   assert.equal(emu.counters.cleuraPasswordPosts, 1);
   assert.equal(emu.counters.smsSent, 0);
@@ -38,22 +31,14 @@ Deno.test("startLogin() returns an SMS challenge when SMS is asked up front", as
 
 Deno.test("startLogin() answers twofactor_options by asking again once with SMS", async () => {
   await using emu = await startEmulator();
-  const start = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "carol",
-    password: "carol-password",
-  });
+  const start = await startLogin(creds(emu, "carol"));
   assert.equal(start.kind, "sms");
   assert.equal(emu.counters.cleuraPasswordPosts, 2);
 });
 
 Deno.test("startLogin() explains what to do for a WebAuthn-only account", async () => {
   await using emu = await startEmulator();
-  const error = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "dave",
-    password: "dave-password",
-  }).catch((e) => e);
+  const error = await startLogin(creds(emu, "dave")).catch((e) => e);
   assert.ok(error instanceof AuthError);
   assert.match(error.message, /only WebAuthn/);
   assert.match(error.message, /CLEURA_API_TOKEN/);
@@ -78,11 +63,7 @@ Deno.test("startLogin() reports a wrong password without showing it", async () =
 Deno.test("startLogin() turns an unknown result into an ApiError that does not echo it", async () => {
   await using emu = await startEmulator();
   emu.injectFault({ kind: "json", body: { result: "password_expired" } });
-  const error = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
-  }).catch((e) => e);
+  const error = await startLogin(creds(emu, "alice")).catch((e) => e);
   assert.ok(error instanceof ApiError);
   assert.equal(error.result, "password_expired");
   assert.equal(
@@ -94,11 +75,7 @@ Deno.test("startLogin() turns an unknown result into an ApiError that does not e
 Deno.test("startLogin() reports a body of the wrong shape as a format error", async () => {
   await using emu = await startEmulator();
   emu.injectFault({ kind: "wrong-shape" });
-  const error = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
-  }).catch((e) => e);
+  const error = await startLogin(creds(emu, "alice")).catch((e) => e);
   assert.equal(error.name, "ResponseFormatError");
   assert.match(
     error.message,
@@ -108,11 +85,7 @@ Deno.test("startLogin() reports a body of the wrong shape as a format error", as
 
 Deno.test("the three SMS steps give a token; the code travels as an integer", async () => {
   await using emu = await startEmulator();
-  const start = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  }, { twofa: "sms" });
+  const start = await startLogin(creds(emu, "bob"), { twofa: "sms" });
   assert.equal(start.kind, "sms");
   if (start.kind !== "sms") return;
   const challenge = {
@@ -135,11 +108,7 @@ Deno.test("the three SMS steps give a token; the code travels as an integer", as
 
 Deno.test("the emulator answers 400 to a code sent as a string", async () => {
   await using emu = await startEmulator();
-  const start = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  }, { twofa: "sms" });
+  const start = await startLogin(creds(emu, "bob"), { twofa: "sms" });
   if (start.kind !== "sms") throw new Error("expected an SMS challenge");
   await requestSmsCode({
     apiUrl: emu.cleuraUrl,
@@ -166,11 +135,7 @@ Deno.test("the emulator answers 400 to a code sent as a string", async () => {
 
 Deno.test("requestSmsCode() reports an expired verification", async () => {
   await using emu = await startEmulator({ verificationTtlMs: 1 });
-  const start = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  }, { twofa: "sms" });
+  const start = await startLogin(creds(emu, "bob"), { twofa: "sms" });
   if (start.kind !== "sms") throw new Error("expected an SMS challenge");
   await new Promise((r) => setTimeout(r, 5));
   const error = await requestSmsCode({
@@ -199,11 +164,9 @@ Deno.test("parseSmsCode() accepts up to six digits and rejects the rest", () => 
 Deno.test("loginCleura() logs in without 2FA and never asks for a code", async () => {
   await using emu = await startEmulator();
   let asked = 0;
-  const result = await loginCleura({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
-  }, { askCode: () => Promise.resolve(++asked) });
+  const result = await loginCleura(creds(emu, "alice"), {
+    askCode: () => Promise.resolve(++asked),
+  });
   assert.equal(result.login, "alice");
   assert.equal(asked, 0);
 });
@@ -211,11 +174,7 @@ Deno.test("loginCleura() logs in without 2FA and never asks for a code", async (
 Deno.test("loginCleura() asks for the SMS code and reports each step", async () => {
   await using emu = await startEmulator();
   const events: string[] = [];
-  const result = await loginCleura({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  }, {
+  const result = await loginCleura(creds(emu, "bob"), {
     askCode: ({ login, attempt }) => {
       assert.equal(login, "bob");
       assert.equal(attempt, 1);
@@ -231,11 +190,7 @@ Deno.test("loginCleura() asks for the SMS code and reports each step", async () 
 Deno.test("loginCleura() asks once more after a wrong code, without a second SMS", async () => {
   await using emu = await startEmulator();
   const seen: (string | undefined)[] = [];
-  await loginCleura({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  }, {
+  await loginCleura(creds(emu, "bob"), {
     twofa: "sms",
     askCode: ({ login, attempt, previousError }) => {
       seen.push(previousError);
@@ -251,11 +206,7 @@ Deno.test("loginCleura() asks once more after a wrong code, without a second SMS
 
 Deno.test("loginCleura() fails clearly after two wrong codes", async () => {
   await using emu = await startEmulator();
-  const error = await loginCleura({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  }, {
+  const error = await loginCleura(creds(emu, "bob"), {
     askCode: ({ login }) =>
       Promise.resolve((emu.lastSmsCode(login)! + 1) % 1_000_000),
   }).catch((e) => e);
@@ -270,11 +221,9 @@ Deno.test("loginCleura() fails clearly after two wrong codes", async () => {
 
 Deno.test("loginCleura() stops when no code is given", async () => {
   await using emu = await startEmulator();
-  const error = await loginCleura({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  }, { askCode: () => Promise.resolve(undefined) }).catch((e) => e);
+  const error = await loginCleura(creds(emu, "bob"), {
+    askCode: () => Promise.resolve(undefined),
+  }).catch((e) => e);
   assert.ok(error instanceof AuthError);
   assert.equal(error.message, 'Cannot log in "bob": no SMS code was given');
   assert.equal(emu.counters.smsVerifications, 0);
@@ -282,11 +231,7 @@ Deno.test("loginCleura() stops when no code is given", async () => {
 
 Deno.test("loginCleura() without askCode says how to proceed, before any SMS", async () => {
   await using emu = await startEmulator();
-  const error = await loginCleura({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  }).catch((e) => e);
+  const error = await loginCleura(creds(emu, "bob")).catch((e) => e);
   assert.ok(error instanceof AuthError);
   assert.match(error.message, /CLEURA_API_TOKEN/);
   assert.equal(emu.counters.smsSent, 0);

@@ -5,6 +5,7 @@
 // result's text; tables stay aligned; --json and structured content keep the
 // data as the API gave it.
 import assert from "node:assert/strict";
+import { creds } from "./_helpers/accounts.ts";
 import { type CliIo, main } from "../cli.ts";
 import {
   CleuraSession,
@@ -106,11 +107,7 @@ function assertAligned(table: string, columns: number): void {
 }
 
 function session(emu: Emulator): CleuraSession {
-  return new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
-  });
+  return new CleuraSession(creds(emu, "alice"));
 }
 
 function instancesOf(emu: Emulator) {

@@ -1,6 +1,7 @@
 // The fault matrix: every API call site, through the library, the CLI and an
 // MCP tool, against each fault the emulator can inject.
 import assert from "node:assert/strict";
+import { creds } from "./_helpers/accounts.ts";
 import {
   type Emulator,
   EMULATOR_FIXTURES,
@@ -44,11 +45,7 @@ interface Site {
 }
 
 async function smsChallenge(emu: Emulator) {
-  const start = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  }, { twofa: "sms" });
+  const start = await startLogin(creds(emu, "bob"), { twofa: "sms" });
   if (start.kind !== "sms") throw new Error("expected an SMS challenge");
   return {
     apiUrl: emu.cleuraUrl,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cleuraEnv } from "./_helpers/accounts.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { createToolContext } from "../mcp/context.ts";
 import { createMcpServer } from "../mcp/create_server.ts";
@@ -18,11 +19,7 @@ import {
 } from "./_helpers/mcp.ts";
 
 function bobEnv(emu: Emulator): Record<string, string> {
-  return {
-    CLEURA_API_URL: emu.cleuraUrl,
-    CLEURA_API_USERNAME: "bob",
-    CLEURA_API_PASSWORD: "bob-password",
-  };
+  return cleuraEnv(emu, "bob");
 }
 
 function serve(

@@ -3,6 +3,7 @@
 // when it is altered, replayed, expired, or taken to another server instance.
 
 import assert from "node:assert/strict";
+import { cleuraEnv } from "./_helpers/accounts.ts";
 import {
   Client,
   StreamableHTTPClientTransport,
@@ -26,11 +27,7 @@ interface InputRequired {
 }
 
 function env(emu: Emulator): Record<string, string> {
-  return {
-    CLEURA_API_URL: emu.cleuraUrl,
-    CLEURA_API_USERNAME: "bob",
-    CLEURA_API_PASSWORD: "bob-password",
-  };
+  return cleuraEnv(emu, "bob");
 }
 
 function serve(

@@ -2,6 +2,7 @@
 // both eras on one entry, and the process's end when stdin ends.
 
 import assert from "node:assert/strict";
+import { cleuraEnv } from "./_helpers/accounts.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { DenoStdioTransport, MAX_MESSAGE_BYTES } from "../mcp/stdio.ts";
 import {
@@ -136,11 +137,7 @@ test("the stdio server exits 0 within 2 s when stdin ends while it waits for an 
   await using emu = await startEmulator();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-net=127.0.0.1", "--allow-env", SERVER],
-    env: childEnv({
-      CLEURA_API_URL: emu.cleuraUrl,
-      CLEURA_API_USERNAME: "bob",
-      CLEURA_API_PASSWORD: "bob-password",
-    }),
+    env: childEnv(cleuraEnv(emu, "bob")),
     clearEnv: true,
     stdin: "piped",
     stdout: "piped",
@@ -189,11 +186,7 @@ test("the stdio server exits 0 within 2 s when stdin ends while it waits for an 
 test("the stdio server exits 0 within 2 s when stdin ends after a cancelled call", async () => {
   await using emu = await startEmulator();
   emu.injectFault({ kind: "hang", path: "/openstack/domains" });
-  const child = spawnStdio(SERVER, {
-    CLEURA_API_URL: emu.cleuraUrl,
-    CLEURA_API_USERNAME: "alice",
-    CLEURA_API_PASSWORD: "alice-password",
-  });
+  const child = spawnStdio(SERVER, cleuraEnv(emu, "alice"));
   const writer = child.stdin.getWriter();
   const lines = [
     ...OPENING,
@@ -232,11 +225,7 @@ for (const era of ERAS) {
       () => emu.lastSmsCode("bob")!,
       (elicit) =>
         stdioClient(
-          {
-            CLEURA_API_URL: emu.cleuraUrl,
-            CLEURA_API_USERNAME: "bob",
-            CLEURA_API_PASSWORD: "bob-password",
-          },
+          cleuraEnv(emu, "bob"),
           elicit,
           { era },
         ),

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { creds } from "./_helpers/accounts.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import {
   ApiError,
@@ -23,11 +24,7 @@ async function tempCache(): Promise<TokenCache & AsyncDisposable> {
 
 Deno.test("listRegions() flattens the seed's domains into one row per region", async () => {
   await using emu = await startEmulator();
-  const session = new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
-  });
+  const session = new CleuraSession(creds(emu, "alice"));
   const regions = await listRegions(session);
   assert.deepEqual(regions.map((r) => r.region), ["Sto2", "Fra1", "Kna1"]);
   assert.deepEqual(regions[0], {
@@ -47,11 +44,7 @@ Deno.test("listRegions() flattens the seed's domains into one row per region", a
 
 Deno.test("listProjects() lists a domain's projects and names an unknown domain", async () => {
   await using emu = await startEmulator();
-  const session = new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
-  });
+  const session = new CleuraSession(creds(emu, "alice"));
   const projects = await listProjects(session, {
     domainId: "08db589d04f442e19c272f2cd1a02906",
   });
@@ -220,11 +213,7 @@ Deno.test("CleuraSession.fromConfig() names the missing variables", () => {
 
 Deno.test("a stepwise login sends one SMS per challenge, keeps it open after a wrong code, and stores the token", async () => {
   await using emu = await startEmulator();
-  const session = new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  });
+  const session = new CleuraSession(creds(emu, "bob"));
   assert.equal(await session.storedToken(), undefined);
   await assert.rejects(
     listRegions(session, { login: false }),
@@ -258,11 +247,7 @@ Deno.test("a stepwise login sends one SMS per challenge, keeps it open after a w
 
 Deno.test("a stepwise login never sends two SMS to one account within 60 seconds", async () => {
   await using emu = await startEmulator();
-  const session = new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
-  });
+  const session = new CleuraSession(creds(emu, "bob"));
   const first = await session.steps.begin();
   assert.ok(first.kind === "sms");
   await session.steps.sendSms(first.verification);
@@ -283,11 +268,7 @@ Deno.test("a stepwise login never sends two SMS to one account within 60 seconds
 
 Deno.test("a stepwise login of an account without two-factor gives the token at once", async () => {
   await using emu = await startEmulator();
-  const session = new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
-  });
+  const session = new CleuraSession(creds(emu, "alice"));
   assert.deepEqual(await session.steps.begin(), { kind: "token" });
   assert.ok(await session.storedToken());
   assert.equal(emu.counters.smsSent, 0);
