@@ -8,6 +8,7 @@
 
 import { parseArgs } from "node:util";
 import { startEmulator } from "../lib/testing/mod.ts";
+import { cleuraEnv, itopiaEnv } from "../tests/_helpers/accounts.ts";
 import { ItopiaAuth, listCloudInstances } from "../mod.ts";
 import {
   call,
@@ -45,14 +46,8 @@ await using emu = await startEmulator({
     { id: 110, organizationId: 42, instanceCount: 10_000 },
   ],
 });
-const env = {
-  CLEURA_API_URL: emu.cleuraUrl,
-  CLEURA_API_USERNAME: "bob",
-  CLEURA_API_PASSWORD: "bob-password",
-  ITOPIA_API_URL: emu.itopiaUrl,
-  ITOPIA_API_KEY: KEY,
-  ITOPIA_ORGANIZATION_ID: "42",
-};
+const env = { ...cleuraEnv(emu, "bob"), ...itopiaEnv(emu) };
+delete env.ITOPIA_DEPLOYMENT_ID;
 
 // 1. Tool-call overhead, small deployment: raw fetch vs lib vs MCP (in-process and stdio).
 {

@@ -1,6 +1,7 @@
 // The CLI on a real terminal: `script` gives the child a pseudo-terminal, so
 // the password and SMS prompts run in raw mode, as they do for a person.
 import assert from "node:assert/strict";
+import { spawnPiped } from "./_helpers/cli.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { childEnv } from "./_helpers/mcp.ts";
 
@@ -16,20 +17,17 @@ async function terminalLogin(typeAhead: boolean): Promise<string> {
   try {
     const command = [Deno.execPath(), "run", "-A", CLI, "cleura", "regions"]
       .map(quote).join(" ");
-    const child = new Deno.Command("script", {
-      args: ["-qefc", command, "/dev/null"],
-      env: childEnv({
+    const child = spawnPiped(
+      "script",
+      ["-qefc", command, "/dev/null"],
+      childEnv({
         CLEURA_API_URL: emu.cleuraUrl,
         CLEURA_API_USERNAME: "bob",
         XDG_CACHE_HOME: cacheHome,
         DENO_DIR: childEnv({}).DENO_DIR!,
         NO_COLOR: "1",
       }),
-      clearEnv: true,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    );
     const writer = child.stdin.getWriter();
     const reader = child.stdout.getReader();
     let screen = "";

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cliArgs, spawnPiped } from "./_helpers/cli.ts";
 import { main } from "../cli.ts";
 import { closedPort } from "./_helpers/mcp.ts";
 import { jwtVerify } from "jose";
@@ -8,7 +9,6 @@ import {
   startEmulator,
 } from "../lib/testing/mod.ts";
 
-const CLI = new URL("../cli.ts", import.meta.url).pathname;
 const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
 
 interface Run {
@@ -55,22 +55,11 @@ async function setup(
     emu,
     cacheHome,
     async cli(args, options = {}) {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--allow-net=127.0.0.1",
-          "--allow-env",
-          `--allow-read=${cacheHome}`,
-          `--allow-write=${cacheHome}`,
-          CLI,
-          ...args,
-        ],
-        env: { ...baseEnv(), ...defaults, ...options.env },
-        clearEnv: true,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
+      const child = spawnPiped(Deno.execPath(), cliArgs(cacheHome, args), {
+        ...baseEnv(),
+        ...defaults,
+        ...options.env,
+      });
       const writer = child.stdin.getWriter();
       if (options.stdin) {
         await writer.write(new TextEncoder().encode(await options.stdin(emu)));

@@ -30,6 +30,19 @@ function noCanary(text: string): void {
   assert.ok(!text.includes(CANARY), `a secret leaked: ${text}`);
 }
 
+/** Every CLI command name. */
+const COMMANDS = [
+  "login",
+  "token",
+  "regions",
+  "domains",
+  "projects",
+  "whoami",
+  "logout",
+  "jwt",
+  "instances",
+];
+
 Deno.test("fuzz: configuration parsing only throws ConfigError, never with a secret", () => {
   const secretNames = [
     "CLEURA_API_PASSWORD",
@@ -217,15 +230,7 @@ Deno.test("fuzz: CLI arguments give exit 0, 1 or 2, error lines, and no secret",
     fc.constantFrom(
       "cleura",
       "itopia",
-      "login",
-      "token",
-      "regions",
-      "domains",
-      "projects",
-      "whoami",
-      "logout",
-      "jwt",
-      "instances",
+      ...COMMANDS,
       "--json",
       "--help",
       "-h",
@@ -256,19 +261,7 @@ Deno.test("fuzz: CLI arguments give exit 0, 1 or 2, error lines, and no secret",
       fc.asyncProperty(
         fc.tuple(
           fc.constantFrom("cleura", "itopia", "cleura", "itopia", "help", "x"),
-          fc.constantFrom(
-            "login",
-            "token",
-            "regions",
-            "domains",
-            "projects",
-            "whoami",
-            "logout",
-            "jwt",
-            "instances",
-            "--help",
-            "y",
-          ),
+          fc.constantFrom(...COMMANDS, "--help", "y"),
           fc.array(word, { maxLength: 5 }),
         ).map(([api, command, rest]) => [api, command, ...rest]),
         async (args) => {

@@ -3,7 +3,7 @@
 // HOME, no token) cannot reach the tools.
 
 import assert from "node:assert/strict";
-import { childEnv, SERVER } from "./_helpers/mcp.ts";
+import { childEnv, postMcp, SERVER } from "./_helpers/mcp.ts";
 
 async function readUntil(
   reader: ReadableStreamDefaultReader<string>,
@@ -18,24 +18,14 @@ async function readUntil(
   return seen;
 }
 
-Deno.test("mcp --http makes a token, writes it with the URL to a 0600 file, and refuses another user without it", async () => {
-  const ownerHome = await Deno.makeTempDir();
-  const otherHome = await Deno.makeTempDir();
-  const env = childEnv({
-    HOME: ownerHome,
-    ITOPIA_API_KEY: "k",
-    ITOPIA_ORGANIZATION_ID: "42",
-  });
-  delete env.XDG_RUNTIME_DIR;
-  delete env.XDG_CONFIG_HOME;
-  delete env.CLOUDGATE_MCP_TOKEN;
+/** Starts `mcp/server.ts --http --port 0` with `env`; stderr is read as text. */
+function startServer(env: Record<string, string>, allow: string[] = []) {
   const server = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--allow-net=127.0.0.1",
       "--allow-env",
-      `--allow-read=${ownerHome}`,
-      `--allow-write=${ownerHome}`,
+      ...allow,
       SERVER,
       "--http",
       "--port",
@@ -47,7 +37,26 @@ Deno.test("mcp --http makes a token, writes it with the URL to a 0600 file, and 
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  const reader = server.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = server.stderr.pipeThrough(new TextDecoderStream())
+    .getReader();
+  return { server, reader };
+}
+
+Deno.test("mcp --http makes a token, writes it with the URL to a 0600 file, and refuses another user without it", async () => {
+  const ownerHome = await Deno.makeTempDir();
+  const otherHome = await Deno.makeTempDir();
+  const env = childEnv({
+    HOME: ownerHome,
+    ITOPIA_API_KEY: "k",
+    ITOPIA_ORGANIZATION_ID: "42",
+  });
+  delete env.XDG_RUNTIME_DIR;
+  delete env.XDG_CONFIG_HOME;
+  delete env.CLOUDGATE_MCP_TOKEN;
+  const { server, reader } = startServer(env, [
+    `--allow-read=${ownerHome}`,
+    `--allow-write=${ownerHome}`,
+  ]);
   try {
     const log = await readUntil(reader, /written to (\S+) \(mode 0600\)/);
     const url = /listening on (\S+)/.exec(log)![1]!;
@@ -85,24 +94,7 @@ Deno.test("mcp --http makes a token, writes it with the URL to a 0600 file, and 
     );
 
     // The owner, with the token from the file, gets the tools.
-    const owned = await fetch(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        authorization: `Bearer ${printed}`,
-      },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: {
-          protocolVersion: "2025-11-25",
-          capabilities: {},
-          clientInfo: { name: "t", version: "1" },
-        },
-      }),
-    });
+    const owned = await postMcp(url, `Bearer ${printed}`);
     assert.equal(owned.status, 200);
     await owned.body?.cancel();
     server.kill("SIGTERM");
@@ -126,26 +118,9 @@ Deno.test("mcp --http makes a token, writes it with the URL to a 0600 file, and 
 
 Deno.test("mcp --http with CLOUDGATE_MCP_TOKEN uses it and prints no token", async () => {
   const home = await Deno.makeTempDir();
-  const server = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      SERVER,
-      "--http",
-      "--port",
-      "0",
-    ],
-    env: childEnv({
-      HOME: home,
-      CLOUDGATE_MCP_TOKEN: "chosen-token-0123456789",
-    }),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = server.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const { server, reader } = startServer(
+    childEnv({ HOME: home, CLOUDGATE_MCP_TOKEN: "chosen-token-0123456789" }),
+  );
   try {
     const log = await readUntil(reader, /listening on \S+/);
     const url = /listening on (\S+)/.exec(log)![1]!;

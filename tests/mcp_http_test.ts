@@ -16,6 +16,8 @@ import {
   type Elicit,
   ERAS,
   httpClient,
+  postMcp,
+  typeCode,
 } from "./_helpers/mcp.ts";
 
 function bobEnv(emu: Emulator): Record<string, string> {
@@ -148,13 +150,7 @@ for (const era of ERAS) {
       assert.ok(url.startsWith(`${http.url}/sms/`), url);
       const form = await fetch(url);
       page = await form.text();
-      const code = String(emu.lastSmsCode("bob")).padStart(6, "0");
-      const posted = await fetch(url, {
-        method: "POST",
-        body: new URLSearchParams({ code }),
-      });
-      assert.equal(posted.status, 200);
-      await posted.body?.cancel();
+      assert.equal(await typeCode(url, emu.lastSmsCode("bob")!), 200);
       const again = await fetch(url);
       assert.equal(again.status, 404, "the page works once");
       await again.body?.cancel();
@@ -224,25 +220,7 @@ Deno.test("mcp over HTTP answers 403 to a foreign Host or Origin, parsed strictl
 Deno.test("mcp over HTTP always needs the bearer token: 401 with WWW-Authenticate, any case of the scheme", async () => {
   await using http = await serve({});
   assert.ok(http.token && http.token.length >= 43, "a random 256-bit token");
-  const post = (authorization?: string) =>
-    fetch(`${http.url}/mcp`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        ...(authorization === undefined ? {} : { authorization }),
-      },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: {
-          protocolVersion: "2025-11-25",
-          capabilities: {},
-          clientInfo: { name: "t", version: "1" },
-        },
-      }),
-    });
+  const post = (authorization?: string) => postMcp(http.url, authorization);
   for (
     const header of [
       undefined,

@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
+import { cleuraEnv, itopiaEnv } from "./_helpers/accounts.ts";
 import { jwtVerify } from "jose";
 import {
   type Emulator,
   EMULATOR_FIXTURES,
   startEmulator,
 } from "../lib/testing/mod.ts";
-import { call, type Elicit, ERAS, stdioClient, test } from "./_helpers/mcp.ts";
+import {
+  call,
+  type Elicit,
+  ERAS,
+  stdioClient,
+  test,
+  typeCode,
+} from "./_helpers/mcp.ts";
 
 const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
 
@@ -13,16 +21,7 @@ function env(
   emu: Emulator,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  return {
-    CLEURA_API_URL: emu.cleuraUrl,
-    CLEURA_API_USERNAME: "bob",
-    CLEURA_API_PASSWORD: "bob-password",
-    ITOPIA_API_URL: emu.itopiaUrl,
-    ITOPIA_API_KEY: KEY,
-    ITOPIA_ORGANIZATION_ID: "42",
-    ITOPIA_DEPLOYMENT_ID: "102",
-    ...extra,
-  };
+  return { ...cleuraEnv(emu, "bob"), ...itopiaEnv(emu), ...extra };
 }
 
 const accept = (emu: Emulator): Elicit => () =>
@@ -177,13 +176,7 @@ for (const era of ERAS) {
       origin = new URL(url).origin;
       const page = await fetch(url);
       assert.match(await page.text(), /<form method="post">/);
-      const code = String(emu.lastSmsCode("bob")).padStart(6, "0");
-      const posted = await fetch(url, {
-        method: "POST",
-        body: new URLSearchParams({ code }),
-      });
-      assert.equal(posted.status, 200);
-      await posted.body?.cancel();
+      assert.equal(await typeCode(url, emu.lastSmsCode("bob")!), 200);
       return { action: "accept" };
     }, { era, urlMode: true });
     const result = await call(t.client, "cleura_list_regions");

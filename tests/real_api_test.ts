@@ -4,9 +4,10 @@
 // Each through the library, the CLI and an MCP client.
 
 import assert from "node:assert/strict";
+import { creds } from "./_helpers/accounts.ts";
 import { type CliIo, main } from "../cli.ts";
+import { cleuraEnv } from "./_helpers/accounts.ts";
 import {
-  type Emulator,
   type EmulatorOptions,
   QUIRKY_DOMAINS,
   startEmulator,
@@ -62,19 +63,6 @@ async function withCache(
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-}
-
-function cleuraEnv(
-  emu: Emulator,
-  login: string,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  return {
-    CLEURA_API_URL: emu.cleuraUrl,
-    CLEURA_API_USERNAME: login,
-    CLEURA_API_PASSWORD: `${login}-password`,
-    ...extra,
-  };
 }
 
 // --- An expired or revoked token answers 403 -------------------------------
@@ -148,9 +136,7 @@ Deno.test("CLI: with only CLEURA_API_TOKEN, an expired token says so and how to 
 Deno.test("a 403 for anything but the token is a permission error and never logs in", async () => {
   await using emu = await startEmulator();
   const session = new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
+    ...creds(emu, "alice"),
     token: emu.issueCleuraToken("alice"),
   });
   emu.injectFault({

@@ -118,9 +118,7 @@ Deno.test("CleuraSession with only a token reports a rejected token clearly", as
 Deno.test("CleuraSession uses a given token without logging in", async () => {
   await using emu = await startEmulator();
   const session = new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
+    ...creds(emu, "alice"),
     token: emu.issueCleuraToken("alice"),
   });
   await listRegions(session);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cliArgs } from "./_helpers/cli.ts";
 import { CleuraSession, ConfigError, listRegions, TokenCache } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 
@@ -476,15 +477,7 @@ function cliEnv(cacheHome: string, cleuraUrl: string): Record<string, string> {
 /** Runs the CLI as `deno task cli` would: the cache folder's permissions only. */
 async function cli(cacheHome: string, cleuraUrl: string, args: string[]) {
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      `--allow-read=${cacheHome}`,
-      `--allow-write=${cacheHome}`,
-      new URL("../cli.ts", import.meta.url).pathname,
-      ...args,
-    ],
+    args: cliArgs(cacheHome, args),
     env: cliEnv(cacheHome, cleuraUrl),
     clearEnv: true,
     stdin: "null",

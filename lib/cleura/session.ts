@@ -22,13 +22,13 @@ import {
 } from "../http.ts";
 import { type AskCode, type CleuraToken, loginCleura } from "./auth.ts";
 import { StepwiseLogin } from "./challenge.ts";
-import {
-  type CleuraCall,
-  type CleuraSessionOptions,
-  LoginRequiredError,
-  type SessionCallOptions,
-  type SessionEvent,
+import type {
+  CleuraCall,
+  CleuraSessionOptions,
+  SessionCallOptions,
+  SessionEvent,
 } from "./session_options.ts";
+import { LoginRequiredError } from "./session_options.ts";
 import {
   cleuraHeaders,
   isTokenRejected,

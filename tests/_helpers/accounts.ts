@@ -28,16 +28,11 @@ export function cleuraEnv(
   };
 }
 
-/** The itopia variables of organization 42, deployment 102, and any more given. */
-export function itopiaEnv(
-  emu: Emulator,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  return {
-    ITOPIA_API_URL: emu.itopiaUrl,
-    ITOPIA_API_KEY: ITOPIA_KEY,
-    ITOPIA_ORGANIZATION_ID: "42",
-    ITOPIA_DEPLOYMENT_ID: "102",
-    ...extra,
-  };
+/** The itopia variables of organization 42 and deployment 102, by API key. */
+export function itopiaEnv(emu: Emulator): Record<string, string> {
+  const env: Record<string, string> = { ITOPIA_API_URL: emu.itopiaUrl };
+  env.ITOPIA_API_KEY = ITOPIA_KEY;
+  env.ITOPIA_ORGANIZATION_ID = "42";
+  env.ITOPIA_DEPLOYMENT_ID = "102";
+  return env;
 }

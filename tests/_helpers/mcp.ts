@@ -316,3 +316,33 @@ export async function cancelWhileAsked(
   const second = await call(t.client, "cleura_list_regions");
   return { second, askedAfterMs: secondAskAt - started, asks };
 }
+
+/**
+ * POSTs one JSON-RPC message (by default the 2025 `initialize`) to a server's
+ * `/mcp`, as a 2025 client would, with the given authorization header.
+ */
+export function postMcp(
+  url: string,
+  authorization?: string,
+  message: unknown = OPENING[0],
+): Promise<Response> {
+  return fetch(url.endsWith("/mcp") ? url : `${url}/mcp`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...(authorization === undefined ? {} : { authorization }),
+    },
+    body: JSON.stringify(message),
+  });
+}
+
+/** Types a code into a one-time SMS page, as the user's browser would. */
+export async function typeCode(url: string, code: number): Promise<number> {
+  const posted = await fetch(url, {
+    method: "POST",
+    body: new URLSearchParams({ code: String(code).padStart(6, "0") }),
+  });
+  await posted.body?.cancel();
+  return posted.status;
+}
