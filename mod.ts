@@ -70,6 +70,7 @@ export {
   type TokenCacheOptions,
 } from "./lib/token_cache.ts";
 export { cleanText, type CleanTextOptions } from "./lib/text.ts";
+export { VERSION } from "./lib/version.ts";
 export {
   type AskCode,
   CLEURA_COMPLIANT_URL,

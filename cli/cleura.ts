@@ -148,7 +148,8 @@ const login = defineCommand({
   },
   examples: [
     "cli.ts cleura login",
-    'H=$(cli.ts cleura login --send-code) && echo 123456 | cli.ts cleura login --verification "$H"',
+    "H=$(cli.ts cleura login --send-code)   # then, with the code from the SMS:",
+    'printf "%s\\n" "$CODE" | cli.ts cleura login --verification "$H"',
   ],
   async run(options, env) {
     const { verification } = options;
@@ -198,7 +199,7 @@ const regions = defineCommand({
   },
   examples: [
     "cli.ts cleura regions",
-    "echo 123456 | cli.ts cleura regions --json",
+    "cli.ts cleura regions --status active --json",
   ],
   featured: true,
   async run(options, env) {

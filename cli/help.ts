@@ -37,6 +37,7 @@ export function mainHelp(apis: readonly Api[]): string {
     "cloudgate: the Cleura Cloud REST API and the itopia CAS API from the shell",
     "",
     "Usage: cli.ts <api> <command> [options]",
+    "       cli.ts --version",
     "",
     ...apis.flatMap((api, i) => [
       `${api.title} commands:`,

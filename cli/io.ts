@@ -76,11 +76,12 @@ export async function askCode(
   request: CodeRequest,
 ): Promise<string | undefined> {
   if (!io.isTerminal) {
-    if (request.previousError) {
-      io.err(
-        `warning: ${request.previousError}; reading one more code from stdin`,
-      );
-    }
+    // Say what the CLI waits for before it blocks on a pipe or a file.
+    io.err(
+      request.previousError
+        ? `warning: ${request.previousError}; reading one more code from stdin`
+        : `An SMS code was sent to the phone of "${request.login}"; reading it from stdin (one line)`,
+    );
     return (await io.readLine())?.trim();
   }
   if (request.previousError) {

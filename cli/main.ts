@@ -20,6 +20,7 @@ import {
 } from "./args.ts";
 import { CLEURA } from "./cleura.ts";
 import type { Api, Command } from "./command.ts";
+import { VERSION } from "../lib/version.ts";
 import { apiHelp, commandHelp, mainHelp } from "./help.ts";
 import { cleanIo, type CliIo, processIo } from "./io.ts";
 import { ITOPIA } from "./itopia.ts";
@@ -32,6 +33,10 @@ const isHelp = (arg: string) => arg === "-h" || arg === "--help";
 async function run(args: string[], io: CliIo): Promise<number> {
   refuseSecretFlags(args);
   const [apiName, commandName, ...rest] = args;
+  if (apiName === "--version" || apiName === "-V") {
+    io.out(`cloudgate ${VERSION}`);
+    return 0;
+  }
   if (apiName === undefined || isHelp(apiName) || apiName === "help") {
     io.out(mainHelp(APIS));
     return apiName === undefined ? 2 : 0;

@@ -4,8 +4,10 @@
  * @module
  */
 
+import { VERSION } from "../lib/version.ts";
+
 /** The server's name and version. */
-export const SERVER_INFO = { name: "cloudgate", version: "0.1.0" } as const;
+export const SERVER_INFO = { name: "cloudgate", version: VERSION } as const;
 
 /** The server's instructions to the model. */
 export const INSTRUCTIONS =

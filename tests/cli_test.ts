@@ -461,3 +461,46 @@ Deno.test("the README's usage section matches cli --help", async () => {
     assert.ok(readme.includes(line), `README lacks: ${line}`);
   }
 });
+
+Deno.test("cli says on stderr that it reads the SMS code from stdin before it waits", async () => {
+  await using emu = await startEmulator();
+  const err: string[] = [];
+  let asked = "";
+  const code = await main(["cleura", "regions", "--no-cache"], {
+    out: () => {},
+    err: (l) => err.push(l),
+    readLine: () => {
+      asked = err.join("\n");
+      return Promise.resolve(String(emu.lastSmsCode("bob")).padStart(6, "0"));
+    },
+    readSecret: () => Promise.resolve(undefined),
+    isTerminal: false,
+    env: {
+      CLEURA_API_URL: emu.cleuraUrl,
+      CLEURA_API_USERNAME: "bob",
+      CLEURA_API_PASSWORD: "bob-password",
+    },
+  });
+  assert.equal(code, 0, err.join("\n"));
+  assert.match(
+    asked,
+    /An SMS code was sent to the phone of "bob"; reading it from stdin/,
+  );
+});
+
+Deno.test("cli --version prints the version of deno.json", async () => {
+  const out: string[] = [];
+  const code = await main(["--version"], {
+    out: (l) => out.push(l),
+    err: (l) => out.push(l),
+    readLine: () => Promise.resolve(undefined),
+    readSecret: () => Promise.resolve(undefined),
+    isTerminal: false,
+    env: {},
+  });
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+  );
+  assert.equal(code, 0);
+  assert.deepEqual(out, [`cloudgate ${config.version}`]);
+});
