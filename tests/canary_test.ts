@@ -4,7 +4,7 @@
 // error messages or tool results, except the one token a command or tool was
 // asked to return.
 import assert from "node:assert/strict";
-import { type CliIo, main } from "../cli.ts";
+import { runMain } from "./_helpers/cli.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { call, memoryClient } from "./_helpers/mcp.ts";
 
@@ -54,29 +54,19 @@ async function canaryEmulator(): Promise<Emulator> {
   return emu;
 }
 
-interface CliRun {
-  code: number;
-  text: string;
-}
-
+/** Runs the CLI in process; stdin answers every prompt, secret or not. */
 async function runCli(
   args: string[],
   env: Record<string, string>,
   cacheDir: string,
   stdin: string[] = [],
-): Promise<CliRun> {
-  const lines: string[] = [];
-  const io: CliIo = {
-    out: (l) => lines.push(l),
-    err: (l) => lines.push(l),
-    readLine: () => Promise.resolve(stdin.shift()),
-    readSecret: () => Promise.resolve(stdin.shift()),
-    isTerminal: false,
-    env,
+): Promise<{ code: number; text: string }> {
+  const run = await runMain(args, env, {
     cacheDir,
-  };
-  const code = await main(args, io);
-  return { code, text: lines.join("\n") };
+    stdin,
+    secretsFromStdin: true,
+  });
+  return { code: run.code, text: run.lines.join("\n") };
 }
 
 Deno.test("canaries: no CLI command shows a secret, on success or failure", async () => {

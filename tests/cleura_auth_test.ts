@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { rejection } from "./_helpers/assert.ts";
 import { creds } from "./_helpers/accounts.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import {
@@ -14,45 +15,68 @@ import {
 } from "../mod.ts";
 import { httpRequest } from "../lib/http.ts";
 
-Deno.test("startLogin() returns a token for an account without 2FA", async () => {
-  await using emu = await startEmulator();
-  const start = await startLogin(creds(emu, "alice"));
-  assert.equal(start.kind, "token");
-  assert.equal(emu.counters.cleuraLogins, 1);
-});
-
-Deno.test("startLogin() returns an SMS challenge when SMS is asked up front", async () => {
-  await using emu = await startEmulator();
-  const start = await startLogin(creds(emu, "bob"), { twofa: "sms" });
-  assert.equal(start.kind, "sms");
-  assert.equal(emu.counters.cleuraPasswordPosts, 1);
-  assert.equal(emu.counters.smsSent, 0);
-});
-
-Deno.test("startLogin() answers twofactor_options by asking again once with SMS", async () => {
-  await using emu = await startEmulator();
-  const start = await startLogin(creds(emu, "carol"));
-  assert.equal(start.kind, "sms");
-  assert.equal(emu.counters.cleuraPasswordPosts, 2);
-});
+// How each kind of account starts: alice (no 2FA) gets a token; bob with SMS
+// asked up front, and carol after twofactor_options, get an SMS challenge.
+for (
+  const [name, login, options, kind, counters] of [
+    [
+      "returns a token for an account without 2FA",
+      "alice",
+      {},
+      "token",
+      { cleuraLogins: 1 },
+    ],
+    [
+      "returns an SMS challenge when SMS is asked up front",
+      "bob",
+      { twofa: "sms" },
+      "sms",
+      { cleuraPasswordPosts: 1, smsSent: 0 },
+    ],
+    [
+      "answers twofactor_options by asking again once with SMS",
+      "carol",
+      {},
+      "sms",
+      { cleuraPasswordPosts: 2 },
+    ],
+  ] as const
+) {
+  Deno.test(`startLogin() ${name}`, async () => {
+    await using emu = await startEmulator();
+    const start = await startLogin(creds(emu, login), options);
+    assert.equal(start.kind, kind);
+    for (const [counter, count] of Object.entries(counters)) {
+      assert.equal(
+        emu.counters[counter as keyof typeof emu.counters],
+        count,
+        counter,
+      );
+    }
+  });
+}
 
 Deno.test("startLogin() explains what to do for a WebAuthn-only account", async () => {
   await using emu = await startEmulator();
-  const error = await startLogin(creds(emu, "dave")).catch((e) => e);
-  assert.ok(error instanceof AuthError);
-  assert.match(error.message, /only WebAuthn/);
+  const error = await rejection(
+    startLogin(creds(emu, "dave")),
+    AuthError,
+    /only WebAuthn/,
+  );
   assert.match(error.message, /CLEURA_API_TOKEN/);
   assert.equal(emu.counters.cleuraPasswordPosts, 1);
 });
 
 Deno.test("startLogin() reports a wrong password without showing it", async () => {
   await using emu = await startEmulator();
-  const error = await startLogin({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "wrong-canary-7f3k9q",
-  }).catch((e) => e);
-  assert.ok(error instanceof ApiError);
+  const error = await rejection(
+    startLogin({
+      apiUrl: emu.cleuraUrl,
+      login: "alice",
+      password: "wrong-canary-7f3k9q",
+    }),
+    ApiError,
+  );
   assert.equal(error.status, 401);
   assert.equal(
     error.message,
@@ -63,8 +87,10 @@ Deno.test("startLogin() reports a wrong password without showing it", async () =
 Deno.test("startLogin() turns an unknown result into an ApiError that does not echo it", async () => {
   await using emu = await startEmulator();
   emu.injectFault({ kind: "json", body: { result: "password_expired" } });
-  const error = await startLogin(creds(emu, "alice")).catch((e) => e);
-  assert.ok(error instanceof ApiError);
+  const error = await rejection(
+    startLogin(creds(emu, "alice")),
+    ApiError,
+  );
   assert.equal(error.result, "password_expired");
   assert.equal(
     error.message,
@@ -115,20 +141,22 @@ Deno.test("the emulator answers 400 to a code sent as a string", async () => {
     login: "bob",
     verification: start.verification,
   });
-  const error = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "auth/v1/tokens/verify2fa",
-    method: "POST",
-    body: {
-      verify2fa: {
-        login: "bob",
-        verification: start.verification,
-        code: String(emu.lastSmsCode("bob")),
+  const error = await rejection(
+    httpRequest({
+      baseUrl: emu.cleuraUrl,
+      path: "auth/v1/tokens/verify2fa",
+      method: "POST",
+      body: {
+        verify2fa: {
+          login: "bob",
+          verification: start.verification,
+          code: String(emu.lastSmsCode("bob")),
+        },
       },
-    },
-    step: "verify",
-  }).catch((e) => e);
-  assert.ok(error instanceof ApiError);
+      step: "verify",
+    }),
+    ApiError,
+  );
   assert.equal(error.status, 400);
   assert.match(error.message, /code must be an integer/);
 });
@@ -138,14 +166,13 @@ Deno.test("requestSmsCode() reports an expired verification", async () => {
   const start = await startLogin(creds(emu, "bob"), { twofa: "sms" });
   if (start.kind !== "sms") throw new Error("expected an SMS challenge");
   await new Promise((r) => setTimeout(r, 5));
-  const error = await requestSmsCode({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    verification: start.verification,
-  }).catch((e) => e);
-  assert.ok(error instanceof ApiError);
-  assert.match(
-    error.message,
+  await rejection(
+    requestSmsCode({
+      apiUrl: emu.cleuraUrl,
+      login: "bob",
+      verification: start.verification,
+    }),
+    ApiError,
     /^Cannot send the SMS code for "bob": the server answered 400: Verification expired$/,
   );
   assert.equal(emu.counters.smsSent, 0);
@@ -206,13 +233,12 @@ Deno.test("loginCleura() asks once more after a wrong code, without a second SMS
 
 Deno.test("loginCleura() fails clearly after two wrong codes", async () => {
   await using emu = await startEmulator();
-  const error = await loginCleura(creds(emu, "bob"), {
-    askCode: ({ login }) =>
-      Promise.resolve((emu.lastSmsCode(login)! + 1) % 1_000_000),
-  }).catch((e) => e);
-  assert.ok(error instanceof ApiError);
-  assert.match(
-    error.message,
+  await rejection(
+    loginCleura(creds(emu, "bob"), {
+      askCode: ({ login }) =>
+        Promise.resolve((emu.lastSmsCode(login)! + 1) % 1_000_000),
+    }),
+    ApiError,
     /^Cannot verify the SMS code for "bob": the server answered 400/,
   );
   assert.equal(emu.counters.smsSent, 1);
@@ -221,19 +247,23 @@ Deno.test("loginCleura() fails clearly after two wrong codes", async () => {
 
 Deno.test("loginCleura() stops when no code is given", async () => {
   await using emu = await startEmulator();
-  const error = await loginCleura(creds(emu, "bob"), {
-    askCode: () => Promise.resolve(undefined),
-  }).catch((e) => e);
-  assert.ok(error instanceof AuthError);
-  assert.equal(error.message, 'Cannot log in "bob": no SMS code was given');
+  await rejection(
+    loginCleura(creds(emu, "bob"), {
+      askCode: () => Promise.resolve(undefined),
+    }),
+    AuthError,
+    'Cannot log in "bob": no SMS code was given',
+  );
   assert.equal(emu.counters.smsVerifications, 0);
 });
 
 Deno.test("loginCleura() without askCode says how to proceed, before any SMS", async () => {
   await using emu = await startEmulator();
-  const error = await loginCleura(creds(emu, "bob")).catch((e) => e);
-  assert.ok(error instanceof AuthError);
-  assert.match(error.message, /CLEURA_API_TOKEN/);
+  await rejection(
+    loginCleura(creds(emu, "bob")),
+    AuthError,
+    /CLEURA_API_TOKEN/,
+  );
   assert.equal(emu.counters.smsSent, 0);
 });
 
@@ -247,8 +277,10 @@ Deno.test("validateToken() and revokeToken() follow the token's life", async () 
   assert.equal(await validateToken(token), true);
   await revokeToken(token);
   assert.equal(await validateToken(token), false);
-  const error = await revokeToken(token).catch((e) => e);
-  assert.ok(error instanceof ApiError);
+  const error = await rejection(
+    revokeToken(token),
+    ApiError,
+  );
   assert.equal(error.status, 403);
   assert.ok(!error.message.includes(token.token));
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { cliArgs, spawnPiped } from "./_helpers/cli.ts";
-import { main } from "../cli.ts";
-import { closedPort } from "./_helpers/mcp.ts";
+import { cliArgs, runMain, spawnPiped } from "./_helpers/cli.ts";
+import { childEnv, closedPort } from "./_helpers/mcp.ts";
+import { cleuraEnv } from "./_helpers/accounts.ts";
 import { jwtVerify } from "jose";
 import {
   type Emulator,
@@ -29,16 +29,6 @@ interface Setup extends AsyncDisposable {
   ): Promise<Run>;
 }
 
-/** The parent's environment without cloudgate's variables, keeping its Deno cache. */
-function baseEnv(): Record<string, string> {
-  const env = Deno.env.toObject();
-  for (const name of Object.keys(env)) {
-    if (/^(CLEURA|ITOPIA)_/.test(name)) delete env[name];
-  }
-  env.DENO_DIR ??= `${env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`}/deno`;
-  return env;
-}
-
 async function setup(
   env: Record<string, string> = {},
 ): Promise<Setup> {
@@ -55,11 +45,11 @@ async function setup(
     emu,
     cacheHome,
     async cli(args, options = {}) {
-      const child = spawnPiped(Deno.execPath(), cliArgs(cacheHome, args), {
-        ...baseEnv(),
-        ...defaults,
-        ...options.env,
-      });
+      const child = spawnPiped(
+        Deno.execPath(),
+        cliArgs(cacheHome, args),
+        childEnv({ ...defaults, ...options.env }),
+      );
       const writer = child.stdin.getWriter();
       if (options.stdin) {
         await writer.write(new TextEncoder().encode(await options.stdin(emu)));
@@ -439,15 +429,7 @@ Deno.test("cli reports an unreachable API as one line (exit 1)", async () => {
 });
 
 Deno.test("the README's usage section matches cli --help", async () => {
-  const lines: string[] = [];
-  const code = await main(["--help"], {
-    out: (l) => lines.push(l),
-    err: (l) => lines.push(l),
-    readLine: () => Promise.resolve(undefined),
-    readSecret: () => Promise.resolve(undefined),
-    isTerminal: false,
-    env: {},
-  });
+  const { code, lines } = await runMain(["--help"], {});
   assert.equal(code, 0);
   const readme = await Deno.readTextFile(
     new URL("../README.md", import.meta.url),
@@ -464,24 +446,18 @@ Deno.test("the README's usage section matches cli --help", async () => {
 
 Deno.test("cli says on stderr that it reads the SMS code from stdin before it waits", async () => {
   await using emu = await startEmulator();
-  const err: string[] = [];
   let asked = "";
-  const code = await main(["cleura", "regions", "--no-cache"], {
-    out: () => {},
-    err: (l) => err.push(l),
-    readLine: () => {
-      asked = err.join("\n");
-      return Promise.resolve(String(emu.lastSmsCode("bob")).padStart(6, "0"));
+  const run = await runMain(
+    ["cleura", "regions", "--no-cache"],
+    cleuraEnv(emu, "bob"),
+    {
+      stdin: (err) => {
+        asked = err.join("\n");
+        return [String(emu.lastSmsCode("bob")).padStart(6, "0")];
+      },
     },
-    readSecret: () => Promise.resolve(undefined),
-    isTerminal: false,
-    env: {
-      CLEURA_API_URL: emu.cleuraUrl,
-      CLEURA_API_USERNAME: "bob",
-      CLEURA_API_PASSWORD: "bob-password",
-    },
-  });
-  assert.equal(code, 0, err.join("\n"));
+  );
+  assert.equal(run.code, 0, run.stderr);
   assert.match(
     asked,
     /An SMS code was sent to the phone of "bob"; reading it from stdin/,
@@ -489,15 +465,7 @@ Deno.test("cli says on stderr that it reads the SMS code from stdin before it wa
 });
 
 Deno.test("cli --version prints the version of deno.json", async () => {
-  const out: string[] = [];
-  const code = await main(["--version"], {
-    out: (l) => out.push(l),
-    err: (l) => out.push(l),
-    readLine: () => Promise.resolve(undefined),
-    readSecret: () => Promise.resolve(undefined),
-    isTerminal: false,
-    env: {},
-  });
+  const { code, lines: out } = await runMain(["--version"], {});
   const config = JSON.parse(
     await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
   );

@@ -5,11 +5,11 @@
 // result's text; tables stay aligned; --json and structured content keep the
 // data as the API gave it.
 import assert from "node:assert/strict";
-import { creds } from "./_helpers/accounts.ts";
-import { type CliIo, main } from "../cli.ts";
+import { accountEnv, creds, itopiaKeyAuth } from "./_helpers/accounts.ts";
+import { type MainRun, runMain } from "./_helpers/cli.ts";
+import { tempDir } from "./_helpers/temp.ts";
 import {
   CleuraSession,
-  ItopiaAuth,
   listCloudInstances,
   listDomains,
   listProjects,
@@ -18,13 +18,11 @@ import {
 import { cleanText } from "../lib/text.ts";
 import {
   type Emulator,
-  EMULATOR_FIXTURES,
   HOSTILE_TEXT,
   startEmulator,
 } from "../lib/testing/mod.ts";
 import { call, memoryClient } from "./_helpers/mcp.ts";
 
-const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
 const DOMAIN = "79b0cef45b504586ad0bf057dc4cb8b8";
 const EVIL =
   "\u001b]52;c;ZXZpbA==\u0007bad \u202eroot\u202c \u009b31mred\u001b[0m \u2066x\u2069";
@@ -45,45 +43,14 @@ function assertSafe(text: string, what: string): void {
   );
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function env(emu: Emulator): Record<string, string> {
-  return {
-    CLEURA_API_URL: emu.cleuraUrl,
-    CLEURA_API_USERNAME: "alice",
-    CLEURA_API_PASSWORD: "alice-password",
-    ITOPIA_API_URL: emu.itopiaUrl,
-    ITOPIA_API_KEY: KEY,
-    ITOPIA_ORGANIZATION_ID: "42",
-  };
-}
-
-async function cli(emu: Emulator, args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cacheDir = await Deno.makeTempDir();
-  const io: CliIo = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readLine: () => Promise.resolve(undefined),
-    readSecret: () => Promise.resolve(undefined),
-    isTerminal: false,
-    env: env(emu),
-    cacheDir,
-  };
-  try {
-    const code = await main(args, io);
-    const run = { code, stdout: out.join("\n"), stderr: err.join("\n") };
-    assertSafe(run.stdout, `stdout of ${args.join(" ")}`);
-    assertSafe(run.stderr, `stderr of ${args.join(" ")}`);
-    return run;
-  } finally {
-    await Deno.remove(cacheDir, { recursive: true });
-  }
+async function cli(emu: Emulator, args: string[]): Promise<MainRun> {
+  await using cache = await tempDir();
+  const run = await runMain(args, accountEnv(emu, "alice"), {
+    cacheDir: cache.path,
+  });
+  assertSafe(run.stdout, `stdout of ${args.join(" ")}`);
+  assertSafe(run.stderr, `stderr of ${args.join(" ")}`);
+  return run;
 }
 
 /** Where each column starts: after two spaces, or at the line's start. */
@@ -111,10 +78,7 @@ function session(emu: Emulator): CleuraSession {
 }
 
 function instancesOf(emu: Emulator) {
-  return listCloudInstances(
-    new ItopiaAuth({ apiUrl: emu.itopiaUrl, apiKey: KEY, organizationId: 42 }),
-    { deploymentId: 101 },
-  );
+  return listCloudInstances(itopiaKeyAuth(emu), { deploymentId: 101 });
 }
 
 /** Asserts the data is really hostile, so the other checks mean something. */
@@ -244,7 +208,7 @@ Deno.test("escapes: the default emulator answers plain text", async () => {
 
 Deno.test("escapes: MCP tool text is clean, structured content keeps the data", async () => {
   await using emu = await startEmulator({ hostileText: true });
-  await using t = await memoryClient(env(emu));
+  await using t = await memoryClient(accountEnv(emu, "alice"));
   const cases: [string, Record<string, unknown>, unknown][] = [
     ["cleura_list_regions", {}, {
       regions: await listRegions(session(emu)),

@@ -1,10 +1,11 @@
 // The fault matrix: every API call site, through the library, the CLI and an
 // MCP tool, against each fault the emulator can inject.
 import assert from "node:assert/strict";
-import { creds } from "./_helpers/accounts.ts";
+import { accountEnv, creds, ITOPIA_KEY as KEY } from "./_helpers/accounts.ts";
+import { runMain } from "./_helpers/cli.ts";
+import { tempDir } from "./_helpers/temp.ts";
 import {
   type Emulator,
-  EMULATOR_FIXTURES,
   type Fault,
   startEmulator,
 } from "../lib/testing/mod.ts";
@@ -27,10 +28,8 @@ import {
   validateToken,
   verifySmsCode,
 } from "../mod.ts";
-import { main } from "../cli.ts";
 import { call, closedPort, memoryClient } from "./_helpers/mcp.ts";
 
-const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
 const TIMEOUT_MS = 300;
 const http: HttpOptions = { timeoutMs: TIMEOUT_MS, retryDelayMs: 1 };
 
@@ -44,14 +43,24 @@ interface Site {
   run(emu: Emulator, baseUrl?: string): Promise<unknown>;
 }
 
-async function smsChallenge(emu: Emulator) {
+/**
+ * bob's SMS challenge, with its code sent when `sent`; the steps that take it
+ * go to `apiUrl` (default: the emulator).
+ */
+async function smsChallenge(
+  emu: Emulator,
+  apiUrl = emu.cleuraUrl,
+  sent = false,
+) {
   const start = await startLogin(creds(emu, "bob"), { twofa: "sms" });
   if (start.kind !== "sms") throw new Error("expected an SMS challenge");
-  return {
+  const challenge = {
     apiUrl: emu.cleuraUrl,
     login: "bob",
     verification: start.verification,
   };
+  if (sent) await requestSmsCode(challenge);
+  return { ...challenge, apiUrl };
 }
 
 function tokenSession(emu: Emulator, apiUrl = emu.cleuraUrl): CleuraSession {
@@ -82,13 +91,7 @@ const SITES: Site[] = [
     shaped: false,
     path: "/auth/v1/tokens/request2facode",
     method: "POST",
-    run: async (emu, url) => {
-      const challenge = await smsChallenge(emu);
-      return requestSmsCode(
-        { ...challenge, apiUrl: url ?? challenge.apiUrl },
-        http,
-      );
-    },
+    run: async (emu, url) => requestSmsCode(await smsChallenge(emu, url), http),
   },
   {
     name: "Cleura SMS verification",
@@ -96,15 +99,11 @@ const SITES: Site[] = [
     shaped: true,
     path: "/auth/v1/tokens/verify2fa",
     method: "POST",
-    run: async (emu, url) => {
-      const challenge = await smsChallenge(emu);
-      await requestSmsCode(challenge);
-      return verifySmsCode({
-        ...challenge,
-        apiUrl: url ?? challenge.apiUrl,
+    run: async (emu, url) =>
+      verifySmsCode({
+        ...await smsChallenge(emu, url, true),
         code: emu.lastSmsCode("bob")!,
-      }, http);
-    },
+      }, http),
   },
   {
     name: "Cleura domains",
@@ -333,107 +332,105 @@ interface EntrySite {
   step: RegExp;
 }
 
-const CLI_SITES: (EntrySite & { args: string[]; token?: boolean })[] = [
-  {
-    name: "cleura regions (login)",
-    args: ["cleura", "regions"],
+/**
+ * The API calls the CLI and the tools make: the route a fault is injected
+ * on, and how the error names the step.
+ */
+const CALLS = {
+  cleuraLogin: {
     path: /\/auth\/v1\/tokens$/,
     method: "POST",
     step: /^Cannot log in "alice"/,
   },
-  {
-    name: "cleura domains",
-    args: ["cleura", "domains"],
-    path: /\/domains$/,
-    method: "GET",
-    step: /^Cannot list domains/,
-  },
-  {
-    name: "cleura projects",
-    args: [
-      "cleura",
-      "projects",
-      "--domain",
-      "79b0cef45b504586ad0bf057dc4cb8b8",
-    ],
+  domains: { path: /\/domains$/, method: "GET", step: /^Cannot list domains/ },
+  projects: {
     path: /\/projects$/,
     method: "GET",
     step: /^Cannot list the projects/,
+  },
+  validate: {
+    path: /\/validate$/,
+    method: "POST",
+    step: /^Cannot validate the token/,
+  },
+  revoke: {
+    path: /\/auth\/v1\/tokens$/,
+    method: "DELETE",
+    step: /^Cannot revoke the token/,
+  },
+  itopiaLogin: {
+    path: /\/accounts\/login\/$/,
+    method: "POST",
+    step: /^Cannot log in "admin@example\.com" to itopia/,
+  },
+  instances: {
+    path: /\/cloudInstances$/,
+    method: "GET",
+    step: /^Cannot list the cloud instances of deployment 101/,
+  },
+} satisfies Record<string, Omit<EntrySite, "name">>;
+
+const DOMAIN = "79b0cef45b504586ad0bf057dc4cb8b8";
+
+const CLI_SITES: (EntrySite & { args: string[]; token?: boolean })[] = [
+  {
+    name: "cleura regions (login)",
+    args: ["cleura", "regions"],
+    ...CALLS.cleuraLogin,
+  },
+  { name: "cleura domains", args: ["cleura", "domains"], ...CALLS.domains },
+  {
+    name: "cleura projects",
+    args: ["cleura", "projects", "--domain", DOMAIN],
+    ...CALLS.projects,
   },
   {
     name: "cleura whoami",
     args: ["cleura", "whoami"],
     token: true,
-    path: /\/validate$/,
-    method: "POST",
-    step: /^Cannot validate the token/,
+    ...CALLS.validate,
   },
   {
     name: "cleura logout",
     args: ["cleura", "logout"],
     token: true,
-    path: /\/auth\/v1\/tokens$/,
-    method: "DELETE",
-    step: /^Cannot revoke the token/,
+    ...CALLS.revoke,
   },
-  {
-    name: "itopia login",
-    args: ["itopia", "login"],
-    path: /\/accounts\/login\/$/,
-    method: "POST",
-    step: /^Cannot log in "admin@example\.com" to itopia/,
-  },
+  { name: "itopia login", args: ["itopia", "login"], ...CALLS.itopiaLogin },
   {
     name: "itopia instances",
     args: ["itopia", "instances", "--deployment-id", "101"],
-    path: /\/cloudInstances$/,
-    method: "GET",
-    step: /^Cannot list the cloud instances of deployment 101/,
+    ...CALLS.instances,
   },
 ];
 
 for (const site of CLI_SITES) {
   Deno.test(`fault matrix: the CLI's ${site.name} turns each fault into one error line and exit 1`, async () => {
     await using emu = await startEmulator();
-    const cacheDir = await Deno.makeTempDir();
-    try {
-      for (const [fault, pattern] of ENTRY_FAULTS) {
-        emu.clearFaults();
-        emu.injectFault({ ...fault, path: site.path, method: site.method });
-        const err: string[] = [];
-        const out: string[] = [];
-        const code = await main([
-          ...site.args,
-          "--no-cache",
-          "--timeout",
-          "0.3",
-        ], {
-          out: (l) => out.push(l),
-          err: (l) => err.push(l),
-          readLine: () => Promise.resolve(undefined),
-          readSecret: () => Promise.resolve(undefined),
-          isTerminal: false,
-          env: {
-            CLEURA_API_URL: emu.cleuraUrl,
-            CLEURA_API_USERNAME: "alice",
-            ...(site.token
-              ? { CLEURA_API_TOKEN: emu.issueCleuraToken("alice") }
-              : { CLEURA_API_PASSWORD: "alice-password" }),
-            ITOPIA_API_URL: emu.itopiaUrl,
-            ITOPIA_USERNAME: "admin@example.com",
-            ITOPIA_PASSWORD: "admin-password",
-          },
-          cacheDir,
-        });
-        assert.equal(code, 1, `${fault.kind}: ${err.join("\n")}`);
-        assert.equal(err.length, 1, err.join("\n"));
-        const message = err[0]!.replace(/^error: /, "");
-        assert.match(message, site.step, fault.kind);
-        assert.match(message, pattern, fault.kind);
-        assert.deepEqual(out, []);
-      }
-    } finally {
-      await Deno.remove(cacheDir, { recursive: true });
+    await using cache = await tempDir();
+    for (const [fault, pattern] of ENTRY_FAULTS) {
+      emu.clearFaults();
+      emu.injectFault({ ...fault, path: site.path, method: site.method });
+      const run = await runMain(
+        [...site.args, "--no-cache", "--timeout", "0.3"],
+        {
+          CLEURA_API_URL: emu.cleuraUrl,
+          CLEURA_API_USERNAME: "alice",
+          ...(site.token
+            ? { CLEURA_API_TOKEN: emu.issueCleuraToken("alice") }
+            : { CLEURA_API_PASSWORD: "alice-password" }),
+          ITOPIA_API_URL: emu.itopiaUrl,
+          ITOPIA_USERNAME: "admin@example.com",
+          ITOPIA_PASSWORD: "admin-password",
+        },
+        { cacheDir: cache.path },
+      );
+      assert.equal(run.code, 1, `${fault.kind}: ${run.stderr}`);
+      assert.equal(run.errLines.length, 1, run.stderr);
+      const message = run.errLines[0]!.replace(/^error: /, "");
+      assert.match(message, site.step, fault.kind);
+      assert.match(message, pattern, fault.kind);
+      assert.deepEqual(run.outLines, []);
     }
   });
 }
@@ -444,59 +441,40 @@ const MCP_SITES:
       name: "cleura_list_regions (login)",
       tool: "cleura_list_regions",
       args: {},
-      path: /\/auth\/v1\/tokens$/,
-      method: "POST",
-      step: /^Cannot log in "alice"/,
+      ...CALLS.cleuraLogin,
     },
     {
       name: "cleura_list_domains",
       tool: "cleura_list_domains",
       args: {},
-      path: /\/domains$/,
-      method: "GET",
-      step: /^Cannot list domains/,
+      ...CALLS.domains,
     },
     {
       name: "cleura_list_projects",
       tool: "cleura_list_projects",
-      args: { domainId: "79b0cef45b504586ad0bf057dc4cb8b8" },
-      path: /\/projects$/,
-      method: "GET",
-      step: /^Cannot list the projects/,
+      args: { domainId: DOMAIN },
+      ...CALLS.projects,
     },
     {
       name: "cleura_token_status",
       tool: "cleura_token_status",
       args: {},
-      path: /\/validate$/,
-      method: "POST",
-      step: /^Cannot validate the token/,
+      ...CALLS.validate,
     },
     {
       name: "itopia_list_instances",
       tool: "itopia_list_instances",
       args: { deploymentId: 101 },
-      path: /\/cloudInstances$/,
-      method: "GET",
-      step: /^Cannot list the cloud instances of deployment 101/,
+      ...CALLS.instances,
     },
   ];
 
 for (const site of MCP_SITES) {
   Deno.test(`fault matrix: the MCP tool ${site.name} turns each fault into a tool error, then recovers`, async () => {
     await using emu = await startEmulator();
-    await using t = await memoryClient(
-      {
-        CLEURA_API_URL: emu.cleuraUrl,
-        CLEURA_API_USERNAME: "alice",
-        CLEURA_API_PASSWORD: "alice-password",
-        ITOPIA_API_URL: emu.itopiaUrl,
-        ITOPIA_API_KEY: KEY,
-        ITOPIA_ORGANIZATION_ID: "42",
-      },
-      undefined,
-      { timeoutMs: TIMEOUT_MS },
-    );
+    await using t = await memoryClient(accountEnv(emu, "alice"), undefined, {
+      timeoutMs: TIMEOUT_MS,
+    });
     if (site.tool === "cleura_token_status") {
       await call(t.client, "cleura_list_domains");
     }

@@ -16,9 +16,10 @@ import {
   ResponseFormatError,
   selectInstances,
 } from "../mod.ts";
-import { main } from "../cli.ts";
+import { runMain } from "./_helpers/cli.ts";
+import { tempDir } from "./_helpers/temp.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
-import { call, memoryClient } from "./_helpers/mcp.ts";
+import { call, closedPort, memoryClient } from "./_helpers/mcp.ts";
 
 const CANARY = "CANARY-s3cr3t-9f2b";
 const RUN_LIMIT = { timeout: 5_000 };
@@ -222,10 +223,8 @@ Deno.test("fuzz: JWT options give a token or a ConfigError, never showing the ke
 });
 
 Deno.test("fuzz: CLI arguments give exit 0, 1 or 2, error lines, and no secret", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const closed = `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`;
-  listener.close();
-  const cacheDir = await Deno.makeTempDir();
+  const closed = `http://127.0.0.1:${closedPort()}`;
+  await using cache = await tempDir();
   const word = fc.oneof(
     fc.constantFrom(
       "cleura",
@@ -256,44 +255,29 @@ Deno.test("fuzz: CLI arguments give exit 0, 1 or 2, error lines, and no secret",
     ),
     fc.string(),
   );
-  try {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.tuple(
-          fc.constantFrom("cleura", "itopia", "cleura", "itopia", "help", "x"),
-          fc.constantFrom(...COMMANDS, "--help", "y"),
-          fc.array(word, { maxLength: 5 }),
-        ).map(([api, command, rest]) => [api, command, ...rest]),
-        async (args) => {
-          generated++;
-          const lines: string[] = [];
-          const code = await main(args, {
-            out: (l) => lines.push(l),
-            err: (l) => {
-              assert.match(l, /^(error|warning): /);
-              lines.push(l);
-            },
-            readLine: () => Promise.resolve(undefined),
-            readSecret: () => Promise.resolve(undefined),
-            isTerminal: false,
-            env: {
-              CLEURA_API_URL: closed,
-              CLEURA_API_USERNAME: "alice",
-              CLEURA_API_PASSWORD: CANARY,
-              ITOPIA_API_URL: closed,
-              ITOPIA_ORGANIZATION_ID: "42",
-            },
-            cacheDir,
-          });
-          assert.ok([0, 1, 2].includes(code), `exit ${code}`);
-          noCanary(lines.join("\n"));
-        },
-      ),
-      { numRuns: 1_000, ...RUN_LIMIT },
-    );
-  } finally {
-    await Deno.remove(cacheDir, { recursive: true });
-  }
+  await fc.assert(
+    fc.asyncProperty(
+      fc.tuple(
+        fc.constantFrom("cleura", "itopia", "cleura", "itopia", "help", "x"),
+        fc.constantFrom(...COMMANDS, "--help", "y"),
+        fc.array(word, { maxLength: 5 }),
+      ).map(([api, command, rest]) => [api, command, ...rest]),
+      async (args) => {
+        generated++;
+        const run = await runMain(args, {
+          CLEURA_API_URL: closed,
+          CLEURA_API_USERNAME: "alice",
+          CLEURA_API_PASSWORD: CANARY,
+          ITOPIA_API_URL: closed,
+          ITOPIA_ORGANIZATION_ID: "42",
+        }, { cacheDir: cache.path });
+        for (const l of run.errLines) assert.match(l, /^(error|warning): /);
+        assert.ok([0, 1, 2].includes(run.code), `exit ${run.code}`);
+        noCanary(run.lines.join("\n"));
+      },
+    ),
+    { numRuns: 1_000, ...RUN_LIMIT },
+  );
 });
 
 Deno.test("fuzz: MCP tool arguments give a result or a tool error, and no secret", async () => {

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
+import { rejection } from "./_helpers/assert.ts";
 import { closedPort } from "./_helpers/mcp.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import {
+  type Emulator,
+  type Fault,
+  startEmulator,
+} from "../lib/testing/mod.ts";
 import {
   ApiError,
   ConfigError,
@@ -8,9 +13,58 @@ import {
   ResponseFormatError,
   TimeoutError,
 } from "../mod.ts";
-import { httpRequest, joinUrl } from "../lib/http.ts";
+import {
+  type HttpOptions,
+  type HttpRequest,
+  httpRequest,
+  joinUrl,
+} from "../lib/http.ts";
 
 const fast = { retryDelayMs: 1 };
+
+/** An emulator that answers with `fault`. */
+async function emulatorWith(fault: Fault): Promise<Emulator> {
+  const emu = await startEmulator();
+  emu.injectFault(fault);
+  return emu;
+}
+
+/** A POST to `path` of the emulator's Cleura, for the step named. */
+function post(
+  emu: Emulator,
+  path: string,
+  step: string,
+  more: { body?: unknown; secrets?: string[] } = {},
+  options: HttpOptions = {},
+) {
+  return httpRequest(
+    { baseUrl: emu.cleuraUrl, path, method: "POST", step, ...more },
+    options,
+  );
+}
+
+/** The request that lists the emulator's domains, as alice when given her token. */
+function domains(emu: Emulator, token?: string): HttpRequest {
+  return {
+    baseUrl: emu.cleuraUrl,
+    path: "accesscontrol/v1/openstack/domains",
+    ...(token
+      ? { headers: { "X-AUTH-LOGIN": "alice", "X-AUTH-TOKEN": token } }
+      : {}),
+    step: "list domains",
+  };
+}
+
+/** A local server that answers every request with `body` and `init`. */
+function answering(
+  body: string,
+  init: ResponseInit,
+): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response(body, init),
+  );
+}
 
 Deno.test("joinUrl() keeps the base path and puts one slash between", () => {
   assert.equal(
@@ -23,11 +77,7 @@ Deno.test("joinUrl() keeps the base path and puts one slash between", () => {
 Deno.test("httpRequest() turns the error envelope into an ApiError naming the step", async () => {
   await using emu = await startEmulator();
   try {
-    await httpRequest({
-      baseUrl: emu.cleuraUrl,
-      path: "accesscontrol/v1/openstack/domains",
-      step: "list domains",
-    });
+    await httpRequest(domains(emu));
     assert.fail("expected an error");
   } catch (e) {
     assert.ok(e instanceof ApiError);
@@ -66,11 +116,10 @@ Deno.test("httpRequest() quotes the server's message from every error body it kn
     ],
   ];
   for (const [body, type, expected] of bodies) {
-    await using server = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-      () =>
-        new Response(body, { status: 400, headers: { "content-type": type } }),
-    );
+    await using server = answering(body, {
+      status: 400,
+      headers: { "content-type": type },
+    });
     await assert.rejects(
       httpRequest({
         baseUrl: `http://127.0.0.1:${server.addr.port}`,
@@ -85,101 +134,57 @@ Deno.test("httpRequest() quotes the server's message from every error body it kn
 });
 
 Deno.test("httpRequest() shows a short excerpt of an HTML error page", async () => {
-  await using emu = await startEmulator();
-  emu.injectFault({ kind: "html", status: 500 });
-  const error = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "anything",
-    method: "POST",
-    step: "do a thing",
-  }).catch((e) => e);
-  assert.ok(error instanceof ApiError);
+  await using emu = await emulatorWith({ kind: "html", status: 500 });
+  const error = await rejection(
+    post(emu, "anything", "do a thing"),
+    ApiError,
+  );
   assert.equal(error.status, 500);
   assert.ok(error.message.length < 200, error.message);
   assert.doesNotMatch(error.message, /<|\n|Lorem ipsum Lorem/);
   assert.match(error.message, /500 Internal Server Error/);
 });
 
-Deno.test("httpRequest() reports a 2xx body that is not JSON as a format error naming the endpoint", async () => {
-  await using emu = await startEmulator();
-  emu.injectFault({ kind: "malformed-json" });
-  const error = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "auth/v1/tokens",
-    method: "POST",
-    step: "log in",
-  }).catch((e) => e);
-  assert.ok(error instanceof ResponseFormatError);
-  assert.match(error.message, /\/auth\/v1\/tokens is not JSON/);
-});
-
 Deno.test("httpRequest() times out with the words 'timed out'", async () => {
-  await using emu = await startEmulator();
-  emu.injectFault({ kind: "hang" });
+  await using emu = await emulatorWith({ kind: "hang" });
   const started = Date.now();
-  const error = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "x",
-    method: "POST",
-    step: "wait",
-  }, { timeoutMs: 200 }).catch((e) => e);
-  assert.ok(error instanceof TimeoutError, String(error));
-  assert.match(error.message, /timed out after 200 ms/);
+  await rejection(
+    post(emu, "x", "wait", {}, { timeoutMs: 200 }),
+    TimeoutError,
+    /timed out after 200 ms/,
+  );
   assert.ok(Date.now() - started < 5_000);
 });
 
 Deno.test("httpRequest() rethrows the caller's abort reason", async () => {
-  await using emu = await startEmulator();
-  emu.injectFault({ kind: "hang" });
+  await using emu = await emulatorWith({ kind: "hang" });
   const controller = new AbortController();
   const reason = new Error("stopped by the caller");
   setTimeout(() => controller.abort(reason), 50);
-  const error = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "x",
-    method: "POST",
-    step: "wait",
-  }, { signal: controller.signal }).catch((e) => e);
+  const error = await post(emu, "x", "wait", {}, {
+    signal: controller.signal,
+  }).catch((e) => e);
   assert.equal(error, reason);
 });
 
 Deno.test("httpRequest() names the host when the connection is refused", async () => {
   const port = closedPort();
-  const error = await httpRequest({
-    baseUrl: `http://127.0.0.1:${port}`,
-    path: "x",
-    step: "list domains",
-  }, fast).catch((e) => e);
-  assert.ok(error instanceof NetworkError, String(error));
-  assert.equal(
-    error.message,
+  await rejection(
+    httpRequest({
+      baseUrl: `http://127.0.0.1:${port}`,
+      path: "x",
+      step: "list domains",
+    }, fast),
+    NetworkError,
     `Cannot list domains: cannot reach "127.0.0.1:${port}": connection refused`,
   );
-});
-
-Deno.test("httpRequest() reports a connection reset mid-body as a network error", async () => {
-  await using emu = await startEmulator();
-  emu.injectFault({ kind: "reset" });
-  const error = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "x",
-    method: "POST",
-    step: "read",
-  }).catch((e) => e);
-  assert.ok(error instanceof NetworkError, String(error));
-  assert.match(error.message, /cannot reach "127\.0\.0\.1:\d+"/);
 });
 
 Deno.test("httpRequest() retries a GET on 503 and then succeeds", async () => {
   await using emu = await startEmulator();
   const token = emu.issueCleuraToken("alice");
   emu.injectFault({ kind: "status", status: 503, times: 2 });
-  const { body } = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "accesscontrol/v1/openstack/domains",
-    headers: { "X-AUTH-LOGIN": "alice", "X-AUTH-TOKEN": token },
-    step: "list domains",
-  }, fast);
+  const { body } = await httpRequest(domains(emu, token), fast);
   assert.equal((body as unknown[]).length, 3);
   assert.equal(
     emu.counters.byRoute["GET /accesscontrol/v1/openstack/domains"],
@@ -192,70 +197,86 @@ Deno.test("httpRequest() honours Retry-After on a 429", async () => {
   const token = emu.issueCleuraToken("alice");
   emu.injectFault({ kind: "status", status: 429, retryAfter: 1 });
   const started = Date.now();
-  await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "accesscontrol/v1/openstack/domains",
-    headers: { "X-AUTH-LOGIN": "alice", "X-AUTH-TOKEN": token },
-    step: "list domains",
-  }, fast);
+  await httpRequest(domains(emu, token), fast);
   assert.ok(Date.now() - started >= 900, "waited for Retry-After");
 });
 
 Deno.test("httpRequest() gives up after 3 attempts with the last status", async () => {
-  await using emu = await startEmulator();
-  emu.injectFault({ kind: "status", status: 502, times: 10 });
-  const error = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "accesscontrol/v1/openstack/domains",
-    step: "list domains",
-  }, fast).catch((e) => e);
-  assert.ok(error instanceof ApiError);
+  await using emu = await emulatorWith({
+    kind: "status",
+    status: 502,
+    times: 10,
+  });
+  const error = await rejection(
+    httpRequest(domains(emu), fast),
+    ApiError,
+  );
   assert.equal(error.status, 502);
   assert.equal(emu.counters.requests, 3);
 });
 
 Deno.test("httpRequest() never retries a POST", async () => {
-  await using emu = await startEmulator();
-  emu.injectFault({ kind: "status", status: 503, times: 10 });
-  const error = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "auth/v1/tokens/request2facode",
-    method: "POST",
-    body: {},
-    step: "send the SMS code",
-  }, fast).catch((e) => e);
-  assert.ok(error instanceof ApiError);
+  await using emu = await emulatorWith({
+    kind: "status",
+    status: 503,
+    times: 10,
+  });
+  await rejection(
+    post(emu, "auth/v1/tokens/request2facode", "send the SMS code", {
+      body: {},
+    }, fast),
+    ApiError,
+  );
   assert.equal(emu.counters.requests, 1);
 });
 
-Deno.test("httpRequest() refuses a body over 10 MiB", async () => {
-  await using emu = await startEmulator();
-  emu.injectFault({ kind: "oversize" });
-  const error = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "big",
-    method: "POST",
-    step: "read a big list",
-  }).catch((e) => e);
-  assert.ok(error instanceof ResponseFormatError, String(error));
-  assert.match(error.message, /larger than 10 MiB/);
-});
+// A POST whose answer breaks on the way: each fails as its own error type,
+// with a message that says what broke.
+for (
+  const [name, fault, path, step, type, pattern] of [
+    [
+      "reports a 2xx body that is not JSON as a format error naming the endpoint",
+      { kind: "malformed-json" },
+      "auth/v1/tokens",
+      "log in",
+      ResponseFormatError,
+      /\/auth\/v1\/tokens is not JSON/,
+    ],
+    [
+      "reports a connection reset mid-body as a network error",
+      { kind: "reset" },
+      "x",
+      "read",
+      NetworkError,
+      /cannot reach "127\.0\.0\.1:\d+"/,
+    ],
+    [
+      "refuses a body over 10 MiB",
+      { kind: "oversize" },
+      "big",
+      "read a big list",
+      ResponseFormatError,
+      /larger than 10 MiB/,
+    ],
+  ] as const
+) {
+  Deno.test(`httpRequest() ${name}`, async () => {
+    await using emu = await emulatorWith(fault);
+    const error = await rejection(post(emu, path, step), type);
+    assert.match(error.message, pattern);
+  });
+}
 
 Deno.test("httpRequest() removes secrets a server echoes back", async () => {
-  await using emu = await startEmulator();
-  emu.injectFault({
+  await using emu = await emulatorWith({
     kind: "status",
     status: 400,
     message: "bad password s3cr3t-canary for alice",
   });
-  const error = await httpRequest({
-    baseUrl: emu.cleuraUrl,
-    path: "auth/v1/tokens",
-    method: "POST",
-    step: "log in",
-    secrets: ["s3cr3t-canary"],
-  }).catch((e) => e);
-  assert.ok(error instanceof ApiError);
+  const error = await rejection(
+    post(emu, "auth/v1/tokens", "log in", { secrets: ["s3cr3t-canary"] }),
+    ApiError,
+  );
   assert.doesNotMatch(error.message, /s3cr3t-canary/);
   assert.match(error.message, /\[redacted\]/);
 });
@@ -263,20 +284,14 @@ Deno.test("httpRequest() removes secrets a server echoes back", async () => {
 Deno.test("httpRequest() waits out a slow answer within the timeout, and times out past it", async () => {
   await using emu = await startEmulator();
   const token = emu.issueCleuraToken("alice");
-  const request = {
-    baseUrl: emu.cleuraUrl,
-    path: "accesscontrol/v1/openstack/domains",
-    headers: { "X-AUTH-LOGIN": "alice", "X-AUTH-TOKEN": token },
-    step: "list domains",
-  };
+  const request = domains(emu, token);
   emu.injectFault({ kind: "delay", ms: 100 });
   const { body } = await httpRequest(request, { timeoutMs: 2_000 });
   assert.equal((body as unknown[]).length, 3);
   emu.injectFault({ kind: "delay", ms: 1_000 });
-  const error = await httpRequest(request, { timeoutMs: 100 }).catch((e) => e);
-  assert.ok(error instanceof TimeoutError);
-  assert.equal(
-    error.message,
+  await rejection(
+    httpRequest(request, { timeoutMs: 100 }),
+    TimeoutError,
     "Cannot list domains: the request to /accesscontrol/v1/openstack/domains timed out after 100 ms",
   );
 });
@@ -285,14 +300,13 @@ Deno.test({
   name: "httpRequest() names the --allow-net flag a host needs",
   permissions: { net: ["127.0.0.1"] },
   async fn() {
-    const error = await httpRequest({
-      baseUrl: "http://127.0.0.9:8080",
-      path: "x",
-      step: "list domains",
-    }, fast).catch((e) => e);
-    assert.ok(error instanceof ConfigError, String(error));
-    assert.equal(
-      error.message,
+    await rejection(
+      httpRequest({
+        baseUrl: "http://127.0.0.9:8080",
+        path: "x",
+        step: "list domains",
+      }, fast),
+      ConfigError,
       'Cannot list domains: network access to "127.0.0.9:8080" is not permitted (run with --allow-net=127.0.0.9:8080)',
     );
   },
@@ -319,17 +333,16 @@ Deno.test("httpRequest() redacts secrets before and after cutting, stripping and
     }),
   ];
   for (const body of bodies) {
-    await using server = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-      () => new Response(body, { status: 400 }),
+    await using server = answering(body, { status: 400 });
+    const error = await rejection(
+      httpRequest({
+        baseUrl: `http://127.0.0.1:${server.addr.port}`,
+        path: "x",
+        step: "log in",
+        secrets: [secret],
+      }),
+      ApiError,
     );
-    const error = await httpRequest({
-      baseUrl: `http://127.0.0.1:${server.addr.port}`,
-      path: "x",
-      step: "log in",
-      secrets: [secret],
-    }).catch((e) => e);
-    assert.ok(error instanceof ApiError);
     for (let n = 6; n <= secret.length; n++) {
       for (let i = 0; i + n <= secret.length; i += 4) {
         assert.ok(

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { rejection } from "./_helpers/assert.ts";
+import { itopiaAdmin, itopiaKeyAuth } from "./_helpers/accounts.ts";
 import { jwtVerify } from "jose";
 import { EMULATOR_FIXTURES, startEmulator } from "../lib/testing/mod.ts";
 import {
@@ -16,8 +18,12 @@ import {
   ResponseFormatError,
 } from "../mod.ts";
 
-const ALL_KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
 const SCOPED_KEY = EMULATOR_FIXTURES.itopiaApiKeys[1]!.key;
+
+/** The cloud instances of one deployment. */
+function deployment(auth: ItopiaAuth, deploymentId: number) {
+  return listCloudInstances(auth, { deploymentId });
+}
 
 Deno.test("mintJwt() signs HS256 with the API key and the documented claims", async () => {
   const now = new Date("2026-11-22T12:00:00Z");
@@ -86,13 +92,15 @@ for (
   ] as const
 ) {
   Deno.test(`mintJwt() refuses ${label}`, async () => {
-    const error = await mintJwt({
-      apiKey: "k",
-      organizationId: 1,
-      ...options,
-    }).catch((e) => e);
-    assert.ok(error instanceof ConfigError);
-    assert.match(error.message, pattern);
+    await rejection(
+      mintJwt({
+        apiKey: "k",
+        organizationId: 1,
+        ...options,
+      }),
+      ConfigError,
+      pattern,
+    );
   });
 }
 
@@ -113,11 +121,7 @@ Deno.test("itopiaExpiry() reads epoch seconds, epoch ms and lifetimes, capped at
 
 Deno.test("loginItopia() returns Cielo_Token and its expiry", async () => {
   await using emu = await startEmulator();
-  const result = await loginItopia({
-    apiUrl: emu.itopiaUrl,
-    username: "admin@example.com",
-    password: "admin-password",
-  });
+  const result = await loginItopia(itopiaAdmin(emu));
   assert.equal(decodeJwtUnverified(result.token).claims.organizationId, 42);
   const left = Date.parse(result.expiresAt) - Date.now();
   assert.ok(left > 3_500_000 && left <= 3_600_000, String(left));
@@ -125,14 +129,9 @@ Deno.test("loginItopia() returns Cielo_Token and its expiry", async () => {
 
 Deno.test("loginItopia() reports wrong credentials without the password", async () => {
   await using emu = await startEmulator();
-  const error = await loginItopia({
-    apiUrl: emu.itopiaUrl,
-    username: "admin@example.com",
-    password: "wrong-canary",
-  }).catch((e) => e);
-  assert.ok(error instanceof ApiError);
-  assert.equal(
-    error.message,
+  await rejection(
+    loginItopia(itopiaAdmin(emu, "wrong-canary")),
+    ApiError,
     'Cannot log in "admin@example.com" to itopia: the server answered 401: Invalid username or password',
   );
 });
@@ -140,23 +139,17 @@ Deno.test("loginItopia() reports wrong credentials without the password", async 
 Deno.test("loginItopia() reports a response without Cielo_Token", async () => {
   await using emu = await startEmulator();
   emu.injectFault({ kind: "json", body: { Cielo_Expiration_Token: 1 } });
-  const error = await loginItopia({
-    apiUrl: emu.itopiaUrl,
-    username: "admin@example.com",
-    password: "admin-password",
-  }).catch((e) => e);
-  assert.ok(error instanceof ResponseFormatError);
-  assert.match(error.message, /at "Cielo_Token"/);
+  await rejection(
+    loginItopia(itopiaAdmin(emu)),
+    ResponseFormatError,
+    /at "Cielo_Token"/,
+  );
 });
 
 Deno.test("listCloudInstances() lists a deployment with a minted JWT", async () => {
   await using emu = await startEmulator();
-  const auth = new ItopiaAuth({
-    apiUrl: emu.itopiaUrl,
-    apiKey: ALL_KEY,
-    organizationId: 42,
-  });
-  const instances = await listCloudInstances(auth, { deploymentId: 101 });
+  const auth = itopiaKeyAuth(emu);
+  const instances = await deployment(auth, 101);
   assert.equal(instances.length, 5);
   assert.equal(instances[0]?.name, "vm-101-0001");
   assert.equal(instances[0]?.zone, "us-central1-a");
@@ -164,12 +157,8 @@ Deno.test("listCloudInstances() lists a deployment with a minted JWT", async () 
 
 Deno.test("listCloudInstances() reads a deployment of 1,200 instances", async () => {
   await using emu = await startEmulator({ instancesShape: "wrapped" });
-  const auth = new ItopiaAuth({
-    apiUrl: emu.itopiaUrl,
-    apiKey: ALL_KEY,
-    organizationId: 42,
-  });
-  const instances = await listCloudInstances(auth, { deploymentId: 102 });
+  const auth = itopiaKeyAuth(emu);
+  const instances = await deployment(auth, 102);
   assert.equal(instances.length, 1200);
 });
 
@@ -186,61 +175,38 @@ Deno.test("listCloudInstances() works with the login method and reuses its token
   );
   assert.equal(auth.method, "login");
   await Promise.all([
-    listCloudInstances(auth, { deploymentId: 101 }),
-    listCloudInstances(auth, { deploymentId: 102 }),
+    deployment(auth, 101),
+    deployment(auth, 102),
   ]);
-  await listCloudInstances(auth, { deploymentId: 101 });
+  await deployment(auth, 101);
   assert.equal(emu.counters.itopiaLogins, 1);
   assert.deepEqual(events.slice(0, 2), ["login-started", "logged-in"]);
   assert.ok(events.includes("token-reused"));
 });
 
-Deno.test("listCloudInstances() is refused outside a scoped key's deployments", async () => {
-  await using emu = await startEmulator();
-  const auth = new ItopiaAuth({
-    apiUrl: emu.itopiaUrl,
-    apiKey: SCOPED_KEY,
-    organizationId: 42,
+// Deployment 101 is read, and 102 refused (403), with a key scoped to 101
+// and with a token pinned to 101.
+for (
+  const [name, options] of [
+    ["outside a scoped key's deployments", { apiKey: SCOPED_KEY }],
+    ["when the token is pinned to another deployment", { deploymentId: 101 }],
+  ] as const
+) {
+  Deno.test(`listCloudInstances() is refused ${name}`, async () => {
+    await using emu = await startEmulator();
+    const auth = itopiaKeyAuth(emu, options);
+    assert.equal((await deployment(auth, 101)).length, 5);
+    const error = await rejection(deployment(auth, 102), ApiError);
+    assert.equal(error.status, 403);
   });
-  assert.equal(
-    (await listCloudInstances(auth, { deploymentId: 101 })).length,
-    5,
-  );
-  const error = await listCloudInstances(auth, { deploymentId: 102 }).catch((
-    e,
-  ) => e);
-  assert.ok(error instanceof ApiError);
-  assert.equal(error.status, 403);
-});
-
-Deno.test("listCloudInstances() is refused when the token is pinned to another deployment", async () => {
-  await using emu = await startEmulator();
-  const auth = new ItopiaAuth({
-    apiUrl: emu.itopiaUrl,
-    apiKey: ALL_KEY,
-    organizationId: 42,
-    deploymentId: 101,
-  });
-  const error = await listCloudInstances(auth, { deploymentId: 102 }).catch((
-    e,
-  ) => e);
-  assert.ok(error instanceof ApiError);
-  assert.equal(error.status, 403);
-});
+}
 
 Deno.test("listCloudInstances() reports a wrong API key without showing it", async () => {
   await using emu = await startEmulator();
-  const auth = new ItopiaAuth({
-    apiUrl: emu.itopiaUrl,
-    apiKey: "wrong-key-canary",
-    organizationId: 42,
-  });
-  const error = await listCloudInstances(auth, { deploymentId: 101 }).catch((
-    e,
-  ) => e);
-  assert.ok(error instanceof ApiError);
-  assert.equal(
-    error.message,
+  const auth = itopiaKeyAuth(emu, { apiKey: "wrong-key-canary" });
+  await rejection(
+    deployment(auth, 101),
+    ApiError,
     "Cannot list the cloud instances of deployment 101: the server answered 401: Invalid token signature",
   );
   assert.equal(emu.counters.requests, 2, "one fresh token was tried");
@@ -248,36 +214,28 @@ Deno.test("listCloudInstances() reports a wrong API key without showing it", asy
 
 Deno.test("listCloudInstances() names an unknown deployment and a bad id", async () => {
   await using emu = await startEmulator();
-  const auth = new ItopiaAuth({
-    apiUrl: emu.itopiaUrl,
-    apiKey: ALL_KEY,
-    organizationId: 42,
-  });
-  const missing = await listCloudInstances(auth, { deploymentId: 999 }).catch((
-    e,
-  ) => e);
-  assert.ok(missing instanceof ApiError);
-  assert.equal(missing.status, 404);
-  const bad = await listCloudInstances(auth, { deploymentId: 0 }).catch((e) =>
-    e
+  const auth = itopiaKeyAuth(emu);
+  const missing = await rejection(
+    deployment(auth, 999),
+    ApiError,
   );
-  assert.ok(bad instanceof ConfigError);
-  assert.equal(bad.message, "deploymentId must be a positive whole number");
+  assert.equal(missing.status, 404);
+  await rejection(
+    deployment(auth, 0),
+    ConfigError,
+    "deploymentId must be a positive whole number",
+  );
 });
 
 Deno.test("listCloudInstances() reports a wrong shape as a format error", async () => {
   await using emu = await startEmulator();
   emu.injectFault({ kind: "wrong-shape" });
-  const auth = new ItopiaAuth({
-    apiUrl: emu.itopiaUrl,
-    apiKey: ALL_KEY,
-    organizationId: 42,
-  });
-  const error = await listCloudInstances(auth, { deploymentId: 101 }).catch((
-    e,
-  ) => e);
-  assert.ok(error instanceof ResponseFormatError);
-  assert.match(error.message, /deployment 101/);
+  const auth = itopiaKeyAuth(emu);
+  await rejection(
+    deployment(auth, 101),
+    ResponseFormatError,
+    /deployment 101/,
+  );
 });
 
 Deno.test("parseCloudInstances() fills id, name and status from other spellings and keeps the rest", () => {
@@ -306,31 +264,27 @@ Deno.test("ItopiaAuth needs an organization with an API key, or a login", () => 
   );
 });
 
-Deno.test("ItopiaAuth replaces a token 60 s before its expiry, or at half its life when shorter", async () => {
-  const auth = new ItopiaAuth({
+/** An API-key ItopiaAuth that only mints (no server), with the lifetime given. */
+function offline(ttlSeconds?: number): ItopiaAuth {
+  return new ItopiaAuth({
     apiUrl: "http://unused",
     apiKey: "k",
     organizationId: 1,
-    ttlSeconds: 2,
+    ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
   });
+}
+
+Deno.test("ItopiaAuth replaces a token 60 s before its expiry, or at half its life when shorter", async () => {
+  const auth = offline(2);
   const first = await auth.token();
   assert.equal(await auth.token(), first, "used for the first half");
   await new Promise((r) => setTimeout(r, 1100));
   const second = await auth.token();
   assert.notEqual(first, second);
-  const minute = new ItopiaAuth({
-    apiUrl: "http://unused",
-    apiKey: "k",
-    organizationId: 1,
-    ttlSeconds: 60,
-  });
+  const minute = offline(60);
   const once = await minute.token();
   await new Promise((r) => setTimeout(r, 1100));
   assert.equal(await minute.token(), once, "a 60 s token is not minted anew");
-  const long = new ItopiaAuth({
-    apiUrl: "http://unused",
-    apiKey: "k",
-    organizationId: 1,
-  });
+  const long = offline();
   assert.equal(await long.token(), await long.token());
 });

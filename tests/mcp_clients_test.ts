@@ -22,55 +22,24 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { jwtVerify } from "jose";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { createToolContext } from "../mcp/context.ts";
-import { createMcpServer } from "../mcp/create_server.ts";
-import { type HttpServer, serveHttp } from "../mcp/http.ts";
+import { accountEnv, ITOPIA_KEY } from "./_helpers/accounts.ts";
 import { TOOLS } from "../mcp/tools/mod.ts";
 import {
   call,
   childEnv,
-  type Elicit,
   type ElicitParams,
   ERAS,
   httpClient,
+  serveMcp,
   SERVER,
+  smsAnswer,
   stdioClient,
   test,
   type TestClient,
 } from "./_helpers/mcp.ts";
 
 const MCP_REMOTE = "npm:mcp-remote@0.15.1";
-const ITOPIA_KEY = "emulator-key-org-42-all-deployments";
 const TOOL_NAMES = TOOLS.map((t) => t.name);
-
-/** bob (SMS two-factor) on the emulator's Cleura, and org 42 on its itopia. */
-function emulatorEnv(emu: Emulator): Record<string, string> {
-  return {
-    CLEURA_API_URL: emu.cleuraUrl,
-    CLEURA_API_USERNAME: "bob",
-    CLEURA_API_PASSWORD: "bob-password",
-    ITOPIA_API_URL: emu.itopiaUrl,
-    ITOPIA_API_KEY: ITOPIA_KEY,
-    ITOPIA_ORGANIZATION_ID: "42",
-  };
-}
-
-function serve(env: Record<string, string>): Promise<HttpServer> {
-  return serveHttp({
-    port: 0,
-    context: (pages) => createToolContext({ env, pages }),
-    createServer: (ctx) => createMcpServer(ctx),
-  });
-}
-
-/** Answers the SMS code question with the code the emulator sent bob. */
-const smsCode = (emu: Emulator): Elicit => (request) => {
-  assert.match(request.message, /SMS/);
-  return Promise.resolve({
-    action: "accept",
-    content: { code: emu.lastSmsCode("bob")! },
-  });
-};
 
 /**
  * Checks a minted token against the key and the claims the tool returned,
@@ -160,7 +129,7 @@ test("the v1 SDK client lists tools, mints a JWT and answers the SMS question ov
     new V1StdioTransport({
       command: Deno.execPath(),
       args: ["run", "--allow-net=127.0.0.1", "--allow-env", SERVER],
-      env: childEnv(emulatorEnv(emu)),
+      env: childEnv(accountEnv(emu, "bob")),
       stderr: "ignore",
     }),
   );
@@ -173,7 +142,7 @@ test("the v1 SDK client lists tools, mints a JWT and answers the SMS question ov
 
 Deno.test("the v1 SDK client lists tools, mints a JWT and answers the SMS question over HTTP", async () => {
   await using emu = await startEmulator();
-  await using http = await serve(emulatorEnv(emu));
+  await using http = await serveMcp(accountEnv(emu, "bob"));
   const { client, asked } = v1Client(emu);
   const transport = new V1HttpTransport(new URL(`${http.url}/mcp`), {
     requestInit: { headers: { authorization: `Bearer ${http.token}` } },
@@ -192,7 +161,7 @@ Deno.test("the v1 SDK client lists tools, mints a JWT and answers the SMS questi
 // --- (b) mcp-remote in front of the HTTP server ----------------------------
 
 Deno.test("GET /mcp without a session answers 405, so SSE-first clients fall back to Streamable HTTP", async () => {
-  await using http = await serve({});
+  await using http = await serveMcp({});
   const response = await fetch(`${http.url}/mcp`, {
     headers: {
       accept: "text/event-stream",
@@ -223,7 +192,7 @@ for (const strategy of ["http-first", "sse-first"] as const) {
   for (const protocol of ["legacy", "auto"] as const) {
     test(`mcp-remote (--transport ${strategy} --protocol ${protocol}) proxies stdio to the HTTP server: tools, a JWT, the SMS question`, async () => {
       await using emu = await startEmulator();
-      await using http = await serve(emulatorEnv(emu));
+      await using http = await serveMcp(accountEnv(emu, "bob"));
       const configDir = await Deno.makeTempDir({
         prefix: "cloudgate-mcp-remote-",
       });
@@ -233,7 +202,7 @@ for (const strategy of ["http-first", "sse-first"] as const) {
       let asked = 0;
       client.setRequestHandler("elicitation/create", (request) => {
         asked++;
-        return smsCode(emu)(request.params as ElicitParams);
+        return smsAnswer(emu)(request.params as ElicitParams);
       });
       const transport = new StdioClientTransport({
         command: Deno.execPath(),
@@ -320,8 +289,8 @@ async function callEveryTool(
 
 test("every tool is listed and called alike by 2025 and 2026 clients over stdio and HTTP", async () => {
   await using emu = await startEmulator();
-  const env = emulatorEnv(emu);
-  await using http = await serve(env);
+  const env = accountEnv(emu, "bob");
+  await using http = await serveMcp(env);
   const runs: {
     label: string;
     tools: unknown;
@@ -332,8 +301,8 @@ test("every tool is listed and called alike by 2025 and 2026 clients over stdio 
     for (const era of ERAS) {
       const label = `${transport}/${era}`;
       await using t = transport === "stdio"
-        ? await stdioClient(env, smsCode(emu), { era })
-        : await httpClient(http, smsCode(emu), { era });
+        ? await stdioClient(env, smsAnswer(emu), { era })
+        : await httpClient(http, smsAnswer(emu), { era });
       assert.equal(
         t.client.getNegotiatedProtocolVersion(),
         era === "legacy" ? "2025-11-25" : "2026-07-28",

@@ -4,22 +4,16 @@
 
 import assert from "node:assert/strict";
 import { startEmulator } from "../lib/testing/mod.ts";
-import { createToolContext } from "../mcp/context.ts";
-import { createMcpServer } from "../mcp/create_server.ts";
-import { serveHttp } from "../mcp/http.ts";
+import { cleuraEnv } from "./_helpers/accounts.ts";
 import {
   call,
   type Elicit,
   ERAS,
   httpClient,
   memoryClient,
+  serveMcp,
   type TestClient,
 } from "./_helpers/mcp.ts";
-
-const BOB = {
-  CLEURA_API_USERNAME: "bob",
-  CLEURA_API_PASSWORD: "bob-password",
-};
 
 async function twentyAtOnce(
   connect: (elicit: Elicit) => Promise<TestClient>,
@@ -40,7 +34,7 @@ async function twentyAtOnce(
 Deno.test("in process (2025): 20 calls at once, a slow answer: one SMS, one question, one login", async () => {
   await using emu = await startEmulator();
   const { errors, asked } = await twentyAtOnce(
-    (elicit) => memoryClient({ CLEURA_API_URL: emu.cleuraUrl, ...BOB }, elicit),
+    (elicit) => memoryClient(cleuraEnv(emu, "bob"), elicit),
     () => emu.lastSmsCode("bob")!,
   );
   assert.equal(errors, 0);
@@ -52,15 +46,7 @@ Deno.test("in process (2025): 20 calls at once, a slow answer: one SMS, one ques
 for (const era of ERAS) {
   Deno.test(`over HTTP (${era}): 20 calls at once, a slow answer: one SMS, one login`, async () => {
     await using emu = await startEmulator();
-    await using http = await serveHttp({
-      port: 0,
-      context: (pages) =>
-        createToolContext({
-          env: { CLEURA_API_URL: emu.cleuraUrl, ...BOB },
-          pages,
-        }),
-      createServer: (ctx) => createMcpServer(ctx),
-    });
+    await using http = await serveMcp(cleuraEnv(emu, "bob"));
     const { errors, asked } = await twentyAtOnce(
       (elicit) => httpClient(http, elicit, { era }),
       () => emu.lastSmsCode("bob")!,

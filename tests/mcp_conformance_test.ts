@@ -44,12 +44,9 @@
 
 import assert from "node:assert/strict";
 import { jwtVerify } from "jose";
-import { createToolContext } from "../mcp/context.ts";
-import { createMcpServer } from "../mcp/create_server.ts";
-import { serveHttp } from "../mcp/http.ts";
 import { TOOLS } from "../mcp/tools/mod.ts";
 import { CONFORMANCE_TOOLS } from "./_helpers/conformance_tools.ts";
-import { childEnv, SERVER } from "./_helpers/mcp.ts";
+import { childEnv, serveMcp, SERVER } from "./_helpers/mcp.ts";
 
 const CONFORMANCE = "npm:@modelcontextprotocol/conformance@0.1.16";
 const CONFORMANCE_2026 = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
@@ -219,12 +216,7 @@ const EXPECT: Record<string, (checks: Check[]) => void> = {
 Deno.test("the official MCP conformance scenarios pass against the HTTP server", async () => {
   // The suite cannot send a bearer token: the one place a server runs
   // without one (a library option the command line never sets).
-  await using http = await serveHttp({
-    port: 0,
-    unauthenticated: true,
-    context: (pages) => createToolContext({ env: {}, pages }),
-    createServer: createMcpServer,
-  });
+  await using http = await serveMcp({}, { unauthenticated: true });
   const url = `${http.url.replace("127.0.0.1", "localhost")}/mcp`;
   for (const scenario of SCENARIOS) {
     const result = await run([
@@ -253,12 +245,9 @@ Deno.test("the official MCP conformance scenarios pass against the HTTP server",
 Deno.test("the 2026-07-28 conformance scenarios of a tools-only server pass against the HTTP server", async (t) => {
   // The suite cannot send a bearer token: the one place a server runs
   // without one (a library option the command line never sets).
-  await using http = await serveHttp({
-    port: 0,
+  await using http = await serveMcp({}, {
     unauthenticated: true,
-    context: (pages) => createToolContext({ env: {}, pages }),
-    createServer: (ctx) =>
-      createMcpServer(ctx, [...TOOLS, ...CONFORMANCE_TOOLS]),
+    tools: [...TOOLS, ...CONFORMANCE_TOOLS],
   });
   const url = `${http.url.replace("127.0.0.1", "localhost")}/mcp`;
   for (const scenario of SCENARIOS_2026) {
@@ -308,33 +297,22 @@ Deno.test("the MCP Inspector CLI lists the tools and mints a JWT", async () => {
     "--allow-env",
     SERVER,
   ];
-  const list = await run([
-    "run",
-    "-A",
-    INSPECTOR,
-    "--cli",
-    ...server,
-    "--method",
-    "tools/list",
-  ]);
+  /** Runs the Inspector CLI against the stdio server with one method. */
+  const inspect = (...method: string[]) =>
+    run(["run", "-A", INSPECTOR, "--cli", ...server, "--method", ...method]);
+  const list = await inspect("tools/list");
   assert.equal(list.code, 0, list.stderr);
   const names = (JSON.parse(list.stdout).tools as { name: string }[]).map((t) =>
     t.name
   );
   assert.deepEqual(names, TOOLS.map((t) => t.name));
-  const minted = await run([
-    "run",
-    "-A",
-    INSPECTOR,
-    "--cli",
-    ...server,
-    "--method",
+  const minted = await inspect(
     "tools/call",
     "--tool-name",
     "itopia_mint_jwt",
     "--tool-arg",
     "ttlSeconds=120",
-  ]);
+  );
   assert.equal(minted.code, 0, minted.stderr);
   const { token } = JSON.parse(minted.stdout).structuredContent;
   const { payload } = await jwtVerify(

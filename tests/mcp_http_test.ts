@@ -1,39 +1,24 @@
 import assert from "node:assert/strict";
-import { cleuraEnv } from "./_helpers/accounts.ts";
+import { accountEnv, cleuraEnv } from "./_helpers/accounts.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { createToolContext } from "../mcp/context.ts";
-import { createMcpServer } from "../mcp/create_server.ts";
+import { MAX_BODY_BYTES, MAX_SESSIONS_PER_TOKEN } from "../mcp/http.ts";
 import {
-  type HttpServer,
-  MAX_BODY_BYTES,
-  MAX_SESSIONS_PER_TOKEN,
-  serveHttp,
-} from "../mcp/http.ts";
-import {
+  assertTwentyShareOneLogin,
   authHeaders,
   call,
   cancelWhileAsked,
-  type Elicit,
   ERAS,
   httpClient,
   postMcp,
-  typeCode,
+  regionsThroughPage,
+  serveMcp,
+  setUp,
+  type SetUpOptions,
+  smsAnswer,
 } from "./_helpers/mcp.ts";
 
 function bobEnv(emu: Emulator): Record<string, string> {
   return cleuraEnv(emu, "bob");
-}
-
-function serve(
-  env: Record<string, string>,
-  options: { hostname?: string; token?: string; idleMs?: number } = {},
-): Promise<HttpServer> {
-  return serveHttp({
-    port: 0,
-    ...options,
-    context: (pages) => createToolContext({ env, pages }),
-    createServer: createMcpServer,
-  });
 }
 
 /** Sends a request with a chosen Host header (fetch sets its own). */
@@ -59,17 +44,14 @@ async function rawStatus(url: string, host: string): Promise<number> {
   }
 }
 
-const accept = (emu: Emulator): Elicit => () =>
-  Promise.resolve({
-    action: "accept",
-    content: { code: emu.lastSmsCode("bob")! },
-  });
-
 for (const era of ERAS) {
+  /** The emulator, and bob's server over HTTP with a client in this era. */
+  const bob = (options: SetUpOptions = {}) =>
+    setUp(bobEnv, { transport: "http", era, ...options });
+
   Deno.test(`mcp over HTTP elicits the SMS code as a form (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using http = await serve(bobEnv(emu));
-    await using t = await httpClient(http, accept(emu), { era });
+    await using t = await bob({ elicit: "sms" });
+    const { emu } = t;
     const result = await call(t.client, "cleura_list_regions");
     assert.equal(result.isError, false, result.text);
     assert.equal((result.structured?.regions as unknown[]).length, 3);
@@ -79,9 +61,9 @@ for (const era of ERAS) {
 
   Deno.test(`mcp over HTTP shares one login among clients (${era})`, async () => {
     await using emu = await startEmulator();
-    await using http = await serve(bobEnv(emu));
-    await using a = await httpClient(http, accept(emu), { era });
-    await using b = await httpClient(http, accept(emu), { era });
+    await using http = await serveMcp(bobEnv(emu));
+    await using a = await httpClient(http, smsAnswer(emu), { era });
+    await using b = await httpClient(http, smsAnswer(emu), { era });
     const [ra, rb] = await Promise.all([
       call(a.client, "cleura_list_regions"),
       call(b.client, "cleura_list_domains"),
@@ -93,29 +75,13 @@ for (const era of ERAS) {
   });
 
   Deno.test(`mcp over HTTP: 20 concurrent calls cause one SMS, one question and one login (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using http = await serve(bobEnv(emu));
-    await using t = await httpClient(http, accept(emu), { era });
-    const results = await Promise.all(
-      Array.from(
-        { length: 20 },
-        (_, i) =>
-          call(t.client, i % 2 ? "cleura_list_regions" : "cleura_list_domains"),
-      ),
-    );
-    assert.ok(
-      results.every((r) => !r.isError),
-      results.map((r) => r.text).join(),
-    );
-    assert.equal(emu.counters.smsSent, 1);
-    assert.equal(emu.counters.cleuraLogins, 1);
-    assert.equal(emu.counters.smsVerifications, 1);
-    assert.equal(t.elicitations.length, 1);
+    await using t = await bob({ elicit: "sms" });
+    await assertTwentyShareOneLogin(t);
   });
 
   Deno.test(`mcp over HTTP: a call cancelled while the code is asked leaves nothing stuck (${era})`, async () => {
     await using emu = await startEmulator();
-    await using http = await serve(bobEnv(emu));
+    await using http = await serveMcp(bobEnv(emu));
     const { second, askedAfterMs } = await cancelWhileAsked(
       () => emu.lastSmsCode("bob")!,
       (elicit) => httpClient(http, elicit, { era }),
@@ -126,9 +92,8 @@ for (const era of ERAS) {
   });
 
   Deno.test(`mcp over HTTP: a token rejected later means a new login, and never two SMS within 60 s (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using http = await serve(bobEnv(emu));
-    await using t = await httpClient(http, accept(emu), { era });
+    await using t = await bob({ elicit: "sms" });
+    const { emu } = t;
     assert.equal((await call(t.client, "cleura_list_regions")).isError, false);
     emu.expireCleuraTokens("bob");
     const again = await call(t.client, "cleura_list_regions");
@@ -141,33 +106,19 @@ for (const era of ERAS) {
   });
 
   Deno.test(`mcp over HTTP prefers URL mode: the code is typed on a local page, not in the client (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using http = await serve(bobEnv(emu));
-    let page = "";
-    await using t = await httpClient(http, async (request) => {
-      assert.equal(request.mode, "url");
-      const url = (request as { url: string }).url;
-      assert.ok(url.startsWith(`${http.url}/sms/`), url);
-      const form = await fetch(url);
-      page = await form.text();
-      assert.equal(await typeCode(url, emu.lastSmsCode("bob")!), 200);
-      const again = await fetch(url);
-      assert.equal(again.status, 404, "the page works once");
-      await again.body?.cancel();
-      return { action: "accept" };
-    }, { urlMode: true, era });
-    const result = await call(t.client, "cleura_list_regions");
-    assert.equal(result.isError, false, result.text);
+    await using t = await bob({ urlMode: true, elicit: "page" });
+    const { url, page } = await regionsThroughPage(t);
+    assert.ok(url.startsWith(`${t.http!.url}/sms/`), url);
     assert.match(page, /SMS code for bob/);
-    assert.equal(emu.counters.smsSent, 1);
-    assert.ok(
-      !JSON.stringify(t.elicitations).includes(String(emu.lastSmsCode("bob"))),
-    );
+    const again = await fetch(url);
+    assert.equal(again.status, 404, "the page works once");
+    await again.body?.cancel();
+    assert.equal(t.emu.counters.smsSent, 1);
   });
 }
 
 Deno.test("mcp over HTTP answers 403 to a foreign Host or Origin, parsed strictly, port included", async () => {
-  await using http = await serve({});
+  await using http = await serveMcp({});
   const port = new URL(http.url).port;
   const init = {
     method: "POST",
@@ -218,7 +169,7 @@ Deno.test("mcp over HTTP answers 403 to a foreign Host or Origin, parsed strictl
 });
 
 Deno.test("mcp over HTTP always needs the bearer token: 401 with WWW-Authenticate, any case of the scheme", async () => {
-  await using http = await serve({});
+  await using http = await serveMcp({});
   assert.ok(http.token && http.token.length >= 43, "a random 256-bit token");
   const post = (authorization?: string) => postMcp(http.url, authorization);
   for (
@@ -243,7 +194,7 @@ Deno.test("mcp over HTTP always needs the bearer token: 401 with WWW-Authenticat
 });
 
 Deno.test("mcp over HTTP refuses a body over 1 MiB and an unknown session", async () => {
-  await using http = await serve({});
+  await using http = await serveMcp({});
   const big = await fetch(`${http.url}/mcp`, {
     method: "POST",
     headers: { "content-type": "application/json", ...authHeaders(http) },
@@ -265,7 +216,7 @@ Deno.test("mcp over HTTP refuses a body over 1 MiB and an unknown session", asyn
 });
 
 Deno.test("mcp over HTTP caps sessions per token: the least recently used idle one makes room", async () => {
-  await using http = await serve({});
+  await using http = await serveMcp({});
   const clients = [];
   for (let i = 0; i < MAX_SESSIONS_PER_TOKEN + 2; i++) {
     clients.push(await httpClient(http));
@@ -281,10 +232,10 @@ Deno.test("mcp over HTTP caps sessions per token: the least recently used idle o
 
 Deno.test("mcp over HTTP beyond loopback needs CLOUDGATE_MCP_TOKEN and checks it", async () => {
   await assert.rejects(
-    serve({}, { hostname: "127.0.0.2" }),
+    serveMcp({}, { hostname: "127.0.0.2" }),
     /CLOUDGATE_MCP_TOKEN must be set to serve on "127.0.0.2"/,
   );
-  await using http = await serve({}, {
+  await using http = await serveMcp({}, {
     hostname: "127.0.0.2",
     token: "s3cret-token",
   });
@@ -300,7 +251,7 @@ Deno.test("mcp over HTTP beyond loopback needs CLOUDGATE_MCP_TOKEN and checks it
 });
 
 Deno.test("mcp over HTTP closes idle sessions", async () => {
-  await using http = await serve({}, { idleMs: 100 });
+  await using http = await serveMcp({}, { idleMs: 100 });
   await using t = await httpClient(http);
   assert.equal(http.sessions(), 1);
   for (let i = 0; i < 50 && http.sessions() > 0; i++) {
@@ -311,7 +262,7 @@ Deno.test("mcp over HTTP closes idle sessions", async () => {
 });
 
 Deno.test("mcp over HTTP sends no wildcard CORS header", async () => {
-  await using http = await serve({});
+  await using http = await serveMcp({});
   const preflight = await fetch(`${http.url}/mcp`, {
     method: "OPTIONS",
     headers: {
@@ -337,12 +288,7 @@ Deno.test("mcp over HTTP sends no wildcard CORS header", async () => {
 
 Deno.test("mcp over HTTP: a slow client does not block another", async () => {
   await using emu = await startEmulator();
-  await using http = await serve({
-    ...bobEnv(emu),
-    ITOPIA_API_URL: emu.itopiaUrl,
-    ITOPIA_API_KEY: "emulator-key-org-42-all-deployments",
-    ITOPIA_ORGANIZATION_ID: "42",
-  });
+  await using http = await serveMcp(accountEnv(emu, "bob"));
   const release = Promise.withResolvers<void>();
   await using slow = await httpClient(http, async () => {
     await release.promise;
@@ -365,11 +311,7 @@ Deno.test("mcp over HTTP reports an address in use in one line", async () => {
   const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
     await assert.rejects(
-      serveHttp({
-        port: (taken.addr as Deno.NetAddr).port,
-        context: (pages) => createToolContext({ env: {}, pages }),
-        createServer: createMcpServer,
-      }),
+      serveMcp({}, { port: (taken.addr as Deno.NetAddr).port }),
       /^ConfigError: Cannot listen on 127\.0\.0\.1:\d+: the address is in use$/,
     );
   } finally {
@@ -379,9 +321,9 @@ Deno.test("mcp over HTTP reports an address in use in one line", async () => {
 
 Deno.test("mcp over HTTP sends a call's log messages to its own session only", async () => {
   await using emu = await startEmulator();
-  await using http = await serve(bobEnv(emu));
-  await using a = await httpClient(http, accept(emu));
-  await using b = await httpClient(http, accept(emu));
+  await using http = await serveMcp(bobEnv(emu));
+  await using a = await httpClient(http, smsAnswer(emu));
+  await using b = await httpClient(http, smsAnswer(emu));
   await a.client.setLoggingLevel("info");
   await b.client.setLoggingLevel("info");
   assert.equal((await call(a.client, "cleura_list_regions")).isError, false);

@@ -9,9 +9,8 @@ import {
   StreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { createToolContext } from "../mcp/context.ts";
-import { createMcpServer } from "../mcp/create_server.ts";
-import { type HttpServer, serveHttp } from "../mcp/http.ts";
+import type { HttpServer } from "../mcp/http.ts";
+import { serveMcp, type ServeOptions } from "./_helpers/mcp.ts";
 import { parseStateKey, StateCodec } from "../mcp/state.ts";
 
 interface InputRequired {
@@ -26,25 +25,12 @@ interface InputRequired {
   structuredContent?: Record<string, unknown>;
 }
 
-function env(emu: Emulator): Record<string, string> {
-  return cleuraEnv(emu, "bob");
-}
-
+/** bob's server over HTTP; `context` may set the state key or its lifetime. */
 function serve(
   emu: Emulator,
-  options: { key?: Uint8Array; ttlMs?: number } = {},
+  context: ServeOptions["context"] = {},
 ): Promise<HttpServer> {
-  return serveHttp({
-    port: 0,
-    context: (pages) =>
-      createToolContext({
-        env: env(emu),
-        pages,
-        ...(options.key ? { stateKey: options.key } : {}),
-        ...(options.ttlMs ? { stateTtlMs: options.ttlMs } : {}),
-      }),
-    createServer: (ctx) => createMcpServer(ctx),
-  });
+  return serveMcp(cleuraEnv(emu, "bob"), { context });
 }
 
 /** A pinned 2026-07-28 client that hands `input_required` back to the test. */
@@ -107,7 +93,7 @@ Deno.test("the SMS question's requestState is sealed: the verification handle is
 
 Deno.test("a tampered, replayed or expired requestState is refused with a clear error, and the server goes on", async () => {
   await using emu = await startEmulator();
-  await using http = await serve(emu, { ttlMs: 300 });
+  await using http = await serve(emu, { stateTtlMs: 300 });
   await using c = await manualClient(http);
   const first = await c.callTool();
   const state = first.requestState!;
@@ -147,8 +133,8 @@ Deno.test("a requestState sealed by one instance is accepted by another with the
   const key = parseStateKey(
     btoa(String.fromCharCode(...new Uint8Array(32).fill(7))),
   );
-  await using a = await serve(emu, { key });
-  await using b = await serve(emu, { key });
+  await using a = await serve(emu, { stateKey: key });
+  await using b = await serve(emu, { stateKey: key });
   await using other = await serve(emu);
   await using ca = await manualClient(a);
   await using cb = await manualClient(b);

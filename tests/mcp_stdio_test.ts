@@ -1,42 +1,35 @@
 import assert from "node:assert/strict";
-import { cleuraEnv, itopiaEnv } from "./_helpers/accounts.ts";
+import {
+  cleuraEnv,
+  ITOPIA_KEY as KEY,
+  itopiaEnv,
+} from "./_helpers/accounts.ts";
 import { jwtVerify } from "jose";
+import type { Emulator } from "../lib/testing/mod.ts";
 import {
-  type Emulator,
-  EMULATOR_FIXTURES,
-  startEmulator,
-} from "../lib/testing/mod.ts";
-import {
+  assertTwentyShareOneLogin,
   call,
-  type Elicit,
   ERAS,
-  stdioClient,
+  regionsThroughPage,
+  setUp,
+  type SetUpOptions,
   test,
-  typeCode,
 } from "./_helpers/mcp.ts";
 
-const KEY = EMULATOR_FIXTURES.itopiaApiKeys[0]!.key;
-
-function env(
-  emu: Emulator,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  return { ...cleuraEnv(emu, "bob"), ...itopiaEnv(emu), ...extra };
-}
-
-const accept = (emu: Emulator): Elicit => () =>
-  Promise.resolve({
-    action: "accept",
-    content: { code: emu.lastSmsCode("bob")! },
-  });
+/** bob's Cleura variables, and organization 42 with deployment 102. */
+const env = (emu: Emulator) => ({
+  ...cleuraEnv(emu, "bob"),
+  ...itopiaEnv(emu),
+});
 
 for (const era of ERAS) {
-  const client = (e: Record<string, string>, elicit?: Elicit) =>
-    stdioClient(e, elicit, { era });
+  /** The emulator, and bob's server over stdio with a client in this era. */
+  const bob = (options: SetUpOptions = {}) =>
+    setUp(env, { transport: "stdio", era, ...options });
 
   test(`mcp lists its tools with schemas and annotations (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client(env(emu));
+    await using t = await bob();
+    const { emu } = t;
     const { tools } = await t.client.listTools();
     const names = tools.map((tool) => tool.name).sort();
     assert.deepEqual(names, [
@@ -65,8 +58,8 @@ for (const era of ERAS) {
   });
 
   test(`mcp cleura_list_regions asks for the SMS code by elicitation, once (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client(env(emu), accept(emu));
+    await using t = await bob({ elicit: "sms" });
+    const { emu } = t;
     const result = await call(t.client, "cleura_list_regions");
     assert.equal(result.isError, false, result.text);
     const regions = result.structured?.regions as { region: string }[];
@@ -88,31 +81,22 @@ for (const era of ERAS) {
   });
 
   test(`mcp shares one login and one SMS among 20 concurrent tool calls (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client(env(emu), accept(emu));
-    const results = await Promise.all(
-      Array.from(
-        { length: 20 },
-        (_, i) =>
-          call(t.client, i % 2 ? "cleura_list_regions" : "cleura_list_domains"),
-      ),
-    );
-    assert.ok(results.every((r) => !r.isError));
-    assert.equal(emu.counters.cleuraLogins, 1);
-    assert.equal(emu.counters.smsSent, 1);
-    assert.equal(t.elicitations.length, 1);
+    await using t = await bob({ elicit: "sms" });
+    await assertTwentyShareOneLogin(t);
   });
 
   test(`mcp asks once more after a wrong code, then succeeds (${era})`, async () => {
-    await using emu = await startEmulator();
     let n = 0;
-    await using t = await client(env(emu), () => {
-      const code = emu.lastSmsCode("bob")!;
-      return Promise.resolve({
-        action: "accept",
-        content: { code: n++ === 0 ? (code + 1) % 1_000_000 : code },
-      });
+    await using t = await bob({
+      elicit: (emu) => () => {
+        const code = emu.lastSmsCode("bob")!;
+        return Promise.resolve({
+          action: "accept",
+          content: { code: n++ === 0 ? (code + 1) % 1_000_000 : code },
+        });
+      },
     });
+    const { emu } = t;
     const result = await call(t.client, "cleura_list_regions");
     assert.equal(result.isError, false, result.text);
     assert.equal(t.elicitations.length, 2);
@@ -121,12 +105,13 @@ for (const era of ERAS) {
   });
 
   test(`mcp gives a clear tool error after two wrong codes (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client(env(emu), () =>
-      Promise.resolve({
-        action: "accept",
-        content: { code: (emu.lastSmsCode("bob")! + 1) % 1_000_000 },
-      }));
+    await using t = await bob({
+      elicit: (emu) => () =>
+        Promise.resolve({
+          action: "accept",
+          content: { code: (emu.lastSmsCode("bob")! + 1) % 1_000_000 },
+        }),
+    });
     const result = await call(t.client, "cleura_list_regions");
     assert.equal(result.isError, true);
     assert.match(
@@ -137,11 +122,10 @@ for (const era of ERAS) {
   });
 
   test(`mcp reports a declined login without retrying (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client(
-      env(emu),
-      () => Promise.resolve({ action: "decline" }),
-    );
+    await using t = await bob({
+      elicit: () => () => Promise.resolve({ action: "decline" }),
+    });
+    const { emu } = t;
     const result = await call(t.client, "cleura_list_regions");
     assert.equal(result.isError, true);
     assert.match(result.text, /declined/);
@@ -150,15 +134,17 @@ for (const era of ERAS) {
   });
 
   test(`mcp after a declined question asks again at the next call, with the same SMS (${era})`, async () => {
-    await using emu = await startEmulator();
     let n = 0;
-    await using t = await client(env(emu), () =>
-      Promise.resolve(
-        n++ === 0 ? { action: "decline" as const } : {
-          action: "accept" as const,
-          content: { code: emu.lastSmsCode("bob")! },
-        },
-      ));
+    await using t = await bob({
+      elicit: (emu) => () =>
+        Promise.resolve(
+          n++ === 0 ? { action: "decline" as const } : {
+            action: "accept" as const,
+            content: { code: emu.lastSmsCode("bob")! },
+          },
+        ),
+    });
+    const { emu } = t;
     assert.equal((await call(t.client, "cleura_list_regions")).isError, true);
     const again = await call(t.client, "cleura_list_regions");
     assert.equal(again.isError, false, again.text);
@@ -167,24 +153,11 @@ for (const era of ERAS) {
   });
 
   test(`mcp over stdio asks in URL mode when the client has it: a one-time local page, closed after use (${era})`, async () => {
-    await using emu = await startEmulator();
-    let origin = "";
-    await using t = await stdioClient(env(emu), async (request) => {
-      assert.equal(request.mode, "url");
-      const url = (request as { url: string }).url;
-      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/sms\/[0-9a-f-]{36}$/);
-      origin = new URL(url).origin;
-      const page = await fetch(url);
-      assert.match(await page.text(), /<form method="post">/);
-      assert.equal(await typeCode(url, emu.lastSmsCode("bob")!), 200);
-      return { action: "accept" };
-    }, { era, urlMode: true });
-    const result = await call(t.client, "cleura_list_regions");
-    assert.equal(result.isError, false, result.text);
-    assert.ok(
-      !JSON.stringify(t.elicitations).includes(String(emu.lastSmsCode("bob"))),
-      "the code never passes through the client",
-    );
+    await using t = await bob({ urlMode: true, elicit: "page" });
+    const { url, page } = await regionsThroughPage(t);
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/sms\/[0-9a-f-]{36}$/);
+    assert.match(page, /<form method="post">/);
+    const origin = new URL(url).origin;
     await assert.rejects(
       fetch(`${origin}/sms/00000000-0000-0000-0000-000000000000`),
       "the page listener is closed after use",
@@ -192,8 +165,8 @@ for (const era of ERAS) {
   });
 
   test(`mcp without elicitation fails at once, before any SMS, and says how to proceed (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client(env(emu));
+    await using t = await bob();
+    const { emu } = t;
     const result = await call(t.client, "cleura_list_regions");
     assert.equal(result.isError, true);
     assert.match(result.text, /does not support elicitation/);
@@ -203,8 +176,7 @@ for (const era of ERAS) {
   });
 
   test(`mcp logs the login's progress and never a secret (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client(env(emu), accept(emu));
+    await using t = await bob({ elicit: "sms" });
     // 2025: a session-wide level; 2026-07-28: a level in each request's _meta.
     const meta = era === "legacy"
       ? undefined
@@ -228,8 +200,7 @@ for (const era of ERAS) {
   });
 
   test(`mcp itopia_mint_jwt returns a token signed with the key and its claims (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client(env(emu));
+    await using t = await bob();
     const result = await call(t.client, "itopia_mint_jwt", {
       deploymentId: 101,
       ttlSeconds: 300,
@@ -251,8 +222,7 @@ for (const era of ERAS) {
   });
 
   test(`mcp itopia_list_instances pages a 1,200-instance deployment (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client(env(emu));
+    await using t = await bob();
     const first = await call(t.client, "itopia_list_instances");
     assert.equal(first.isError, false, first.text);
     const page = first.structured as {
@@ -294,8 +264,7 @@ for (const era of ERAS) {
   });
 
   test(`mcp names the argument at fault (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client(env(emu));
+    await using t = await bob();
     const limit = await call(t.client, "itopia_list_instances", { limit: 500 });
     assert.equal(limit.isError, true);
     assert.match(limit.text, /limit/);
@@ -308,12 +277,11 @@ for (const era of ERAS) {
   });
 
   test(`mcp reports missing configuration as a tool error naming the variable (${era})`, async () => {
-    await using emu = await startEmulator();
-    await using t = await client({
+    await using t = await setUp((emu) => ({
       CLEURA_API_URL: emu.cleuraUrl,
       ITOPIA_API_URL: emu.itopiaUrl,
       ITOPIA_ORGANIZATION_ID: "abc",
-    });
+    }), { transport: "stdio", era });
     const cleura = await call(t.client, "cleura_list_regions");
     assert.equal(cleura.isError, true);
     assert.equal(cleura.text, "CLEURA_API_USERNAME is not set");

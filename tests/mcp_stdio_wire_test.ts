@@ -7,14 +7,15 @@ import { startEmulator } from "../lib/testing/mod.ts";
 import { DenoStdioTransport, MAX_MESSAGE_BYTES } from "../mcp/stdio.ts";
 import {
   cancelWhileAsked,
-  childEnv,
   ERAS,
   exchange,
+  jsonLines,
   OPENING,
   SERVER,
   spawnStdio,
   stdioClient,
   test,
+  toolCall,
 } from "./_helpers/mcp.ts";
 
 function pipe() {
@@ -47,12 +48,18 @@ function pipe() {
   };
 }
 
-Deno.test("DenoStdioTransport answers a line that is not JSON with -32700 and goes on", async () => {
+/** A started transport on a pipe, and the messages it delivers. */
+async function startTransport() {
   const p = pipe();
   const transport = new DenoStdioTransport(p.input, p.output);
   const delivered: unknown[] = [];
   transport.onmessage = (m) => delivered.push(m);
   await transport.start();
+  return { p, transport, delivered };
+}
+
+Deno.test("DenoStdioTransport answers a line that is not JSON with -32700 and goes on", async () => {
+  const { p, transport, delivered } = await startTransport();
   p.send("{not json");
   p.send({ jsonrpc: "2.0", id: 2, method: "ping" });
   p.send('"just a string"');
@@ -69,11 +76,7 @@ Deno.test("DenoStdioTransport answers a line that is not JSON with -32700 and go
 });
 
 Deno.test("DenoStdioTransport answers a line over the size limit with an error naming the limit", async () => {
-  const p = pipe();
-  const transport = new DenoStdioTransport(p.input, p.output);
-  const delivered: unknown[] = [];
-  transport.onmessage = (m) => delivered.push(m);
-  await transport.start();
+  const { p, transport, delivered } = await startTransport();
   const chunk = new Uint8Array(1024 * 1024).fill(0x61);
   for (let sent = 0; sent <= MAX_MESSAGE_BYTES; sent += chunk.length) {
     p.raw(chunk);
@@ -121,11 +124,7 @@ async function endsWithin(
 test("the stdio server exits 0 within 2 s when stdin ends while idle", async () => {
   const child = spawnStdio(SERVER, {});
   const writer = child.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode(
-      OPENING.map((m) => JSON.stringify(m) + "\n").join(""),
-    ),
-  );
+  await writer.write(jsonLines(OPENING));
   await new Promise((r) => setTimeout(r, 300));
   await writer.close();
   const status = await endsWithin(child, 2_000);
@@ -135,39 +134,20 @@ test("the stdio server exits 0 within 2 s when stdin ends while idle", async () 
 
 test("the stdio server exits 0 within 2 s when stdin ends while it waits for an SMS code", async () => {
   await using emu = await startEmulator();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net=127.0.0.1", "--allow-env", SERVER],
-    env: childEnv(cleuraEnv(emu, "bob")),
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
+  const child = spawnStdio(SERVER, cleuraEnv(emu, "bob"));
   const writer = child.stdin.getWriter();
-  const lines = [
+  const [initialize, initialized] = OPENING;
+  await writer.write(jsonLines([
     {
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
+      ...initialize,
       params: {
-        protocolVersion: "2025-11-25",
+        ...initialize!.params as Record<string, unknown>,
         capabilities: { elicitation: { form: {} } },
-        clientInfo: { name: "t", version: "1" },
       },
     },
-    { jsonrpc: "2.0", method: "notifications/initialized" },
-    {
-      jsonrpc: "2.0",
-      id: 2,
-      method: "tools/call",
-      params: { name: "cleura_list_regions", arguments: {} },
-    },
-  ];
-  await writer.write(
-    new TextEncoder().encode(
-      lines.map((m) => JSON.stringify(m) + "\n").join(""),
-    ),
-  );
+    initialized,
+    toolCall(2, "cleura_list_regions"),
+  ]));
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
   while (!seen.includes("elicitation/create")) {
@@ -188,30 +168,15 @@ test("the stdio server exits 0 within 2 s when stdin ends after a cancelled call
   emu.injectFault({ kind: "hang", path: "/openstack/domains" });
   const child = spawnStdio(SERVER, cleuraEnv(emu, "alice"));
   const writer = child.stdin.getWriter();
-  const lines = [
-    ...OPENING,
-    {
-      jsonrpc: "2.0",
-      id: 3,
-      method: "tools/call",
-      params: { name: "cleura_list_regions", arguments: {} },
-    },
-  ];
   await writer.write(
-    new TextEncoder().encode(
-      lines.map((m) => JSON.stringify(m) + "\n").join(""),
-    ),
+    jsonLines([...OPENING, toolCall(3, "cleura_list_regions")]),
   );
   await new Promise((r) => setTimeout(r, 500));
-  await writer.write(
-    new TextEncoder().encode(
-      JSON.stringify({
-        jsonrpc: "2.0",
-        method: "notifications/cancelled",
-        params: { requestId: 3, reason: "test" },
-      }) + "\n",
-    ),
-  );
+  await writer.write(jsonLines([{
+    jsonrpc: "2.0",
+    method: "notifications/cancelled",
+    params: { requestId: 3, reason: "test" },
+  }]));
   await writer.close();
   const status = await endsWithin(child, 2_000);
   assert.equal(status.code, 0);

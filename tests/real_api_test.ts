@@ -4,9 +4,10 @@
 // Each through the library, the CLI and an MCP client.
 
 import assert from "node:assert/strict";
-import { creds } from "./_helpers/accounts.ts";
-import { type CliIo, main } from "../cli.ts";
-import { cleuraEnv } from "./_helpers/accounts.ts";
+import { rejection } from "./_helpers/assert.ts";
+import { cleuraEnv, creds, itopiaAdmin } from "./_helpers/accounts.ts";
+import { runMain } from "./_helpers/cli.ts";
+import { tempDir } from "./_helpers/temp.ts";
 import {
   type EmulatorOptions,
   QUIRKY_DOMAINS,
@@ -24,113 +25,66 @@ import {
 } from "../mod.ts";
 import { call, memoryClient } from "./_helpers/mcp.ts";
 
-interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-}
-
-/** Runs the CLI in process, with the given environment and stdin lines. */
-async function cli(
-  args: string[],
-  env: Record<string, string>,
-  stdin: () => string[] = () => [],
-): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let lines: string[] | undefined;
-  const io: CliIo = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    readLine: () => {
-      lines ??= stdin();
-      return Promise.resolve(lines.shift());
-    },
-    readSecret: () => Promise.resolve(undefined),
-    isTerminal: false,
-    env,
-  };
-  const code = await main(args, io);
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-async function withCache(
-  fn: (dir: string) => Promise<void>,
-): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 // --- An expired or revoked token answers 403 -------------------------------
 
 for (const status of [403, 401] as const) {
   Deno.test(`library: a cached token refused with ${status} is dropped, one login runs, the call is repeated`, async () => {
     await using emu = await startEmulator({ rejectedTokenStatus: status });
-    await withCache(async (dir) => {
-      const cache = new TokenCache({ dir });
-      await cache.set({
-        apiUrl: emu.cleuraUrl,
-        login: "alice",
-        token: emu.issueCleuraToken("alice"),
-      });
-      emu.expireCleuraTokens("alice");
-      const session = new CleuraSession({
-        apiUrl: emu.cleuraUrl,
-        login: "alice",
-        password: "alice-password",
-        cache,
-      });
-      assert.equal((await listRegions(session)).length, 3);
-      assert.equal(emu.counters.cleuraLogins, 1);
-      const saved = await cache.get({ apiUrl: emu.cleuraUrl, login: "alice" });
-      assert.ok(saved && emu.counters.cleuraLogins === 1);
-      assert.notEqual(saved.token, undefined);
+    await using dir = await tempDir();
+    const cache = new TokenCache({ dir: dir.path });
+    await cache.set({
+      apiUrl: emu.cleuraUrl,
+      login: "alice",
+      token: emu.issueCleuraToken("alice"),
     });
+    emu.expireCleuraTokens("alice");
+    const session = new CleuraSession({ ...creds(emu, "alice"), cache });
+    assert.equal((await listRegions(session)).length, 3);
+    assert.equal(emu.counters.cleuraLogins, 1);
+    const saved = await cache.get({ apiUrl: emu.cleuraUrl, login: "alice" });
+    assert.ok(saved && emu.counters.cleuraLogins === 1);
+    assert.notEqual(saved.token, undefined);
   });
 }
 
 Deno.test("CLI: a cached token that expired overnight (403) means one new login, with one SMS", async () => {
   await using emu = await startEmulator();
-  await withCache(async (dir) => {
-    const env = cleuraEnv(emu, "bob", { XDG_CACHE_HOME: dir });
-    const code = () => [String(emu.lastSmsCode("bob")).padStart(6, "0")];
-    assert.equal((await cli(["cleura", "regions"], env, code)).code, 0);
-    emu.expireCleuraTokens("bob");
-    const again = await cli(["cleura", "regions"], env, code);
-    assert.equal(again.code, 0, again.err);
-    assert.match(again.out, /Sto2/);
-    assert.equal(emu.counters.smsSent, 2);
-    assert.equal(emu.counters.cleuraLogins, 2);
-    const third = await cli(["cleura", "regions"], env, code);
-    assert.equal(third.code, 0);
-    assert.equal(emu.counters.cleuraLogins, 2, "the new token was cached");
-  });
+  await using dir = await tempDir();
+  const env = cleuraEnv(emu, "bob", { XDG_CACHE_HOME: dir.path });
+  const stdin = () => [String(emu.lastSmsCode("bob")).padStart(6, "0")];
+  const regions = () => runMain(["cleura", "regions"], env, { stdin });
+  assert.equal((await regions()).code, 0);
+  emu.expireCleuraTokens("bob");
+  const again = await regions();
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /Sto2/);
+  assert.equal(emu.counters.smsSent, 2);
+  assert.equal(emu.counters.cleuraLogins, 2);
+  const third = await regions();
+  assert.equal(third.code, 0);
+  assert.equal(emu.counters.cleuraLogins, 2, "the new token was cached");
 });
 
 Deno.test("CLI: with only CLEURA_API_TOKEN, an expired token says so and how to get a new one", async () => {
   await using emu = await startEmulator();
   const token = emu.issueCleuraToken("alice");
   emu.expireCleuraTokens("alice");
-  const run = await cli(["cleura", "regions", "--no-cache"], {
+  const run = await runMain(["cleura", "regions", "--no-cache"], {
     CLEURA_API_URL: emu.cleuraUrl,
     CLEURA_API_USERNAME: "alice",
     CLEURA_API_TOKEN: token,
   });
   assert.equal(run.code, 1);
-  assert.match(run.err, /^error: .*has expired or was revoked/);
-  assert.match(run.err, /cleura token/);
-  assert.ok(!run.err.includes(token));
-  const whoami = await cli(["cleura", "whoami", "--no-cache"], {
+  assert.match(run.stderr, /^error: .*has expired or was revoked/);
+  assert.match(run.stderr, /cleura token/);
+  assert.ok(!run.stderr.includes(token));
+  const whoami = await runMain(["cleura", "whoami", "--no-cache"], {
     CLEURA_API_URL: emu.cleuraUrl,
     CLEURA_API_USERNAME: "alice",
     CLEURA_API_TOKEN: token,
   });
-  assert.doesNotMatch(whoami.err, /Unexpected|stack/i, whoami.err);
-  assert.match(`${whoami.out}\n${whoami.err}`, /no valid token/);
+  assert.doesNotMatch(whoami.stderr, /Unexpected|stack/i, whoami.stderr);
+  assert.match(`${whoami.stdout}\n${whoami.stderr}`, /no valid token/);
 });
 
 Deno.test("a 403 for anything but the token is a permission error and never logs in", async () => {
@@ -144,10 +98,9 @@ Deno.test("a 403 for anything but the token is a permission error and never logs
     status: 403,
     message: "No access: Your user does not have access to this method.",
   });
-  const error = await listRegions(session).catch((e) => e);
-  assert.ok(error instanceof ApiError);
-  assert.match(
-    error.message,
+  await rejection(
+    listRegions(session),
+    ApiError,
     /^Cannot list domains: the server answered 403: No access/,
   );
   assert.equal(emu.counters.cleuraPasswordPosts, 0);
@@ -172,24 +125,25 @@ Deno.test("MCP: a token refused with 403 mid-session is replaced by one login; c
 
 Deno.test("CLI and MCP list what can be read of odd domains and warn about the rest", async () => {
   await using emu = await startEmulator({ domains: QUIRKY_DOMAINS });
-  const run = await cli(
+  const run = await runMain(
     ["cleura", "regions", "--no-cache"],
     cleuraEnv(emu, "alice"),
   );
-  assert.equal(run.code, 0, run.err);
+  assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(
-    run.out.split("\n").slice(1).map((l) => l.split(/\s+/)[0]),
+    run.stdout.split("\n").slice(1).map((l) => l.split(/\s+/)[0]),
     ["Sto2", "Fra1", "Kna1"],
   );
   assert.equal(
-    run.err.split("\n").filter((l) => l.startsWith("warning: Left out")).length,
+    run.stderr.split("\n").filter((l) => l.startsWith("warning: Left out"))
+      .length,
     2,
   );
-  const json = await cli(
+  const json = await runMain(
     ["cleura", "domains", "--json", "--no-cache"],
     cleuraEnv(emu, "alice"),
   );
-  const { domains } = JSON.parse(json.out) as {
+  const { domains } = JSON.parse(json.stdout) as {
     domains: Record<string, unknown>[];
   };
   assert.equal(domains[1]!.name, null);
@@ -229,12 +183,12 @@ for (const plainLogin of ["twofactor_required", "twofactor_options"] as const) {
       emu.counters.cleuraPasswordPosts,
       plainLogin === "twofactor_options" ? 2 : 1,
     );
-    const run = await cli(
+    const run = await runMain(
       ["cleura", "regions", "--no-cache"],
       cleuraEnv(emu, "erin"),
-      () => [String(emu.lastSmsCode("erin")).padStart(6, "0")],
+      { stdin: () => [String(emu.lastSmsCode("erin")).padStart(6, "0")] },
     );
-    assert.equal(run.code, 0, run.err);
+    assert.equal(run.code, 0, run.stderr);
     await using t = await memoryClient(
       cleuraEnv(emu, "erin"),
       () =>
@@ -264,18 +218,20 @@ Deno.test("a wrong code is retried with the same SMS in the library and the CLI"
     },
   );
   assert.equal(emu.counters.smsSent, 1);
-  const run = await cli(
+  const run = await runMain(
     ["cleura", "regions", "--no-cache"],
     cleuraEnv(emu, "bob"),
-    () => {
-      const code = emu.lastSmsCode("bob")!;
-      return [
-        String((code + 1) % 1_000_000).padStart(6, "0"),
-        String(code).padStart(6, "0"),
-      ];
+    {
+      stdin: () => {
+        const code = emu.lastSmsCode("bob")!;
+        return [
+          String((code + 1) % 1_000_000).padStart(6, "0"),
+          String(code).padStart(6, "0"),
+        ];
+      },
     },
   );
-  assert.equal(run.code, 0, run.err);
+  assert.equal(run.code, 0, run.stderr);
   assert.equal(
     emu.counters.smsSent,
     2,
@@ -318,9 +274,7 @@ for (
     });
     const events: ItopiaAuthEvent[] = [];
     const auth = new ItopiaAuth({
-      apiUrl: emu.itopiaUrl,
-      username: "admin@example.com",
-      password: "admin-password",
+      ...itopiaAdmin(emu),
       onEvent: (e) => events.push(e),
     });
     const first = await auth.token();
@@ -342,7 +296,7 @@ Deno.test("CLI --debug says how the itopia token's expiry was read", async () =>
     itopiaExpiration: "lifetime-seconds",
     itopiaTokenTtlSeconds: 60,
   });
-  const run = await cli([
+  const run = await runMain([
     "itopia",
     "instances",
     "--deployment-id",
@@ -353,9 +307,9 @@ Deno.test("CLI --debug says how the itopia token's expiry was read", async () =>
     ITOPIA_USERNAME: "admin@example.com",
     ITOPIA_PASSWORD: "admin-password",
   });
-  assert.equal(run.code, 0, run.err);
+  assert.equal(run.code, 0, run.stderr);
   assert.match(
-    run.err,
+    run.stderr,
     /debug: the itopia token's expiry was read as lifetime-seconds; it is used for \d+ s/,
   );
 });

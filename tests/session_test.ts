@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { rejection } from "./_helpers/assert.ts";
 import { creds } from "./_helpers/accounts.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import {
@@ -50,12 +51,9 @@ Deno.test("listProjects() lists a domain's projects and names an unknown domain"
   });
   assert.deepEqual(projects.map((p) => p.name), ["production", "staging-2"]);
   assert.equal(projects[0]?.domain_id, "08db589d04f442e19c272f2cd1a02906");
-  const error = await listProjects(session, { domainId: "nope" }).catch((e) =>
-    e
-  );
-  assert.ok(error instanceof ApiError);
-  assert.equal(
-    error.message,
+  await rejection(
+    listProjects(session, { domainId: "nope" }),
+    ApiError,
     'Cannot list the projects of domain "nope": the server answered 404: Domain not found',
   );
 });
@@ -64,9 +62,7 @@ Deno.test("CleuraSession shares one login and one SMS among 20 concurrent calls"
   await using emu = await startEmulator();
   let asked = 0;
   const session = new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
+    ...creds(emu, "bob"),
     askCode: async ({ login }) => {
       asked++;
       await new Promise((r) => setTimeout(r, 20));
@@ -86,9 +82,7 @@ Deno.test("CleuraSession logs in again once after a 401 and retries the call", a
   await using emu = await startEmulator();
   const events: SessionEvent["type"][] = [];
   const session = new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
+    ...creds(emu, "alice"),
     onEvent: (e) => events.push(e.type),
   });
   await listDomains(session);
@@ -105,10 +99,9 @@ Deno.test("CleuraSession with only a token reports a rejected token clearly", as
     login: "alice",
     token: "expired-token-canary",
   });
-  const error = await listDomains(session).catch((e) => e);
-  assert.ok(error instanceof AuthError);
-  assert.match(
-    error.message,
+  const error = await rejection(
+    listDomains(session),
+    AuthError,
     /has expired or was revoked .*deno task cli cleura token.*CLEURA_API_TOKEN/,
   );
   assert.doesNotMatch(error.message, /expired-token-canary/);
@@ -129,9 +122,7 @@ Deno.test("CleuraSession reuses a cached token across sessions", async () => {
   await using emu = await startEmulator();
   await using cache = await tempCache();
   const options = {
-    apiUrl: emu.cleuraUrl,
-    login: "bob",
-    password: "bob-password",
+    ...creds(emu, "bob"),
     twofa: "sms" as const,
     askCode: () => Promise.resolve(emu.lastSmsCode("bob")),
     cache,
@@ -154,9 +145,7 @@ Deno.test("CleuraSession drops a cached token that gets a 401 and logs in again"
   await using emu = await startEmulator();
   await using cache = await tempCache();
   const options = {
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
+    ...creds(emu, "alice"),
     cache,
   };
   await listRegions(new CleuraSession(options));
@@ -172,9 +161,7 @@ Deno.test("CleuraSession.logout() revokes the token and deletes the cache entry"
   await using emu = await startEmulator();
   await using cache = await tempCache();
   const session = new CleuraSession({
-    apiUrl: emu.cleuraUrl,
-    login: "alice",
-    password: "alice-password",
+    ...creds(emu, "alice"),
     cache,
   });
   await listRegions(session);
@@ -188,9 +175,11 @@ Deno.test("CleuraSession.logout() revokes the token and deletes the cache entry"
 Deno.test("CleuraSession without a password or token says what is missing", async () => {
   await using emu = await startEmulator();
   const session = new CleuraSession({ apiUrl: emu.cleuraUrl, login: "alice" });
-  const error = await listRegions(session).catch((e) => e);
-  assert.ok(error instanceof AuthError);
-  assert.match(error.message, /CLEURA_API_PASSWORD/);
+  await rejection(
+    listRegions(session),
+    AuthError,
+    /CLEURA_API_PASSWORD/,
+  );
 });
 
 Deno.test("CleuraSession.fromConfig() names the missing variables", () => {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { creds } from "./_helpers/accounts.ts";
 import { cliArgs } from "./_helpers/cli.ts";
+import { childEnv } from "./_helpers/mcp.ts";
 import { CleuraSession, ConfigError, listRegions, TokenCache } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 
@@ -194,6 +196,28 @@ const OTHER_UID = POSIX
   : undefined;
 const CAN_CHOWN = OTHER_UID !== undefined;
 
+/** A test that runs on POSIX systems only, with a cache folder as `withDir` gives. */
+function posixTest(
+  name: string,
+  fn: (dir: string, root: string) => Promise<void>,
+): void {
+  Deno.test({ name, ignore: !POSIX, fn: () => withDir(fn) });
+}
+
+/** Makes the cache folder `dir` (mode 0700) and gives the path of `key`'s entry in it. */
+async function entryPath(dir: string): Promise<string> {
+  await Deno.mkdir(dir, { mode: 0o700 });
+  return `${dir}/${await entryName()}`;
+}
+
+/** Makes `${root}/attacker` and links the cache folder `dir` to it. */
+async function linkedToAttacker(dir: string, root: string): Promise<string> {
+  const attacker = `${root}/attacker`;
+  await Deno.mkdir(attacker, { mode: 0o700 });
+  await Deno.symlink(attacker, dir);
+  return attacker;
+}
+
 /** The name the cache gives an entry, learnt from a real cache. */
 async function entryName(
   of: { apiUrl: string; login: string } = key,
@@ -256,97 +280,84 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-Deno.test({
-  name:
-    "TokenCache refuses a cache folder that is a symlink, and writes nothing",
-  ignore: !POSIX,
-  fn: () =>
-    withDir(async (dir, root) => {
-      const attacker = `${root}/attacker`;
-      await Deno.mkdir(attacker, { mode: 0o700 });
-      await Deno.writeTextFile(
-        `${attacker}/${await entryName()}`,
-        planted("attacker-token"),
-        { mode: 0o600 },
-      );
-      const before = await snapshot(attacker);
-      await Deno.symlink(attacker, dir);
-      const { cache, warnings } = watched(dir);
-      await assertRefused(cache, warnings, dir, /symbolic link/);
-      assert.deepEqual(await snapshot(attacker), before);
-    }),
-});
+posixTest(
+  "TokenCache refuses a cache folder that is a symlink, and writes nothing",
+  async (dir, root) => {
+    const attacker = `${root}/attacker`;
+    await Deno.mkdir(attacker, { mode: 0o700 });
+    await Deno.writeTextFile(
+      `${attacker}/${await entryName()}`,
+      planted("attacker-token"),
+      { mode: 0o600 },
+    );
+    const before = await snapshot(attacker);
+    await Deno.symlink(attacker, dir);
+    const { cache, warnings } = watched(dir);
+    await assertRefused(cache, warnings, dir, /symbolic link/);
+    assert.deepEqual(await snapshot(attacker), before);
+  },
+);
 
-Deno.test({
-  name:
-    "TokenCache refuses a cache file that is a symlink: no read through it, no write to its target",
-  ignore: !POSIX,
-  fn: () =>
-    withDir(async (dir, root) => {
-      await new TokenCache({ dir }).set({ ...key, token: "old" });
-      const [name] = await files(dir);
-      const path = `${dir}/${name}`;
-      const target = `${root}/elsewhere.json`;
-      const content = planted("attacker-token");
-      await Deno.writeTextFile(target, content, { mode: 0o600 });
-      await Deno.remove(path);
-      await Deno.symlink(target, path);
-      const { cache, warnings } = watched(dir);
-      await assertRefused(cache, warnings, path, /symbolic link/);
-      assert.equal(await Deno.readTextFile(target), content);
-      assert.ok((await Deno.lstat(path)).isSymlink, "the link is left alone");
-    }),
-});
+posixTest(
+  "TokenCache refuses a cache file that is a symlink: no read through it, no write to its target",
+  async (dir, root) => {
+    await new TokenCache({ dir }).set({ ...key, token: "old" });
+    const [name] = await files(dir);
+    const path = `${dir}/${name}`;
+    const target = `${root}/elsewhere.json`;
+    const content = planted("attacker-token");
+    await Deno.writeTextFile(target, content, { mode: 0o600 });
+    await Deno.remove(path);
+    await Deno.symlink(target, path);
+    const { cache, warnings } = watched(dir);
+    await assertRefused(cache, warnings, path, /symbolic link/);
+    assert.equal(await Deno.readTextFile(target), content);
+    assert.ok((await Deno.lstat(path)).isSymlink, "the link is left alone");
+  },
+);
 
-Deno.test({
-  name: "TokenCache refuses a cache file that is a symlink to /dev/zero",
-  ignore: !POSIX,
-  fn: () =>
-    withDir(async (dir) => {
-      await Deno.mkdir(dir, { mode: 0o700 });
-      const path = `${dir}/${await entryName()}`;
-      await Deno.symlink("/dev/zero", path);
-      const { cache, warnings } = watched(dir);
-      await assertRefused(cache, warnings, path, /symbolic link/);
-    }),
-});
+posixTest(
+  "TokenCache refuses a cache file that is a symlink to /dev/zero",
+  async (dir) => {
+    const path = await entryPath(dir);
+    await Deno.symlink("/dev/zero", path);
+    const { cache, warnings } = watched(dir);
+    await assertRefused(cache, warnings, path, /symbolic link/);
+  },
+);
 
-Deno.test({
-  name: "TokenCache refuses a cache file that is a FIFO without blocking on it",
-  ignore: !POSIX,
-  fn: () =>
-    withDir(async (dir) => {
-      await Deno.mkdir(dir, { mode: 0o700 });
-      const path = `${dir}/${await entryName()}`;
-      const made = await new Deno.Command("mkfifo", {
-        args: ["-m", "600", path],
-      }).output();
-      assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));
-      const { cache, warnings } = watched(dir);
-      const read = cache.get(key);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const blocked = await Promise.race([
-        read.then(() => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), 2000);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (blocked) {
-        // Unblock the reader (so the test ends), then fail.
-        (await Deno.open(path, { write: true })).close();
-        await read.catch(() => {});
-      }
-      assert.equal(blocked, false, "reading the cache blocked on a FIFO");
-      await assertRefused(cache, warnings, path, /not a regular file/);
-      assert.ok((await Deno.lstat(path)).isFifo, "the FIFO is left alone");
-    }),
-});
+posixTest(
+  "TokenCache refuses a cache file that is a FIFO without blocking on it",
+  async (dir) => {
+    const path = await entryPath(dir);
+    const made = await new Deno.Command("mkfifo", {
+      args: ["-m", "600", path],
+    }).output();
+    assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));
+    const { cache, warnings } = watched(dir);
+    const read = cache.get(key);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const blocked = await Promise.race([
+      read.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), 2000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (blocked) {
+      // Unblock the reader (so the test ends), then fail.
+      (await Deno.open(path, { write: true })).close();
+      await read.catch(() => {});
+    }
+    assert.equal(blocked, false, "reading the cache blocked on a FIFO");
+    await assertRefused(cache, warnings, path, /not a regular file/);
+    assert.ok((await Deno.lstat(path)).isFifo, "the FIFO is left alone");
+  },
+);
 
 Deno.test("TokenCache refuses a cache file larger than 64 KiB, and reads one of 64 KiB", () =>
   withDir(async (dir) => {
-    await Deno.mkdir(dir, { mode: 0o700 });
-    const path = `${dir}/${await entryName()}`;
+    const path = await entryPath(dir);
     const fill = (size: number) => {
       const base = planted("big-token", { pad: "" });
       return planted("big-token", { pad: "x".repeat(size - base.length) });
@@ -360,41 +371,32 @@ Deno.test("TokenCache refuses a cache file larger than 64 KiB, and reads one of 
     assert.equal(await Deno.readTextFile(path), content);
   }));
 
-Deno.test({
-  name: "TokenCache refuses a group- or world-writable cache folder",
-  ignore: !POSIX,
-  fn: () =>
-    withDir(async (dir) => {
+// The folder, then a file in it, open to the world (0777, 0666), then to the
+// group (0770, 0620).
+for (
+  const [target, world, group] of [
+    ["folder", 0o777, 0o770],
+    ["file", 0o666, 0o620],
+  ] as const
+) {
+  posixTest(
+    `TokenCache refuses a group- or world-writable cache ${target}`,
+    async (dir) => {
       await new TokenCache({ dir }).set({ ...key, token: "planted" });
-      await Deno.chmod(dir, 0o777);
-      const before = await snapshot(dir);
-      const { cache, warnings } = watched(dir);
-      await assertRefused(cache, warnings, dir, /writable by other users/);
-      assert.deepEqual(await snapshot(dir), before);
-      await Deno.chmod(dir, 0o770);
-      const group = watched(dir);
-      await assertRefused(group.cache, group.warnings, dir, /writable by/);
-    }),
-});
-
-Deno.test({
-  name: "TokenCache refuses a group- or world-writable cache file",
-  ignore: !POSIX,
-  fn: () =>
-    withDir(async (dir) => {
-      await new TokenCache({ dir }).set({ ...key, token: "planted" });
-      const [name] = await files(dir);
-      const path = `${dir}/${name}`;
-      await Deno.chmod(path, 0o666);
+      const path = target === "folder"
+        ? dir
+        : `${dir}/${(await files(dir))[0]}`;
+      await Deno.chmod(path, world);
       const before = await snapshot(dir);
       const { cache, warnings } = watched(dir);
       await assertRefused(cache, warnings, path, /writable by other users/);
       assert.deepEqual(await snapshot(dir), before);
-      await Deno.chmod(path, 0o620);
-      const group = watched(dir);
-      await assertRefused(group.cache, group.warnings, path, /writable by/);
-    }),
-});
+      await Deno.chmod(path, group);
+      const grouped = watched(dir);
+      await assertRefused(grouped.cache, grouped.warnings, path, /writable by/);
+    },
+  );
+}
 
 Deno.test({
   name: CAN_CHOWN
@@ -424,54 +426,41 @@ Deno.test({
     }),
 });
 
-Deno.test({
-  name:
-    "CleuraSession with a refused cache logs in as without one, with one warning",
-  ignore: !POSIX,
-  fn: () =>
-    withDir(async (dir, root) => {
-      await using emu = await startEmulator();
-      const attacker = `${root}/attacker`;
-      await Deno.mkdir(attacker, { mode: 0o700 });
-      await Deno.symlink(attacker, dir);
-      const warnings: string[] = [];
-      const cache = new TokenCache({
-        dir,
-        onWarning: (m) => warnings.push(m),
-      });
-      const options = {
-        apiUrl: emu.cleuraUrl,
-        login: "alice",
-        password: "alice-password",
-        cache,
-        onEvent: (event: { type: string; message?: string }) => {
-          if (event.type === "warning") warnings.push(event.message!);
-        },
-      };
-      assert.equal((await listRegions(new CleuraSession(options))).length, 3);
-      assert.equal((await listRegions(new CleuraSession(options))).length, 3);
-      assert.equal(emu.counters.cleuraLogins, 2, "no token was cached");
-      assert.equal(warnings.length, 1, JSON.stringify(warnings));
-      assert.match(warnings[0]!, /symbolic link/);
-      assert.deepEqual(await files(attacker), []);
-    }),
-});
+posixTest(
+  "CleuraSession with a refused cache logs in as without one, with one warning",
+  async (dir, root) => {
+    await using emu = await startEmulator();
+    const attacker = await linkedToAttacker(dir, root);
+    const warnings: string[] = [];
+    const cache = new TokenCache({
+      dir,
+      onWarning: (m) => warnings.push(m),
+    });
+    const options = {
+      ...creds(emu, "alice"),
+      cache,
+      onEvent: (event: { type: string; message?: string }) => {
+        if (event.type === "warning") warnings.push(event.message!);
+      },
+    };
+    assert.equal((await listRegions(new CleuraSession(options))).length, 3);
+    assert.equal((await listRegions(new CleuraSession(options))).length, 3);
+    assert.equal(emu.counters.cleuraLogins, 2, "no token was cached");
+    assert.equal(warnings.length, 1, JSON.stringify(warnings));
+    assert.match(warnings[0]!, /symbolic link/);
+    assert.deepEqual(await files(attacker), []);
+  },
+);
 
 /** The parent's environment without cloudgate's variables, keeping its Deno cache. */
 function cliEnv(cacheHome: string, cleuraUrl: string): Record<string, string> {
-  const env = Deno.env.toObject();
-  for (const name of Object.keys(env)) {
-    if (/^(CLEURA|ITOPIA)_/.test(name)) delete env[name];
-  }
-  env.DENO_DIR ??= `${env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`}/deno`;
-  return {
-    ...env,
+  return childEnv({
     XDG_CACHE_HOME: cacheHome,
     CLEURA_API_URL: cleuraUrl,
     CLEURA_API_USERNAME: "alice",
     CLEURA_API_PASSWORD: "alice-password",
     NO_COLOR: "1",
-  };
+  });
 }
 
 /** Runs the CLI as `deno task cli` would: the cache folder's permissions only. */
@@ -487,29 +476,25 @@ async function cli(cacheHome: string, cleuraUrl: string, args: string[]) {
   return { code, stderr: new TextDecoder().decode(stderr) };
 }
 
-Deno.test({
-  name: "cli with a refused cache folder works without it, one warning a run",
-  ignore: !POSIX,
-  fn: () =>
-    withDir(async (dir, root) => {
-      await using emu = await startEmulator();
-      const attacker = `${root}/attacker`;
-      await Deno.mkdir(attacker, { mode: 0o700 });
-      await Deno.symlink(attacker, dir);
-      for (let i = 0; i < 2; i++) {
-        const run = await cli(root, emu.cleuraUrl, ["cleura", "regions"]);
-        assert.equal(run.code, 0, run.stderr);
-        assert.deepEqual(
-          run.stderr.trim().split("\n"),
-          [
-            `warning: Ignoring the token cache folder "${dir}": it is a symbolic link`,
-          ],
-        );
-      }
-      assert.equal(emu.counters.cleuraLogins, 2);
-      assert.deepEqual(await files(attacker), []);
-    }),
-});
+posixTest(
+  "cli with a refused cache folder works without it, one warning a run",
+  async (dir, root) => {
+    await using emu = await startEmulator();
+    const attacker = await linkedToAttacker(dir, root);
+    for (let i = 0; i < 2; i++) {
+      const run = await cli(root, emu.cleuraUrl, ["cleura", "regions"]);
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(
+        run.stderr.trim().split("\n"),
+        [
+          `warning: Ignoring the token cache folder "${dir}": it is a symbolic link`,
+        ],
+      );
+    }
+    assert.equal(emu.counters.cleuraLogins, 2);
+    assert.deepEqual(await files(attacker), []);
+  },
+);
 
 Deno.test({
   name: CAN_CHOWN

@@ -33,6 +33,57 @@ interface ConfirmState {
   round: number;
 }
 
+const NO_ARGS = z.object({});
+
+/** A fixture tool: no arguments, in the cleura toolset, not open-world. */
+function fixture<O extends z.ZodObject>(
+  definition: Omit<
+    ToolDefinition<typeof NO_ARGS, O>,
+    "toolset" | "input" | "annotations"
+  >,
+): ToolDefinition<typeof NO_ARGS, O> {
+  return defineTool({
+    toolset: "cleura",
+    input: NO_ARGS,
+    annotations: { openWorldHint: false },
+    ...definition,
+  });
+}
+
+/** A form elicitation that asks for one field of the type given. */
+function askFor(message: string, field: string, type: "string" | "boolean") {
+  const property = type === "string"
+    ? { type: "string" as const }
+    : { type: "boolean" as const };
+  return inputRequired.elicit({
+    message,
+    requestedSchema: {
+      type: "object",
+      properties: { [field]: property },
+      required: [field],
+    },
+  });
+}
+
+/** What a call answers when it asks one question under `key` and keeps no state. */
+function asking(
+  key: string,
+  request:
+    | ReturnType<typeof inputRequired.elicit>
+    | ReturnType<typeof inputRequired.createMessage>,
+) {
+  return Promise.resolve(inputRequired({ inputRequests: { [key]: request } }));
+}
+
+/** The text of a sampling answer. */
+function sampledText(
+  view: Extract<ReturnType<typeof inputResponse>, { kind: "sampling" }>,
+): string {
+  const content = view.result.content;
+  const blocks = Array.isArray(content) ? content : [content];
+  return blocks.map((b) => b.type === "text" ? b.text : "").join("");
+}
+
 function declined(tool: string, action: string): AuthError {
   return new AuthError(
     `${tool}: the user ${
@@ -48,15 +99,12 @@ function declined(tool: string, action: string): AuthError {
  * valid `user_name` answer completes, and a retry without one (a wrong key,
  * an answer that is not `{ name }`) is asked again.
  */
-export const conformanceElicitation = defineTool({
+export const conformanceElicitation = fixture({
   name: "test_input_required_result_elicitation",
-  toolset: "cleura",
   title: "Conformance: ask a name",
   description:
     "Conformance fixture (SEP-2322): asks for the user's name through an input_required result, then greets them.",
-  input: z.object({}),
   output: z.object({ greeting: z.string() }),
-  annotations: { openWorldHint: false },
   run: (_args, call) => {
     const view = inputResponse(call.inputResponses, NAME_KEY);
     if (view.kind === "elicit" && view.action !== "accept") {
@@ -64,18 +112,7 @@ export const conformanceElicitation = defineTool({
     }
     const answer = acceptedContent(call.inputResponses, NAME_KEY, nameAnswer);
     if (answer) return Promise.resolve({ greeting: `Hello, ${answer.name}!` });
-    return Promise.resolve(inputRequired({
-      inputRequests: {
-        [NAME_KEY]: inputRequired.elicit({
-          message: "What is your name?",
-          requestedSchema: {
-            type: "object",
-            properties: { name: { type: "string" } },
-            required: ["name"],
-          },
-        }),
-      },
-    }));
+    return asking(NAME_KEY, askFor("What is your name?", "name", "string"));
   },
 });
 
@@ -89,19 +126,16 @@ export const conformanceElicitation = defineTool({
  * and an accepted `{ ok }` answer; otherwise it asks again with a new state.
  */
 function confirmTool(name: string, title: string) {
-  return defineTool({
+  return fixture({
     name,
-    toolset: "cleura",
     title,
     description:
       "Conformance fixture (SEP-2322): asks for a confirmation through an input_required result with a sealed requestState, and reports state-ok once the retry echoes that state.",
-    input: z.object({}),
     output: z.object({
       status: z.literal("state-ok"),
       ok: z.boolean(),
       round: z.number().int(),
     }),
-    annotations: { openWorldHint: false },
     run: async (_args, call) => {
       const state = call.state<ConfirmState>();
       if (state !== undefined && state.tool !== call.tool) {
@@ -131,14 +165,7 @@ function confirmTool(name: string, title: string) {
       };
       return inputRequired({
         inputRequests: {
-          [CONFIRM_KEY]: inputRequired.elicit({
-            message: "Please confirm",
-            requestedSchema: {
-              type: "object",
-              properties: { ok: { type: "boolean" } },
-              required: ["ok"],
-            },
-          }),
+          [CONFIRM_KEY]: askFor("Please confirm", "ok", "boolean"),
         },
         requestState: await call.ctx.state.seal(next),
       });
@@ -174,18 +201,15 @@ const SAMPLING_KEY = "answer";
  * only, not the whole capability set, so the tool cannot tell "sampling" from
  * "nothing" itself.)
  */
-export const conformanceCapabilities = defineTool({
+export const conformanceCapabilities = fixture({
   name: "test_input_required_result_capabilities",
-  toolset: "cleura",
   title: "Conformance: ask through a declared capability",
   description:
     "Conformance fixture (SEP-2322): asks one question through elicitation when the client declares it, else through sampling.",
-  input: z.object({}),
   output: z.object({
     via: z.enum(["elicitation", "sampling"]),
     answer: z.string(),
   }),
-  annotations: { openWorldHint: false },
   run: (_args, call) => {
     const view = inputResponse(call.inputResponses, SAMPLING_KEY);
     if (view.kind === "elicit") {
@@ -203,32 +227,24 @@ export const conformanceCapabilities = defineTool({
       }
     }
     if (view.kind === "sampling") {
-      const content = view.result.content;
-      const blocks = Array.isArray(content) ? content : [content];
-      const text = blocks.map((b) => b.type === "text" ? b.text : "").join("");
-      return Promise.resolve({ via: "sampling" as const, answer: text });
+      return Promise.resolve({
+        via: "sampling" as const,
+        answer: sampledText(view),
+      });
     }
     const question = "What is the answer?";
-    return Promise.resolve(inputRequired({
-      inputRequests: {
-        [SAMPLING_KEY]: call.elicitation?.form
-          ? inputRequired.elicit({
-            message: question,
-            requestedSchema: {
-              type: "object",
-              properties: { answer: { type: "string" } },
-              required: ["answer"],
-            },
-          })
-          : inputRequired.createMessage({
-            messages: [{
-              role: "user",
-              content: { type: "text", text: question },
-            }],
-            maxTokens: 64,
-          }),
-      },
-    }));
+    return asking(
+      SAMPLING_KEY,
+      call.elicitation?.form
+        ? askFor(question, "answer", "string")
+        : inputRequired.createMessage({
+          messages: [{
+            role: "user",
+            content: { type: "text", text: question },
+          }],
+          maxTokens: 64,
+        }),
+    );
   },
 });
 
@@ -238,35 +254,27 @@ export const conformanceCapabilities = defineTool({
  * -32021 MissingRequiredClientCapability (HTTP 400) from the server, naming
  * `sampling`; one that did gets the question, and the retry completes.
  */
-export const conformanceMissingCapability = defineTool({
+export const conformanceMissingCapability = fixture({
   name: "test_missing_capability",
-  toolset: "cleura",
   title: "Conformance: needs sampling",
   description:
     "Conformance fixture (SEP-2575): asks the client for a sampling answer, so it needs the sampling capability.",
-  input: z.object({}),
   output: z.object({ answer: z.string() }),
-  annotations: { openWorldHint: false },
   run: (_args, call) => {
     const view = inputResponse(call.inputResponses, SAMPLING_KEY);
     if (view.kind === "sampling") {
-      const content = view.result.content;
-      const blocks = Array.isArray(content) ? content : [content];
-      return Promise.resolve({
-        answer: blocks.map((b) => b.type === "text" ? b.text : "").join(""),
-      });
+      return Promise.resolve({ answer: sampledText(view) });
     }
-    return Promise.resolve(inputRequired({
-      inputRequests: {
-        [SAMPLING_KEY]: inputRequired.createMessage({
-          messages: [{
-            role: "user",
-            content: { type: "text", text: "Say hello" },
-          }],
-          maxTokens: 16,
-        }),
-      },
-    }));
+    return asking(
+      SAMPLING_KEY,
+      inputRequired.createMessage({
+        messages: [{
+          role: "user",
+          content: { type: "text", text: "Say hello" },
+        }],
+        maxTokens: 16,
+      }),
+    );
   },
 });
 
@@ -275,15 +283,12 @@ export const conformanceMissingCapability = defineTool({
  * On 2026-07-28 that must be an input_required result on the response, never
  * an `elicitation/create` request of the server's own on the stream.
  */
-export const conformanceStreamingElicitation = defineTool({
+export const conformanceStreamingElicitation = fixture({
   name: "test_streaming_elicitation",
-  toolset: "cleura",
   title: "Conformance: ask mid-call",
   description:
     "Conformance fixture (SEP-2575): asks for a confirmation mid-call, as an input_required result.",
-  input: z.object({}),
   output: z.object({ ok: z.boolean() }),
-  annotations: { openWorldHint: false },
   run: (_args, call) => {
     const answer = acceptedContent(
       call.inputResponses,
@@ -291,18 +296,7 @@ export const conformanceStreamingElicitation = defineTool({
       confirmAnswer,
     );
     if (answer) return Promise.resolve({ ok: answer.ok });
-    return Promise.resolve(inputRequired({
-      inputRequests: {
-        [CONFIRM_KEY]: inputRequired.elicit({
-          message: "Continue?",
-          requestedSchema: {
-            type: "object",
-            properties: { ok: { type: "boolean" } },
-            required: ["ok"],
-          },
-        }),
-      },
-    }));
+    return asking(CONFIRM_KEY, askFor("Continue?", "ok", "boolean"));
   },
 });
 
@@ -311,15 +305,12 @@ export const conformanceStreamingElicitation = defineTool({
  * call's log, as the real tools do. A 2026-07-28 request without
  * `_meta["io.modelcontextprotocol/logLevel"]` must receive none of it.
  */
-export const conformanceLogging = defineTool({
+export const conformanceLogging = fixture({
   name: "test_logging_tool",
-  toolset: "cleura",
   title: "Conformance: log",
   description:
     "Conformance fixture (SEP-2575): sends log lines through the call's log, then completes.",
-  input: z.object({}),
   output: z.object({ logged: z.number().int() }),
-  annotations: { openWorldHint: false },
   run: (_args, call) => {
     const levels = ["debug", "info", "notice", "warning", "error"] as const;
     for (const level of levels) call.log(level, `test_logging_tool: ${level}`);

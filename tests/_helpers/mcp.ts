@@ -1,6 +1,7 @@
 // Helpers for the MCP tests: an SDK v2 client over stdio, HTTP or in memory,
 // in either protocol era, with an elicitation handler the test controls.
 
+import assert from "node:assert/strict";
 import {
   Client,
   type ElicitRequestFormParams,
@@ -10,8 +11,22 @@ import {
   StreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { createToolContext } from "../../mcp/context.ts";
+import {
+  createToolContext,
+  type ToolContextOptions,
+} from "../../mcp/context.ts";
 import { createMcpServer } from "../../mcp/create_server.ts";
+import {
+  type HttpServeOptions,
+  type HttpServer,
+  serveHttp,
+} from "../../mcp/http.ts";
+import type { ToolDefinition } from "../../mcp/tool.ts";
+import {
+  type Emulator,
+  type EmulatorOptions,
+  startEmulator,
+} from "../../lib/testing/mod.ts";
 
 /**
  * `Deno.test` with the sanitizers off, for tests over a stdio subprocess: the
@@ -227,18 +242,31 @@ export async function exchange(
 ): Promise<{ code: number; messages: Record<string, unknown>[] }> {
   const child = spawnStdio(file, env);
   const writer = child.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode(
-      messages.map((m) => `${typeof m === "string" ? m : JSON.stringify(m)}\n`)
-        .join(""),
-    ),
-  );
+  await writer.write(jsonLines(messages));
   await writer.close();
   const { code, stdout } = await child.output();
   const lines = new TextDecoder().decode(stdout).split("\n").filter((l) =>
     l.trim() !== ""
   );
   return { code, messages: lines.map((l) => JSON.parse(l)) };
+}
+
+/** Messages as the JSON lines of the stdio transport; a string is sent as it is. */
+export function jsonLines(messages: readonly unknown[]): Uint8Array {
+  return new TextEncoder().encode(
+    messages.map((m) => `${typeof m === "string" ? m : JSON.stringify(m)}\n`)
+      .join(""),
+  );
+}
+
+/** The JSON-RPC request that calls tool `name` with no arguments. */
+export function toolCall(id: number, name: string): Record<string, unknown> {
+  return {
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { name, arguments: {} },
+  };
 }
 
 /** A local port with nothing listening on it. */
@@ -345,4 +373,167 @@ export async function typeCode(url: string, code: number): Promise<number> {
   });
   await posted.body?.cancel();
   return posted.status;
+}
+
+export interface ServeOptions
+  extends Omit<HttpServeOptions, "context" | "createServer"> {
+  /** The tools served (default: cloudgate's). */
+  tools?: readonly ToolDefinition[];
+  /** More of the tool context's options: a state key, its lifetime. */
+  context?: Omit<ToolContextOptions, "env" | "pages">;
+}
+
+/**
+ * Serves the tools over HTTP, on a free port of 127.0.0.1 unless `options`
+ * say otherwise, with `env` as the environment of every call.
+ */
+export function serveMcp(
+  env: Record<string, string>,
+  options: ServeOptions = {},
+): Promise<HttpServer> {
+  const { tools, context, ...http } = options;
+  return serveHttp({
+    port: 0,
+    ...http,
+    context: (pages) => createToolContext({ env, pages, ...context }),
+    createServer: (ctx) => createMcpServer(ctx, tools),
+  });
+}
+
+/** Answers an SMS code question with the code the emulator last sent `login`. */
+export function smsAnswer(emu: Emulator, login = "bob"): Elicit {
+  return (request) => {
+    assert.match(request.message, /SMS/);
+    return Promise.resolve({
+      action: "accept",
+      content: { code: emu.lastSmsCode(login)! },
+    });
+  };
+}
+
+/** Where a set-up's MCP server runs: in this process, a child over stdio, or HTTP. */
+export type Transport = "memory" | "stdio" | "http";
+
+export interface SetUpOptions extends ClientOptions {
+  /** Where the server runs (default `memory`). */
+  transport?: Transport;
+  /** The emulator's options. */
+  emulator?: EmulatorOptions;
+  /**
+   * How the client answers questions: `sms` with the code sent to bob,
+   * `page` by typing that code on the one-time page (see `typeOnPage`), or a
+   * handler made from the emulator. None by default (no elicitation).
+   */
+  elicit?: "sms" | "page" | ((emu: Emulator) => Elicit);
+}
+
+/** An emulator, the server on it, and a client; disposed in the reverse order. */
+export interface SetUp extends TestClient {
+  emu: Emulator;
+  /** The HTTP server, with `transport: "http"`. */
+  http?: HttpServer;
+  /** The code pages opened, with `elicit: "page"`. */
+  visits: PageVisit[];
+}
+
+/**
+ * The set-up of most MCP tests: starts an emulator, a server whose
+ * environment is `env(emu)` (an account's variables) and a client of it.
+ */
+export async function setUp(
+  env: (emu: Emulator) => Record<string, string>,
+  options: SetUpOptions = {},
+): Promise<SetUp> {
+  const { transport = "memory", emulator, elicit, ...client } = options;
+  const stack = new AsyncDisposableStack();
+  try {
+    const emu = stack.use(await startEmulator(emulator));
+    const visits: PageVisit[] = [];
+    const answer = elicit === "sms"
+      ? smsAnswer(emu)
+      : elicit === "page"
+      ? typeOnPage(emu, visits)
+      : elicit?.(emu);
+    let http: HttpServer | undefined;
+    let t: TestClient;
+    if (transport === "http") {
+      http = stack.use(await serveMcp(env(emu)));
+      t = stack.use(await httpClient(http, answer, client));
+    } else if (transport === "stdio") {
+      t = stack.use(await stdioClient(env(emu), answer, client));
+    } else {
+      t = stack.use(await memoryClient(env(emu), answer));
+    }
+    const moved = stack.move();
+    return {
+      ...t,
+      emu,
+      visits,
+      ...(http ? { http } : {}),
+      [Symbol.asyncDispose]: () => moved.disposeAsync(),
+    };
+  } catch (error) {
+    await stack.disposeAsync();
+    throw error;
+  }
+}
+
+/**
+ * Makes 20 tool calls at once (regions and domains in turn) and checks that
+ * all succeed with one login, one SMS, one verification and one question.
+ */
+export async function assertTwentyShareOneLogin(t: SetUp): Promise<void> {
+  const results = await Promise.all(
+    Array.from(
+      { length: 20 },
+      (_, i) =>
+        call(t.client, i % 2 ? "cleura_list_regions" : "cleura_list_domains"),
+    ),
+  );
+  assert.ok(
+    results.every((r) => !r.isError),
+    results.map((r) => r.text).join(),
+  );
+  assert.equal(t.emu.counters.smsSent, 1);
+  assert.equal(t.emu.counters.cleuraLogins, 1);
+  assert.equal(t.emu.counters.smsVerifications, 1);
+  assert.equal(t.elicitations.length, 1);
+}
+
+/** A one-time code page a client was sent to: its URL and what it showed. */
+export interface PageVisit {
+  url: string;
+  page: string;
+}
+
+/**
+ * Answers a URL-mode SMS question as the user does in a browser: opens the
+ * page (recorded in `visits`), types the code the emulator sent bob, which
+ * the page must take, and accepts.
+ */
+export function typeOnPage(emu: Emulator, visits: PageVisit[]): Elicit {
+  return async (request) => {
+    assert.equal(request.mode, "url");
+    const { url } = request as { url: string };
+    const page = await (await fetch(url)).text();
+    visits.push({ url, page });
+    assert.equal(await typeCode(url, emu.lastSmsCode("bob")!), 200);
+    return { action: "accept" };
+  };
+}
+
+/**
+ * Calls `cleura_list_regions` on a set-up with `elicit: "page"`: the call
+ * must succeed after one page visit, which it returns, and the code must
+ * never pass through the client.
+ */
+export async function regionsThroughPage(t: SetUp): Promise<PageVisit> {
+  const result = await call(t.client, "cleura_list_regions");
+  assert.equal(result.isError, false, result.text);
+  assert.equal(t.visits.length, 1);
+  assert.ok(
+    !JSON.stringify(t.elicitations).includes(String(t.emu.lastSmsCode("bob"))),
+    "the code never passes through the client",
+  );
+  return t.visits[0]!;
 }
