@@ -30,7 +30,9 @@ import {
 } from "../mod.ts";
 import { call, closedPort, memoryClient } from "./_helpers/mcp.ts";
 
-const TIMEOUT_MS = 300;
+// Short, so a hang ends fast; long enough to stream an 11 MiB answer on a busy
+// machine (at 300 ms the oversize case once timed out instead).
+const TIMEOUT_MS = 800;
 const http: HttpOptions = { timeoutMs: TIMEOUT_MS, retryDelayMs: 1 };
 
 interface Site {
@@ -317,7 +319,7 @@ const MAX_ATTEMPTS_TIME = 3 * TIMEOUT_MS + 5_000;
 
 /** The faults tried through the CLI and MCP, with what the message must say. */
 const ENTRY_FAULTS: [Fault, RegExp][] = [
-  [{ kind: "hang" }, /timed out after 300 ms$/],
+  [{ kind: "hang" }, /timed out after 800 ms$/],
   [{ kind: "reset", times: 3 }, /cannot reach "127\.0\.0\.1:\d+": /],
   [{ kind: "html", status: 500 }, /answered 500: 500 Internal Server Error$/],
   [{ kind: "malformed-json" }, /is not JSON$/],
@@ -412,7 +414,7 @@ for (const site of CLI_SITES) {
       emu.clearFaults();
       emu.injectFault({ ...fault, path: site.path, method: site.method });
       const run = await runMain(
-        [...site.args, "--no-cache", "--timeout", "0.3"],
+        [...site.args, "--no-cache", "--timeout", "0.8"],
         {
           CLEURA_API_URL: emu.cleuraUrl,
           CLEURA_API_USERNAME: "alice",
