@@ -180,6 +180,21 @@ export function readEnv(): EnvSource {
   return env;
 }
 
+/**
+ * One environment variable that may be unset or unreadable (no permission):
+ * its value, or `undefined` for unset, empty or not permitted.
+ *
+ * @param name The variable.
+ * @returns The value, or `undefined`.
+ */
+export function optionalEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" ||
     /^127(\.\d{1,3}){3}$/.test(hostname);

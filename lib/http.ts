@@ -356,10 +356,11 @@ function endpoint(url: string): string {
 }
 
 async function readCapped(response: Response, step: string): Promise<string> {
-  const declared = Number(response.headers.get("content-length"));
-  const bytes = Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES
-    ? await response.body?.cancel()
-    : await readLimited(response.body, MAX_RESPONSE_BYTES);
+  if (Number(response.headers.get("content-length")) > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge(step, response.url);
+  }
+  const bytes = await readLimited(response.body, MAX_RESPONSE_BYTES);
   if (bytes === undefined) throw tooLarge(step, response.url);
   return new TextDecoder().decode(bytes);
 }

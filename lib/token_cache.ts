@@ -15,6 +15,7 @@
  */
 
 import { ConfigError } from "./errors.ts";
+import { optionalEnv } from "./config.ts";
 import {
   type CheckedDir,
   distrust,
@@ -68,21 +69,13 @@ export interface CachedToken {
  * ```
  */
 export function defaultCacheDir(): string {
-  const xdg = envOrUndefined("XDG_CACHE_HOME");
+  const xdg = optionalEnv("XDG_CACHE_HOME");
   if (xdg) return `${xdg.replace(/\/+$/, "")}/cloudgate`;
-  const home = envOrUndefined("HOME");
+  const home = optionalEnv("HOME");
   if (home) return `${home.replace(/\/+$/, "")}/.cache/cloudgate`;
   throw new ConfigError(
     "Cannot find a folder for the token cache: set XDG_CACHE_HOME or HOME, or turn the cache off",
   );
-}
-
-function envOrUndefined(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Why a cache file cannot be used, in words that say what to do. */

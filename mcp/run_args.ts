@@ -7,7 +7,7 @@
 
 import { parseArgs } from "node:util";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import { readEnv } from "../lib/config.ts";
+import { optionalEnv, readEnv } from "../lib/config.ts";
 import { CloudgateError } from "../lib/errors.ts";
 import { createToolContext } from "./context.ts";
 import { createMcpServer } from "./create_server.ts";
@@ -42,27 +42,19 @@ ITOPIA_DEPLOYMENT_ID, or ITOPIA_USERNAME and ITOPIA_PASSWORD.
 CLOUDGATE_STATE_KEY (32 bytes, base64 or hex) lets several server instances
 accept each other's pending SMS questions.`;
 
-function envValue(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function stateKey(): Uint8Array | undefined {
-  const text = envValue("CLOUDGATE_STATE_KEY");
+  const text = optionalEnv("CLOUDGATE_STATE_KEY");
   return text === undefined ? undefined : parseStateKey(text);
 }
 
 /** The folders the token file may go in, most private first. */
 function tokenDirs(): string[] {
   const dirs: string[] = [];
-  const runtime = envValue("XDG_RUNTIME_DIR");
+  const runtime = optionalEnv("XDG_RUNTIME_DIR");
   if (runtime) dirs.push(`${runtime}/cloudgate`);
-  const config = envValue("XDG_CONFIG_HOME");
-  const home = envValue("HOME");
-  const appData = envValue("APPDATA");
+  const config = optionalEnv("XDG_CONFIG_HOME");
+  const home = optionalEnv("HOME");
+  const appData = optionalEnv("APPDATA");
   if (config) dirs.push(`${config}/cloudgate`);
   else if (home) dirs.push(`${home}/.config/cloudgate`);
   if (appData) dirs.push(`${appData}\\cloudgate`);
@@ -170,7 +162,7 @@ export async function runWithArgs(args: string[]): Promise<number> {
       );
       return 2;
     }
-    const token = envValue("CLOUDGATE_MCP_TOKEN");
+    const token = optionalEnv("CLOUDGATE_MCP_TOKEN");
     const http = await serveHttp({
       port,
       ...(values.host ? { hostname: values.host } : {}),
