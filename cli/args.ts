@@ -25,6 +25,8 @@ export interface BooleanOption {
   readonly type: "boolean";
   /** One line for the help. */
   readonly help: string;
+  /** A one-letter alias (`y` for `-y`). */
+  readonly short?: string;
 }
 
 /** A flag with a value: `--name VALUE` or `--name=VALUE`. */
@@ -35,6 +37,10 @@ export interface StringOption {
   readonly help: string;
   /** The value's name in the help (default `VALUE`). */
   readonly value?: string;
+  /** A one-letter alias (`o` for `-o`). */
+  readonly short?: string;
+  /** The values it accepts, for the help, the check and completion. */
+  readonly choices?: readonly string[];
   /**
    * Makes the flag required (neither missing nor blank); the text is the
    * hint in the error when it is missing.
@@ -77,11 +83,20 @@ export const COMMON_OPTIONS = {
   },
 } as const satisfies OptionsSpec;
 
-/** The flag as the help shows it: `--name` or `--name VALUE`. */
+/** The flag as the help shows it: `-o, --name VALUE`, `--name` or `--name VALUE`. */
 export function flagLabel(name: string, spec: OptionSpec): string {
-  return spec.type === "string"
+  const long = spec.type === "string"
     ? `--${name} ${spec.value ?? "VALUE"}`
     : `--${name}`;
+  return spec.short ? `-${spec.short}, ${long}` : long;
+}
+
+/** A positional argument of a command, such as a cluster's name. */
+export interface PositionalSpec {
+  /** Its name in the help (`NAME`). */
+  readonly name: string;
+  /** One line for the help. */
+  readonly help: string;
 }
 
 const SECRET_FLAGS = new Map<string, string>([
@@ -119,33 +134,80 @@ export function refuseSecretFlags(args: readonly string[]): void {
 /** Flag values as `parseArgs` gives them, before they are typed. */
 export type RawValues = Record<string, string | boolean | undefined>;
 
+/** What {@linkcode parseFlags} found: the flags and the positionals. */
+export interface ParsedArgs {
+  /** The flags' values, untyped. */
+  values: RawValues;
+  /** The positional arguments, one per declared positional. */
+  positionals: string[];
+}
+
 /**
- * Parses the flags of one command strictly: no unknown flags, no
- * positionals.
+ * Parses the flags of one command strictly: no unknown flags, and exactly
+ * the positional arguments the command declares.
  *
  * @param spec The flags the command takes (its own and the common ones).
  * @param args The arguments after the command's name.
  * @param where The command (`cleura regions`), for the hint in errors.
- * @throws {UsageError} On an unknown flag, a missing or unwanted value, or a
- * positional argument.
+ * @param positionals The positional arguments it takes, in order.
+ * @throws {UsageError} On an unknown flag, a missing or unwanted value, a
+ * value outside a flag's choices, or a missing or extra positional argument.
  */
 export function parseFlags(
   spec: OptionsSpec,
   args: string[],
   where: string,
-): RawValues {
+  positionals: readonly PositionalSpec[] = [],
+): ParsedArgs {
+  let parsed;
   try {
-    return parseArgs({
+    parsed = parseArgs({
       args,
       options: Object.fromEntries(
-        Object.entries(spec).map(([name, o]) => [name, { type: o.type }]),
+        Object.entries(spec).map((
+          [name, o],
+        ) => [
+          name,
+          o.short ? { type: o.type, short: o.short } : { type: o.type },
+        ]),
       ),
       strict: true,
-      allowPositionals: false,
-    }).values as RawValues;
+      allowPositionals: positionals.length > 0,
+    });
   } catch (error) {
     throw parseError(error, where);
   }
+  const see = `see: cli.ts ${where} --help`;
+  const extra = parsed.positionals[positionals.length];
+  if (extra !== undefined) {
+    throw new UsageError(
+      `Unexpected argument "${extra.slice(0, 40)}" (${see})`,
+    );
+  }
+  const missing = positionals[parsed.positionals.length];
+  if (missing !== undefined) {
+    throw new UsageError(
+      `${missing.name} is missing: ${missing.help} (${see})`,
+    );
+  }
+  const values = parsed.values as RawValues;
+  for (const [name, option] of Object.entries(spec)) {
+    const value = values[name];
+    if (
+      option.type === "string" && option.choices &&
+      typeof value === "string" && !option.choices.includes(value)
+    ) {
+      throw new UsageError(
+        `--${name} must be ${
+          option.choices.map((c) => `"${c}"`).join(", ").replace(
+            /, ([^,]*)$/,
+            " or $1",
+          )
+        }, got "${value.slice(0, 40)}"`,
+      );
+    }
+  }
+  return { values, positionals: parsed.positionals };
 }
 
 function parseError(error: unknown, where: string): UsageError {
@@ -162,8 +224,14 @@ function parseError(error: unknown, where: string): UsageError {
           ? `Option "${flag.replace(/,.*/, "")}" needs a value (${see})`
           : `Option "${flag}" takes no value (${see})`,
       );
-    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
-      return new UsageError(`Unexpected argument (${see})`);
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL": {
+      const arg = /'([^']*)'/.exec(message)?.[1] ?? "";
+      return new UsageError(
+        `Unexpected argument "${
+          arg.slice(0, 40)
+        }": the command takes none (${see})`,
+      );
+    }
     default:
       return new UsageError(`Invalid arguments (${see})`);
   }
@@ -211,7 +279,7 @@ export function httpOptions(
   const seconds = Number(timeout);
   if (!(seconds > 0 && seconds <= 3600)) {
     throw new UsageError(
-      `--timeout must be a number of seconds from 0 to 3600, got "${
+      `--timeout must be a number of seconds above 0 and at most 3600 (e.g. 30 or 2.5), got "${
         timeout.slice(0, 40)
       }"`,
     );

@@ -1,15 +1,23 @@
 /**
  * The Cleura commands: log in (with the SMS code from a prompt, stdin, or in
- * two steps), print the token, list regions, domains and projects, check and
- * revoke the token.
+ * two steps; the token also into a profile of Cleura's CLI config), print the
+ * token, list regions, domains and projects, check and revoke the token. The
+ * Kubernetes cluster commands are in `gardener.ts`.
  *
  * @module
  */
 
-import { type CleuraConfig, cleuraConfig } from "../lib/config.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
-import { CleuraSession } from "../lib/cleura/session.ts";
-import { listDomains, listProjects, listRegions } from "../lib/cleura/api.ts";
+import type { CleuraSession } from "../lib/cleura/session.ts";
+import {
+  type CleuraProject,
+  listAllProjects,
+  listDomains,
+  listProjects,
+  listRegions,
+} from "../lib/cleura/api.ts";
+import { cleuraConfigPath } from "../lib/cleura/profile.ts";
+import { storeProfileToken } from "../lib/cleura/profile_store.ts";
 import {
   requestSmsCode,
   startLogin,
@@ -17,62 +25,16 @@ import {
 } from "../lib/cleura/auth.ts";
 import { UsageError } from "./args.ts";
 import { type Api, type CommandEnv, defineCommand } from "./command.ts";
-import { askCode, type CliIo } from "./io.ts";
-import { JSON_OPTION, printJson, printList } from "./output.ts";
-
-/** The Cleura settings, with the username every Cleura command needs. */
-function cleuraSettings(io: CliIo): CleuraConfig & { username: string } {
-  const config = cleuraConfig(io.env);
-  if (!config.username) throw new ConfigError("CLEURA_API_USERNAME is not set");
-  return { ...config, username: config.username };
-}
-
-/** A session that never logs in: the given or cached token only. */
-function tokenOnlySession(env: CommandEnv): CleuraSession {
-  const config = cleuraSettings(env.io);
-  return new CleuraSession({
-    ...env.http,
-    apiUrl: config.apiUrl,
-    login: config.username,
-    ...(config.token ? { token: config.token } : {}),
-    cache: env.cache,
-  });
-}
-
-/**
- * A session that logs in when it needs to: with the password from the
- * environment, else (on a terminal, with no token given or cached) from a
- * prompt; the SMS code from {@linkcode askCode}.
- */
-async function cleuraSession(env: CommandEnv): Promise<CleuraSession> {
-  const { io, cache } = env;
-  const config = cleuraSettings(io);
-  if (!config.password && !config.token && io.isTerminal) {
-    const cached = await cache.get({
-      apiUrl: config.apiUrl,
-      login: config.username,
-    });
-    if (!cached) {
-      const password = await io.readSecret(
-        `Cleura password for "${config.username}": `,
-      );
-      if (password) config.password = password;
-    }
-  }
-  return new CleuraSession({
-    ...env.http,
-    apiUrl: config.apiUrl,
-    login: config.username,
-    ...(config.password ? { password: config.password } : {}),
-    ...(config.token ? { token: config.token } : {}),
-    ...(config.twofa ? { twofa: config.twofa } : {}),
-    askCode: (request) => askCode(io, request),
-    cache,
-    onEvent: (event) => {
-      if (event.type === "warning") io.err(`warning: ${event.message}`);
-    },
-  });
-}
+import {
+  cleuraSession,
+  type CleuraSettings,
+  cleuraSettings,
+  PROFILE_OPTION,
+  tokenOnlySession,
+} from "./cleura_session.ts";
+import { SHOOT_COMMANDS } from "./gardener.ts";
+import { askCode } from "./io.ts";
+import { formatOf, outputOptions, printData, printList } from "./output.ts";
 
 /**
  * The session's token: the given or cached one, else one from a login.
@@ -87,37 +49,70 @@ async function sessionToken(
   return { token: await session.token(), fresh: true };
 }
 
+/**
+ * Keeps a new token: in the token cache, and with `--profile` also in that
+ * profile of Cleura's CLI config (every other field and profile kept).
+ */
+async function keepToken(
+  env: CommandEnv,
+  config: CleuraSettings,
+  profile: string | undefined,
+  token: string,
+): Promise<void> {
+  const { apiUrl, username: login } = config;
+  await env.cache.set({ apiUrl, login, token });
+  if (profile === undefined) return;
+  const path = config.profile?.path ?? cleuraConfigPath(env.io.env);
+  if (path === undefined) {
+    throw new ConfigError(
+      "Cannot store the token in a profile: no config file location is known (set CLEURA_CONFIG or HOME)",
+    );
+  }
+  await storeProfileToken(path, {
+    profile,
+    token,
+    username: login,
+    apiUrl,
+  });
+  env.io.err(`Token stored in profile "${profile}" of ${path}`);
+}
+
 /** `cleura login --verification HANDLE`: the code from stdin or a prompt. */
 async function finishTwoStepLogin(
   verification: string,
   env: CommandEnv,
+  profile: string | undefined,
 ): Promise<number> {
-  const { io, cache, http } = env;
-  const { username: login, apiUrl } = cleuraSettings(io);
-  const code = await askCode(io, { login, attempt: 1 });
+  const config = await cleuraSettings(env, profile);
+  const { username: login, apiUrl } = config;
+  const code = await askCode(env.io, { login, attempt: 1 });
   if (!code) {
     throw new CloudgateError(`Cannot log in "${login}": no SMS code was given`);
   }
   const token = await verifySmsCode(
     { apiUrl, login, verification, code },
-    http,
+    env.http,
   );
-  await cache.set({ apiUrl, login, token });
-  io.out(`Logged in to ${apiUrl} as "${login}"`);
+  await keepToken(env, config, profile, token);
+  env.io.out(`Logged in to ${apiUrl} as "${login}"`);
   return 0;
 }
 
 /** `cleura login --send-code`: prints the handle the second step needs. */
-async function sendCode(env: CommandEnv): Promise<number> {
-  const { io, cache, http } = env;
-  const { username: login, apiUrl, password } = cleuraSettings(io);
+async function sendCode(
+  env: CommandEnv,
+  profile: string | undefined,
+): Promise<number> {
+  const { io, http } = env;
+  const config = await cleuraSettings(env, profile);
+  const { username: login, apiUrl, password } = config;
   if (!password) throw new ConfigError("CLEURA_API_PASSWORD is not set");
   const start = await startLogin(
     { apiUrl, login, password },
     { ...http, twofa: "sms" },
   );
   if (start.kind === "token") {
-    await cache.set({ apiUrl, login, token: start.token });
+    await keepToken(env, config, profile, start.token);
     io.err(`"${login}" needs no SMS code: logged in`);
     return 0;
   }
@@ -126,7 +121,9 @@ async function sendCode(env: CommandEnv): Promise<number> {
     http,
   );
   io.err(
-    `An SMS code was sent to the phone of "${login}". Finish with: cli.ts cleura login --verification <handle>, the code on standard input`,
+    `An SMS code was sent to the phone of "${login}". Finish with: cli.ts cleura login --verification <handle>${
+      profile === undefined ? "" : ` --profile ${profile}`
+    }, the code on standard input`,
   );
   io.out(start.verification);
   return 0;
@@ -145,25 +142,33 @@ const login = defineCommand({
       value: "HANDLE",
       help: "Finish a --send-code login; the code is read from stdin",
     },
+    profile: {
+      type: "string",
+      value: "NAME",
+      help:
+        "Log in with this profile of Cleura's CLI config and store the new token in it",
+    },
   },
   examples: [
     "cli.ts cleura login",
+    "cli.ts cleura login --profile work   # the token goes into Cleura's CLI config too",
     "H=$(cli.ts cleura login --send-code)   # then, with the code from the SMS:",
     'printf "%s\\n" "$CODE" | cli.ts cleura login --verification "$H"',
   ],
   async run(options, env) {
-    const { verification } = options;
+    const { verification, profile } = options;
     if (options["send-code"] && verification !== undefined) {
       throw new UsageError(
         "--send-code and --verification cannot be used together",
       );
     }
     if (verification !== undefined) {
-      return await finishTwoStepLogin(verification, env);
+      return await finishTwoStepLogin(verification, env, profile);
     }
-    if (options["send-code"]) return await sendCode(env);
-    const session = await cleuraSession(env);
-    await session.relogin();
+    if (options["send-code"]) return await sendCode(env, profile);
+    const { session, config } = await cleuraSession(env, profile);
+    const token = await session.relogin();
+    if (profile !== undefined) await keepToken(env, config, profile, token);
     env.io.out(`Logged in to ${session.apiUrl} as "${session.login}"`);
     return 0;
   },
@@ -172,11 +177,11 @@ const login = defineCommand({
 const token = defineCommand({
   name: "token",
   summary: "Print the token alone on one line, logging in if needed",
-  options: {},
+  options: PROFILE_OPTION,
   examples: ["export CLEURA_API_TOKEN=$(cli.ts cleura token)"],
   featured: true,
-  async run(_options, env) {
-    const session = await cleuraSession(env);
+  async run(options, env) {
+    const { session } = await cleuraSession(env, options.profile);
     let { token, fresh } = await sessionToken(session);
     if (!fresh && !(await session.validate(env.http))) {
       token = await session.relogin();
@@ -195,22 +200,23 @@ const regions = defineCommand({
       value: "STATUS",
       help: "Only regions with this status (e.g. active)",
     },
-    ...JSON_OPTION,
+    ...PROFILE_OPTION,
+    ...outputOptions('{"regions": [...]}, one object per region'),
   },
   examples: [
     "cli.ts cleura regions",
-    "cli.ts cleura regions --status active --json",
+    "cli.ts cleura regions --status active -o json",
   ],
   featured: true,
   async run(options, env) {
-    const session = await cleuraSession(env);
+    const { session } = await cleuraSession(env, options.profile);
     let regions = await listRegions(session, env.http);
     const { status } = options;
     if (status !== undefined) {
       regions = regions.filter((r) => r.status === status);
     }
-    return printList(env.io, options.json, {
-      json: { regions },
+    return printList(env.io, formatOf(options), {
+      data: { regions },
       rows: regions,
       empty: "No regions.",
       columns: [
@@ -230,13 +236,16 @@ const regions = defineCommand({
 const domains = defineCommand({
   name: "domains",
   summary: "List the account's domains with their areas",
-  options: JSON_OPTION,
-  examples: ["cli.ts cleura domains --json"],
+  options: {
+    ...PROFILE_OPTION,
+    ...outputOptions('{"domains": [...]}, as the API returns them'),
+  },
+  examples: ["cli.ts cleura domains -o yaml"],
   async run(options, env) {
-    const session = await cleuraSession(env);
+    const { session } = await cleuraSession(env, options.profile);
     const domains = await listDomains(session, env.http);
-    return printList(env.io, options.json, {
-      json: { domains },
+    return printList(env.io, formatOf(options), {
+      data: { domains },
       rows: domains,
       empty: "No domains.",
       columns: [
@@ -248,10 +257,7 @@ const domains = defineCommand({
             d.area.tag ? `${d.area.name} (${d.area.tag})` : d.area.name,
         },
         { header: "STATUS", value: (d) => d.status },
-        {
-          header: "ENABLED",
-          value: (d) => d.enabled === null ? "" : d.enabled ? "yes" : "no",
-        },
+        { header: "ENABLED", value: (d) => yesNo(d.enabled) },
         {
           header: "REGIONS",
           value: (d) => d.area.regions.map((r) => r.region).join(", "),
@@ -261,38 +267,60 @@ const domains = defineCommand({
   },
 });
 
+/** "yes", "no", or nothing when the API does not say. */
+function yesNo(value: unknown): string {
+  return typeof value === "boolean" ? (value ? "yes" : "no") : "";
+}
+
 const projects = defineCommand({
   name: "projects",
-  summary: "List the projects of a domain",
+  summary: "List the projects of every domain, or of one",
   options: {
     domain: {
       type: "string",
       value: "ID",
-      help: "The domain's id (see: cleura domains)",
-      required: "see cli.ts cleura domains",
+      help: "Only this domain's projects (see: cli.ts cleura domains)",
     },
-    ...JSON_OPTION,
+    ...PROFILE_OPTION,
+    ...outputOptions(
+      '{"projects": [...]}, each with its domain\'s id, name and regions (with --domain: {"domainId", "projects"})',
+    ),
   },
   examples: [
-    "cli.ts cleura projects --domain 79b0cef45b504586ad0bf057dc4cb8b8",
+    "cli.ts cleura projects",
+    "cli.ts cleura projects --domain 79b0cef45b504586ad0bf057dc4cb8b8 -o json",
   ],
   async run(options, env) {
     const domainId = options.domain;
-    const session = await cleuraSession(env);
-    const projects = await listProjects(session, { ...env.http, domainId });
-    return printList(env.io, options.json, {
-      json: { domainId, projects },
+    const { session } = await cleuraSession(env, options.profile);
+    const format = formatOf(options);
+    const common = [
+      { header: "ID", value: (p: CleuraProject) => p.id },
+      { header: "NAME", value: (p: CleuraProject) => p.name },
+      { header: "DEFAULT", value: (p: CleuraProject) => yesNo(p.default) },
+      { header: "ENABLED", value: (p: CleuraProject) => yesNo(p.enabled) },
+    ];
+    if (domainId !== undefined) {
+      const projects = await listProjects(session, { ...env.http, domainId });
+      return printList(env.io, format, {
+        data: { domainId, projects },
+        rows: projects,
+        empty: "No projects.",
+        columns: [...common, {
+          header: "DESCRIPTION",
+          value: (p) => p.description,
+        }],
+      });
+    }
+    const projects = await listAllProjects(session, env.http);
+    return printList(env.io, format, {
+      data: { projects },
       rows: projects,
       empty: "No projects.",
       columns: [
-        { header: "ID", value: (p) => p.id },
-        { header: "NAME", value: (p) => p.name },
-        {
-          header: "ENABLED",
-          value: (p) =>
-            typeof p.enabled === "boolean" ? (p.enabled ? "yes" : "no") : "",
-        },
-        { header: "DESCRIPTION", value: (p) => p.description },
+        ...common,
+        { header: "DOMAIN", value: (p) => p.domainName ?? p.domainId },
+        { header: "REGIONS", value: (p) => p.regions.join(", ") },
       ],
     });
   },
@@ -301,13 +329,18 @@ const projects = defineCommand({
 const whoami = defineCommand({
   name: "whoami",
   summary: "Check the cached or given token (exit 1 if it is not valid)",
-  options: JSON_OPTION,
+  options: {
+    ...PROFILE_OPTION,
+    ...outputOptions('{"login", "apiUrl", "valid"}'),
+  },
   examples: ["cli.ts cleura whoami"],
   async run(options, env) {
-    const session = tokenOnlySession(env);
+    const config = await cleuraSettings(env, options.profile);
+    const session = tokenOnlySession(env, config);
     const { login, apiUrl } = session;
     const valid = await session.validate(env.http);
-    if (options.json) printJson(env.io, { login, apiUrl, valid });
+    const format = formatOf(options);
+    if (format !== "table") printData(env.io, format, { login, apiUrl, valid });
     else {
       env.io.out(
         `"${login}" at ${apiUrl}: ${
@@ -324,10 +357,11 @@ const whoami = defineCommand({
 const logout = defineCommand({
   name: "logout",
   summary: "Revoke the token and delete it from the cache",
-  options: {},
+  options: PROFILE_OPTION,
   examples: ["cli.ts cleura logout"],
-  async run(_options, env) {
-    const session = tokenOnlySession(env);
+  async run(options, env) {
+    const config = await cleuraSettings(env, options.profile);
+    const session = tokenOnlySession(env, config);
     const revoked = await session.logout(env.http);
     env.io.out(
       revoked
@@ -342,5 +376,14 @@ const logout = defineCommand({
 export const CLEURA: Api = {
   name: "cleura",
   title: "Cleura",
-  commands: [login, token, regions, domains, projects, whoami, logout],
+  commands: [
+    login,
+    token,
+    regions,
+    domains,
+    projects,
+    ...SHOOT_COMMANDS,
+    whoami,
+    logout,
+  ],
 };

@@ -6,7 +6,7 @@
  */
 
 import type { TokenCache } from "../lib/token_cache.ts";
-import type { OptionsSpec, Parsed } from "./args.ts";
+import type { OptionsSpec, Parsed, PositionalSpec } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
 /** What a command runs with, besides its own flags (from the common ones). */
@@ -21,14 +21,16 @@ export interface CommandEnv {
   debug: boolean;
 }
 
-/** One command of an API, such as `cleura regions`. */
+/** One command of an API, such as `cleura regions` or `cleura shoot get`. */
 export interface Command<O extends OptionsSpec> {
-  /** The name after the API's (`regions`). */
+  /** The name after the API's (`regions`, or two words: `shoot get`). */
   name: string;
   /** One line for the lists of commands and the top of its help. */
   summary: string;
   /** Its own flags; the common ones are added to every command. */
   options: O;
+  /** The positional arguments it takes, all required (default none). */
+  args?: readonly PositionalSpec[];
   /** Command lines for its help, each starting `cli.ts` or using it. */
   examples: string[];
   /** Whether the main help shows its examples too. */
@@ -38,7 +40,7 @@ export interface Command<O extends OptionsSpec> {
    *
    * @returns The exit code: 0, or 1 when the answer is "no" (as `whoami`).
    */
-  run(options: Parsed<O>, env: CommandEnv): Promise<number>;
+  run(options: Parsed<O>, env: CommandEnv, args: string[]): Promise<number>;
 }
 
 /** A command of any flags, as an API's list holds it. */

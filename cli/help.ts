@@ -37,6 +37,7 @@ export function mainHelp(apis: readonly Api[]): string {
     "cloudgate: the Cleura Cloud REST API and the itopia CAS API from the shell",
     "",
     "Usage: cli.ts <api> <command> [options]",
+    "       cli.ts completion bash|zsh|fish",
     "       cli.ts --version",
     "",
     ...apis.flatMap((api, i) => [
@@ -61,37 +62,64 @@ export function mainHelp(apis: readonly Api[]): string {
   ].join("\n");
 }
 
-/** The help of `cli.ts <api> --help`: its commands. */
-export function apiHelp(api: Api): string {
+/**
+ * The help of `cli.ts <api> --help`: its commands; or, for a group such as
+ * `cli.ts cleura shoot`, the commands of the group.
+ */
+export function apiHelp(api: Api, group?: string): string {
+  const prefix = group === undefined ? api.name : `${api.name} ${group}`;
+  const commands = group === undefined
+    ? api.commands
+    : api.commands.filter((c) => c.name.startsWith(`${group} `));
   return [
-    `Usage: cli.ts ${api.name} <command> [options]`,
+    `Usage: cli.ts ${prefix} <command> [options]`,
     "",
     "Commands:",
-    ...rows(api.commands.map((c) => [c.name, c.summary])),
+    ...rows(
+      commands.map((c) => [
+        group === undefined ? c.name : c.name.slice(group.length + 1),
+        c.summary,
+      ]),
+    ),
     "",
-    `Run "cli.ts ${api.name} <command> --help" for a command's options.`,
+    `Run "cli.ts ${prefix} <command> --help" for a command's options.`,
   ].join("\n");
 }
 
 /** The usage line's flags: `--name VALUE` when required, else in brackets. */
 function usageFlags(options: OptionsSpec): string[] {
-  return Object.entries(options).map(([name, spec]) =>
-    spec.type === "string" && spec.required !== undefined
-      ? flagLabel(name, spec)
-      : `[${flagLabel(name, spec)}]`
-  );
+  return Object.entries(options).map(([name, spec]) => {
+    const { short: _short, ...long } = spec;
+    const label = flagLabel(name, long);
+    return spec.type === "string" && spec.required !== undefined
+      ? label
+      : `[${label}]`;
+  });
 }
 
 /** The help of `cli.ts <api> <command> --help`: usage, options, examples. */
 export function commandHelp(api: Api, command: AnyCommand): string {
+  const positionals = command.args ?? [];
   return [
     command.summary,
     "",
-    ["Usage: cli.ts", api.name, command.name, ...usageFlags(command.options)]
-      .join(" "),
+    [
+      "Usage: cli.ts",
+      api.name,
+      command.name,
+      ...positionals.map((p) => p.name),
+      ...usageFlags(command.options),
+    ].join(" "),
     "",
+    ...(positionals.length === 0 ? [] : [
+      "Arguments:",
+      ...rows(positionals.map((p) => [p.name, p.help])),
+      "",
+    ]),
     "Options:",
-    ...rows(optionRows({ ...command.options, ...COMMON_OPTIONS })),
+    ...rows(
+      optionRows({ ...command.options, ...COMMON_OPTIONS }),
+    ),
     "",
     "Examples:",
     ...command.examples.map((e) => `  ${e}`),

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { readEnv } from "../lib/config.ts";
+import { optionalEnv, readEnv } from "../lib/config.ts";
 import type { CodeRequest } from "../lib/cleura/auth.ts";
 import { cleanText } from "../lib/text.ts";
 
@@ -42,10 +42,41 @@ export interface CliIo {
   readSecret(prompt: string): Promise<string | undefined>;
   /** Whether standard input is a terminal. */
   isTerminal: boolean;
-  /** The environment variables cloudgate reads. */
+  /**
+   * Whether standard output is a terminal (default `false`): a credential
+   * such as a kubeconfig is never written to one.
+   */
+  outIsTerminal?: boolean;
+  /**
+   * The environment variables cloudgate reads, and the folders that locate
+   * the Cleura CLI's config file (`XDG_CONFIG_HOME`, `HOME`, `APPDATA`).
+   */
   env: Partial<Record<string, string>>;
   /** The token cache folder (default: `$XDG_CACHE_HOME/cloudgate`). */
   cacheDir?: string;
+}
+
+/**
+ * The user pressed Ctrl-C at a prompt: the CLI stops at once, quietly, with
+ * exit code 130 (as a shell reports an interrupted program).
+ */
+export class Interrupted extends Error {
+  /** Creates the error. */
+  constructor() {
+    super("Interrupted");
+    this.name = "Interrupted";
+  }
+}
+
+/**
+ * Asks a yes-or-no question on the terminal (the answer is echoed).
+ *
+ * @returns `true` only for "y" or "yes".
+ */
+export async function confirm(io: CliIo, question: string): Promise<boolean> {
+  io.err(`${question} [y/N]`);
+  const answer = await io.readLine();
+  return /^\s*y(es)?\s*$/i.test(answer ?? "");
 }
 
 /**
@@ -61,6 +92,9 @@ export function cleanIo(io: CliIo): CliIo {
     readLine: () => io.readLine(),
     readSecret: (prompt) => io.readSecret(cleanText(prompt)),
     isTerminal: io.isTerminal,
+    ...(io.outIsTerminal === undefined
+      ? {}
+      : { outIsTerminal: io.outIsTerminal }),
     env: io.env,
     ...(io.cacheDir === undefined ? {} : { cacheDir: io.cacheDir }),
   };
@@ -102,11 +136,22 @@ export function processIo(): CliIo {
     readLine,
     readSecret: readHidden,
     isTerminal: Deno.stdin.isTerminal(),
-    env: readEnv(),
+    outIsTerminal: Deno.stdout.isTerminal(),
+    env: { ...readEnv(), ...configHomes() },
   };
 }
 
 const encoder = new TextEncoder();
+
+/** The folders that locate the Cleura CLI's config file, when readable. */
+function configHomes(): Record<string, string> {
+  const homes: Record<string, string> = {};
+  for (const name of ["XDG_CONFIG_HOME", "HOME", "APPDATA"]) {
+    const value = optionalEnv(name);
+    if (value !== undefined) homes[name] = value;
+  }
+  return homes;
+}
 
 /**
  * Reads stdin line by line. The stream is opened on the first call only: an
@@ -140,8 +185,8 @@ function lineReader(): () => Promise<string | undefined> {
 
 /**
  * Reads a secret in raw mode without echoing it: Enter ends it, Backspace
- * takes back a byte, Ctrl-C gives up (`undefined`), Ctrl-D or the end of
- * input ends it.
+ * takes back a byte, Ctrl-C stops the CLI ({@linkcode Interrupted}), Ctrl-D
+ * or the end of input ends it.
  */
 async function readHidden(prompt: string): Promise<string | undefined> {
   const bytes: number[] = [];
@@ -158,7 +203,7 @@ async function readHidden(prompt: string): Promise<string | undefined> {
           ? new TextDecoder().decode(new Uint8Array(bytes))
           : undefined;
       }
-      if (byte === 3) return undefined;
+      if (byte === 3) throw new Interrupted();
       if (byte === 13 || byte === 10) break;
       if (byte === 127 || byte === 8) bytes.pop();
       else bytes.push(byte);

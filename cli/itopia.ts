@@ -13,7 +13,7 @@ import { type ItopiaConfig, itopiaConfig } from "../lib/config.ts";
 import { idOption, ttlOption } from "./args.ts";
 import { type Api, defineCommand } from "./command.ts";
 import type { CliIo } from "./io.ts";
-import { JSON_OPTION, printJson, printList } from "./output.ts";
+import { formatOf, outputOptions, printData, printList } from "./output.ts";
 
 /** `--organization-id` and `--deployment-id`, with their help. */
 function idFlags(deploymentHelp: string) {
@@ -83,7 +83,9 @@ const jwt = defineCommand({
       type: "string",
       help: "Lifetime in seconds, 1 to 86400 (default 3600)",
     },
-    ...JSON_OPTION,
+    ...outputOptions(
+      '{"token", "expiresAt", "claims"}; the table form is the token alone',
+    ),
   },
   examples: ["TOKEN=$(cli.ts itopia jwt --organization-id 42 --ttl 600)"],
   async run(options, env) {
@@ -102,8 +104,9 @@ const jwt = defineCommand({
       ...(deploymentId === undefined ? {} : { deploymentId }),
       ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
     });
-    if (options.json) printJson(env.io, minted);
-    else env.io.out(minted.token);
+    const format = formatOf(options);
+    if (format === "table") env.io.out(minted.token);
+    else printData(env.io, format, minted);
     return 0;
   },
 });
@@ -136,11 +139,11 @@ const instances = defineCommand({
   summary: "List the VM instances of a deployment (API key, else login)",
   options: {
     ...idFlags("The deployment (default ITOPIA_DEPLOYMENT_ID)"),
-    ...JSON_OPTION,
+    ...outputOptions('{"instances": [...], "total"}, as the API returns them'),
   },
   examples: [
     "cli.ts itopia instances --deployment-id 7",
-    "cli.ts itopia instances --json",
+    "cli.ts itopia instances -o json",
   ],
   featured: true,
   async run(options, env) {
@@ -178,8 +181,9 @@ const instances = defineCommand({
       !["id", "name", "status"].includes(k) &&
       ["string", "number", "boolean"].includes(typeof instances[0]?.[k])
     ).slice(0, 3);
-    printList(io, options.json, {
-      json: { instances, total: instances.length },
+    const format = formatOf(options);
+    printList(io, format, {
+      data: { instances, total: instances.length },
       rows: instances,
       empty: "No instances.",
       columns: [
@@ -192,7 +196,7 @@ const instances = defineCommand({
         })),
       ],
     });
-    if (!options.json && instances.length > 0) {
+    if (format === "table" && instances.length > 0) {
       io.out(
         `${instances.length} instance${instances.length === 1 ? "" : "s"}`,
       );

@@ -22,7 +22,8 @@ import { CLEURA } from "./cleura.ts";
 import type { Api, Command } from "./command.ts";
 import { VERSION } from "../lib/version.ts";
 import { apiHelp, commandHelp, mainHelp } from "./help.ts";
-import { cleanIo, type CliIo, processIo } from "./io.ts";
+import { cleanIo, type CliIo, Interrupted, processIo } from "./io.ts";
+import { completion } from "./completion.ts";
 import { ITOPIA } from "./itopia.ts";
 
 /** Every API the CLI knows, in the order the main help lists them. */
@@ -41,6 +42,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.out(mainHelp(APIS));
     return apiName === undefined ? 2 : 0;
   }
+  if (apiName === "completion") return completion(APIS, io, args.slice(1));
   const api = APIS.find((a) => a.name === apiName);
   if (!api) {
     throw new UsageError(
@@ -53,15 +55,30 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.out(apiHelp(api));
     return commandName === undefined ? 2 : 0;
   }
+  const [sub, ...subRest] = rest;
+  const two = api.commands.find((c) => c.name === `${commandName} ${sub}`);
+  if (two) return await runCommand(api, two, subRest, io);
   const command = api.commands.find((c) => c.name === commandName);
-  if (!command) {
+  if (command) return await runCommand(api, command, rest, io);
+  const group = api.commands.filter((c) =>
+    c.name.startsWith(`${commandName} `)
+  );
+  if (group.length > 0) {
+    if (sub === undefined || isHelp(sub)) {
+      io.out(apiHelp(api, commandName));
+      return sub === undefined ? 2 : 0;
+    }
     throw new UsageError(
-      `Unknown command "${api.name} ${
-        commandName.slice(0, 40)
-      }" (see: cli.ts ${api.name} --help)`,
+      `Unknown command "${api.name} ${commandName} ${
+        sub.slice(0, 40)
+      }" (see: cli.ts ${api.name} ${commandName} --help)`,
     );
   }
-  return await runCommand(api, command, rest, io);
+  throw new UsageError(
+    `Unknown command "${api.name} ${
+      commandName.slice(0, 40)
+    }" (see: cli.ts ${api.name} --help)`,
+  );
 }
 
 async function runCommand<O extends OptionsSpec>(
@@ -70,28 +87,30 @@ async function runCommand<O extends OptionsSpec>(
   args: string[],
   io: CliIo,
 ): Promise<number> {
-  const values = parseFlags(
-    { ...command.options, ...COMMON_OPTIONS },
-    args,
-    `${api.name} ${command.name}`,
-  );
-  const common = typedOptions(COMMON_OPTIONS, values);
-  if (common.help) {
+  const where = `${api.name} ${command.name}`;
+  const spec = { ...command.options, ...COMMON_OPTIONS };
+  if (args.some(isHelp)) {
     io.out(commandHelp(api, command));
     return 0;
   }
+  const { values, positionals } = parseFlags(
+    spec,
+    args,
+    where,
+    command.args,
+  );
+  const common = typedOptions(COMMON_OPTIONS, values);
   const http = httpOptions(common.timeout);
   const cache = new TokenCache({
     enabled: !common["no-cache"],
     ...(io.cacheDir ? { dir: io.cacheDir } : {}),
     onWarning: (message) => io.err(`warning: ${message}`),
   });
-  return await command.run(typedOptions(command.options, values), {
-    io,
-    cache,
-    http,
-    debug: common.debug,
-  });
+  return await command.run(
+    typedOptions(command.options, values),
+    { io, cache, http, debug: common.debug },
+    positionals,
+  );
 }
 
 /**
@@ -119,6 +138,7 @@ export async function main(args: string[], io?: CliIo): Promise<number> {
   } catch (error) {
     const write = resolved?.err ??
       ((line: string) => console.error(cleanText(line)));
+    if (error instanceof Interrupted) return 130;
     if (error instanceof CloudgateError) {
       write(`error: ${error.message}`);
       return error instanceof ConfigError ? 2 : 1;

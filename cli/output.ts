@@ -1,30 +1,72 @@
 /**
- * How commands print API data: an aligned table, or JSON with `--json`.
+ * How commands print API data: an aligned table, JSON or YAML, chosen with
+ * `-o table|json|yaml` (`--json` is the same as `-o json`).
  *
  * @module
  */
 
+import { dump } from "js-yaml";
 import { type Column, formatJson, formatTable } from "../lib/format.ts";
 import type { OptionsSpec } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
-/** `--json`, for the commands that print API data. */
-export const JSON_OPTION = {
-  json: { type: "boolean", help: "Print JSON instead of a table" },
-} as const satisfies OptionsSpec;
+/** The output formats of `-o`. */
+export const FORMATS = ["table", "json", "yaml"] as const;
+
+/** One output format. */
+export type Format = typeof FORMATS[number];
 
 /**
- * Prints JSON of API data: what a terminal would act on is written as
- * \uXXXX, so the output is safe to show and parses back to the same data.
+ * `-o FORMAT` and `--json`, for a command that prints API data; the help
+ * says what JSON and YAML hold.
+ *
+ * @param what What `-o json` prints, e.g. `{"regions": [...]}`.
  */
-export function printJson(io: CliIo, value: unknown): void {
-  io.out(formatJson(value, 2));
+export function outputOptions(what: string) {
+  return {
+    output: {
+      type: "string",
+      short: "o",
+      value: "FORMAT",
+      choices: FORMATS,
+      help: `table (default), json or yaml; json and yaml print ${what}`,
+    },
+    json: { type: "boolean", help: "The same as -o json" },
+  } as const satisfies OptionsSpec;
 }
 
-/** A list to print: its JSON form, and its rows for the table. */
+/** The format the flags ask for: `--json` or `-o`, else a table. */
+export function formatOf(
+  options: { output: string | undefined; json: boolean },
+): Format {
+  if (options.json) return "json";
+  return (options.output ?? "table") as Format;
+}
+
+/**
+ * Prints API data as JSON or YAML. In JSON, what a terminal would act on is
+ * written as \uXXXX, so the output is safe to show and parses back to the
+ * same data; YAML uses the same key names, and its lines are cleaned by the
+ * CLI's output like every other line.
+ */
+export function printData(
+  io: CliIo,
+  format: Exclude<Format, "table">,
+  value: unknown,
+): void {
+  if (format === "json") io.out(formatJson(value, 2));
+  else {
+    io.out(
+      dump(value, { lineWidth: -1, noRefs: true, skipInvalid: true })
+        .trimEnd(),
+    );
+  }
+}
+
+/** A list to print: its data form, and its rows for the table. */
 export interface List<T> {
-  /** What `--json` prints. */
-  json: unknown;
+  /** What `-o json` and `-o yaml` print. */
+  data: unknown;
   /** The table's rows. */
   rows: readonly T[];
   /** The line printed instead of an empty table. */
@@ -34,13 +76,13 @@ export interface List<T> {
 }
 
 /**
- * Prints a list: as JSON (`list.json`) when `json`, else a table of
- * `list.rows`, or `list.empty` when there are none.
+ * Prints a list: `list.data` as JSON or YAML, else a table of `list.rows`,
+ * or `list.empty` when there are none.
  *
  * @returns 0, the exit code.
  */
-export function printList<T>(io: CliIo, json: boolean, list: List<T>): number {
-  if (json) printJson(io, list.json);
+export function printList<T>(io: CliIo, format: Format, list: List<T>): number {
+  if (format !== "table") printData(io, format, list.data);
   else if (list.rows.length === 0) io.out(list.empty);
   else io.out(formatTable(list.rows, list.columns));
   return 0;

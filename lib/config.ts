@@ -61,6 +61,10 @@ export const ENV_NAMES = [
   "CLEURA_API_PASSWORD",
   "CLEURA_API_TOKEN",
   "CLEURA_API_TWOFA",
+  "CLEURA_REGION",
+  "CLEURA_PROJECT_ID",
+  "CLEURA_PROFILE",
+  "CLEURA_CONFIG",
   "ITOPIA_API_URL",
   "ITOPIA_API_KEY",
   "ITOPIA_ORGANIZATION_ID",
@@ -88,6 +92,10 @@ export interface CleuraConfig {
   token?: string;
   /** `sms` to ask for SMS two-factor up front (`CLEURA_API_TWOFA`). */
   twofa?: "sms";
+  /** The default region, e.g. `sto2` (`CLEURA_REGION`). */
+  region?: string;
+  /** The default project's id (`CLEURA_PROJECT_ID`). */
+  projectId?: string;
 }
 
 /** itopia settings, from `ITOPIA_*`. */
@@ -114,6 +122,12 @@ export interface Config {
   itopia: ItopiaConfig;
 }
 
+/**
+ * What a profile name of Cleura's CLI config may be, from `CLEURA_PROFILE` or
+ * a `--profile` flag.
+ */
+export const PROFILE_NAME: RegExp = /^[\w.-]{1,64}$/;
+
 const text = z.string().trim().min(1, "must not be empty");
 // Checked by apiUrl(): it needs CLOUDGATE_ALLOW_HTTP, and must never show
 // credentials that a URL carries.
@@ -130,6 +144,23 @@ const schemas: Record<EnvName, z.ZodType> = {
   CLEURA_API_PASSWORD: z.string().min(1, "must not be empty"),
   CLEURA_API_TOKEN: text,
   CLEURA_API_TWOFA: z.enum(["sms"], { error: 'must be "sms"' }),
+  CLEURA_REGION: z.string().trim().regex(
+    /^[A-Za-z][A-Za-z0-9-]{0,31}$/,
+    'must be a region name such as "sto2"',
+  ),
+  CLEURA_PROJECT_ID: z.string().trim().regex(
+    /^[\w-]{1,128}$/,
+    'must be a project id: up to 128 letters, digits, "_" or "-"',
+  ),
+  CLEURA_PROFILE: z.string().trim().regex(
+    PROFILE_NAME,
+    'must be a profile name: up to 64 letters, digits, ".", "_" or "-"',
+  ),
+  // A path, used as it is (spaces included); only a NUL can never be one.
+  CLEURA_CONFIG: z.string().min(1, "must not be empty").refine(
+    (path) => !path.includes("\0"),
+    "must be a file path",
+  ),
   ITOPIA_API_URL: httpUrl,
   ITOPIA_API_KEY: text,
   ITOPIA_ORGANIZATION_ID: id,
@@ -241,7 +272,23 @@ function apiUrl(env: EnvSource, name: EnvName): string | undefined {
   return raw.replace(/\/+$/, "");
 }
 
-function parseVar<T>(env: EnvSource, name: EnvName): T | undefined {
+/**
+ * Parses one variable with its schema.
+ *
+ * @param env The variables.
+ * @param name The variable to parse.
+ * @returns The parsed value, or `undefined` when it is unset or empty.
+ * @throws {ConfigError} Naming the variable, when its value is bad (the value
+ * is shown only for variables that are not secret).
+ *
+ * @example
+ * ```ts
+ * import { parseVar } from "./config.ts";
+ *
+ * console.log(parseVar({ CLEURA_PROFILE: "work" }, "CLEURA_PROFILE")); // work
+ * ```
+ */
+export function parseVar<T>(env: EnvSource, name: EnvName): T | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   const result = schemas[name].safeParse(raw);
@@ -290,6 +337,8 @@ export function cleuraConfig(env: EnvSource = readEnv()): CleuraConfig {
     password: "CLEURA_API_PASSWORD",
     token: "CLEURA_API_TOKEN",
     twofa: "CLEURA_API_TWOFA",
+    region: "CLEURA_REGION",
+    projectId: "CLEURA_PROJECT_ID",
   });
 }
 

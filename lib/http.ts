@@ -92,6 +92,8 @@ export interface HttpRequest {
   step: string;
   /** Values that must never appear in an error message. */
   secrets?: readonly (string | undefined)[];
+  /** Ignore a 2xx answer's body (an API that says "accepted" in any form). */
+  ignoreBody?: boolean;
 }
 
 /** A successful answer: a 2xx status and its parsed JSON body. */
@@ -281,7 +283,7 @@ async function exchange(
     throw apiError;
   }
   const where = endpoint(url);
-  if (text.trim() === "") {
+  if (text.trim() === "" || request.ignoreBody) {
     return { status: response.status, body: undefined, endpoint: where };
   }
   try {

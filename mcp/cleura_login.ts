@@ -49,6 +49,8 @@ interface SmsState {
   n: number;
   /** The gate holder's id. */
   ask: string;
+  /** What the user already confirmed for this call (see `confirm.ts`). */
+  bind?: string;
 }
 
 /**
@@ -58,15 +60,20 @@ interface SmsState {
  *
  * @param call The tool call.
  * @param fn The API call, given the session and the options to pass on.
+ * @param bind What the user confirmed before this login (kept in the SMS
+ * question's sealed state, so the retry still counts as confirmed).
  * @returns `fn`'s value, or a request for the code.
  */
 export async function withCleura<T>(
   call: ToolCall,
   fn: (session: CleuraSession, options: SessionCallOptions) => Promise<T>,
+  bind?: string,
 ): Promise<T | InputRequiredResult> {
   const session = call.ctx.cleura();
   const http = { ...call.ctx.http, signal: call.signal };
-  const state = call.state<SmsState>();
+  const opened = call.state<Partial<SmsState>>();
+  // A confirmation's state (no verification handle) is not an SMS question.
+  const state = opened?.v === undefined ? undefined : opened as SmsState;
   if (state !== undefined) {
     const again = await answer(call, session, state);
     if (again) return again;
@@ -77,7 +84,7 @@ export async function withCleura<T>(
     } catch (error) {
       if (!(error instanceof LoginRequiredError) || round > 1) throw error;
     }
-    const question = await login(call, session);
+    const question = await login(call, session, bind);
     if (question) return question;
   }
 }
@@ -85,6 +92,7 @@ export async function withCleura<T>(
 async function login(
   call: ToolCall,
   session: CleuraSession,
+  bind: string | undefined,
 ): Promise<InputRequiredResult | undefined> {
   const { gate } = call.ctx;
   const http = { ...call.ctx.http, signal: call.signal };
@@ -107,21 +115,28 @@ async function login(
       );
     }
     await session.steps.sendSms(step.verification, http);
-    return await ask(call, session, step.verification, 1, id);
+    return await ask(call, session, {
+      v: step.verification,
+      n: 1,
+      ask: id,
+      bind,
+    });
   } catch (error) {
     gate.release(id);
     throw error;
   }
 }
 
+/** One question's place: the handle, the try, the gate holder, the binding. */
+type Round = Pick<SmsState, "v" | "n" | "ask"> & { bind?: string | undefined };
+
 async function ask(
   call: ToolCall,
   session: CleuraSession,
-  verification: string,
-  attempt: number,
-  id: string,
+  round: Round,
   previousError?: string,
 ): Promise<InputRequiredResult> {
+  const { v: verification, n: attempt, ask: id, bind } = round;
   const login = session.login;
   const intro = attempt === 1
     ? `Cleura sent an SMS with a 6-digit code to the phone of "${login}".`
@@ -165,6 +180,7 @@ async function ask(
     ...(page === undefined ? {} : { page }),
     n: attempt,
     ask: id,
+    ...(bind === undefined ? {} : { bind }),
   };
   const requestState = await call.ctx.state.seal(state);
   call.ctx.gate.asked(id);
@@ -209,7 +225,7 @@ async function answer(
   }
   if (view.kind !== "elicit") {
     if (state.page) call.ctx.pages.close(state.page);
-    return await ask(call, session, state.v, state.n, state.ask);
+    return await ask(call, session, state);
   }
   let code: number | string | undefined;
   try {
@@ -251,9 +267,7 @@ async function answer(
     return await ask(
       call,
       session,
-      state.v,
-      state.n + 1,
-      state.ask,
+      { ...state, n: state.n + 1 },
       (error as Error).message,
     );
   }

@@ -46,6 +46,8 @@ export interface ToolContextOptions {
 export interface ToolContext {
   /** The Cleura session, created on first use. */
   cleura(): CleuraSession;
+  /** The region and project the Cleura tools use when a call names none. */
+  cleuraDefaults(): { region?: string; projectId?: string };
   /** The itopia settings. */
   itopiaConfig(): ItopiaConfig;
   /** An itopia token provider, pinned to a deployment when given. */
@@ -139,6 +141,13 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
         onEvent,
       });
       return session;
+    },
+    cleuraDefaults() {
+      const { region, projectId } = cleuraConfig(options.env);
+      return {
+        ...(region === undefined ? {} : { region }),
+        ...(projectId === undefined ? {} : { projectId }),
+      };
     },
     itopiaConfig() {
       return itopiaConfig(options.env);

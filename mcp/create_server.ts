@@ -9,19 +9,20 @@ import { McpServer } from "@modelcontextprotocol/server";
 import { CODE_TIMEOUT_MS } from "./code_pages.ts";
 import type { ToolContext } from "./context.ts";
 import { INSTRUCTIONS, SERVER_INFO } from "./protocol.ts";
-import { registerTools, type ToolDefinition } from "./tool.ts";
+import { registerTools, selectTools, type ToolDefinition } from "./tool.ts";
 import { TOOLS } from "./tools/mod.ts";
 
 /**
  * Creates an MCP server with the given tools, sharing the given state.
  *
  * @param ctx The shared state (one per process, so one Cleura login).
- * @param tools The tools to serve (default: every tool).
+ * @param tools The tools to serve (default: every tool but those that
+ * change something, which need `--allow-write`).
  * @returns The server, not yet connected.
  */
 export function createMcpServer(
   ctx: ToolContext,
-  tools: readonly ToolDefinition[] = TOOLS,
+  tools: readonly ToolDefinition[] = selectTools(TOOLS),
 ): McpServer {
   const server = new McpServer({ ...SERVER_INFO }, {
     // The tool list never changes while the server runs.

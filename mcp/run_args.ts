@@ -7,23 +7,38 @@
 
 import { parseArgs } from "node:util";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import { optionalEnv, readEnv } from "../lib/config.ts";
-import { CloudgateError } from "../lib/errors.ts";
+import { type EnvSource, optionalEnv, readEnv } from "../lib/config.ts";
+import { loadProfileEnv } from "../lib/cleura/profile.ts";
+import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import { createToolContext } from "./context.ts";
 import { createMcpServer } from "./create_server.ts";
 import { serveHttp } from "./http.ts";
 import { parseStateKey } from "./state.ts";
 import { DenoStdioTransport } from "./stdio.ts";
+import {
+  selectTools,
+  type ToolDefinition,
+  type Toolset,
+  TOOLSETS,
+} from "./tool.ts";
+import { TOOLS } from "./tools/mod.ts";
 
 const HELP = `cloudgate MCP server
 
-Usage: server.ts [--http [--port 8787] [--host 127.0.0.1]]
+Usage: server.ts [--toolsets LIST] [--allow-write] [--profile NAME]
+                 [--http [--port 8787] [--host 127.0.0.1]]
 
-  (no flags)     Serve MCP over stdio (for Claude Desktop, Claude Code, VS Code, Cursor)
-  --http         Serve Streamable HTTP at http://HOST:PORT/mcp
-  --port N       HTTP port (default 8787)
-  --host ADDR    HTTP address (default 127.0.0.1); beyond loopback, CLOUDGATE_MCP_TOKEN
-                 must be set
+  (no flags)       Serve MCP over stdio (for Claude Desktop, Claude Code, VS Code, Cursor)
+  --toolsets LIST  The tools to list, comma-separated: cleura, itopia, gardener
+                   (Kubernetes clusters); default all
+  --allow-write    Also list the tools that change something (cleura_hibernate_shoot,
+                   cleura_wake_shoot); each asks the user to confirm first
+  --profile NAME   Use this profile of Cleura's CLI config (default CLEURA_PROFILE,
+                   then the file's current profile); the environment wins over it
+  --http           Serve Streamable HTTP at http://HOST:PORT/mcp
+  --port N         HTTP port (default 8787)
+  --host ADDR      HTTP address (default 127.0.0.1); beyond loopback, CLOUDGATE_MCP_TOKEN
+                   must be set
 
 Over HTTP every request must carry Authorization: Bearer <token>: the token is
 CLOUDGATE_MCP_TOKEN, or else a random one made at start, printed once on stderr
@@ -37,7 +52,9 @@ through elicitation: a one-time local page (URL mode) when the client supports
 it, else a form.
 
 Credentials come from the environment: CLEURA_API_USERNAME, CLEURA_API_PASSWORD or
-CLEURA_API_TOKEN, CLEURA_API_URL or CLEURA_CLOUD; ITOPIA_API_KEY, ITOPIA_ORGANIZATION_ID,
+CLEURA_API_TOKEN, CLEURA_API_URL or CLEURA_CLOUD, CLEURA_REGION and CLEURA_PROJECT_ID
+(the clusters' defaults); or a profile of Cleura's CLI config ($CLEURA_CONFIG, else
+~/.config/cleura/config.yaml). ITOPIA_API_KEY, ITOPIA_ORGANIZATION_ID,
 ITOPIA_DEPLOYMENT_ID, or ITOPIA_USERNAME and ITOPIA_PASSWORD.
 CLOUDGATE_STATE_KEY (32 bytes, base64 or hex) lets several server instances
 accept each other's pending SMS questions.`;
@@ -91,27 +108,72 @@ async function writeTokenFile(
   return undefined;
 }
 
+/** What the server runs with, from its flags and the environment. */
+interface ServerSetup {
+  /** The environment, over the chosen profile of Cleura's CLI config. */
+  env: EnvSource;
+  /** The `requestState` key, when shared. */
+  key: Uint8Array | undefined;
+  /** The tools it lists. */
+  tools: ToolDefinition[];
+}
+
+/** The toolsets of `--toolsets a,b`. */
+function toolsetsOf(raw: string | undefined): Toolset[] | undefined {
+  if (raw === undefined) return undefined;
+  const names = raw.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const unknown = names.find((n) => !TOOLSETS.includes(n as Toolset));
+  if (names.length === 0 || unknown !== undefined) {
+    throw new ConfigError(
+      `--toolsets takes a comma-separated list of ${
+        TOOLSETS.join(", ")
+      }, got "${(unknown ?? raw).slice(0, 40)}"`,
+    );
+  }
+  return names as Toolset[];
+}
+
+/** Reads the environment, the profile and the state key. */
+async function setUp(flags: {
+  toolsets?: string | undefined;
+  "allow-write"?: boolean | undefined;
+  profile?: string | undefined;
+}): Promise<ServerSetup> {
+  const toolsets = toolsetsOf(flags.toolsets);
+  const homes: EnvSource = {};
+  for (const name of ["XDG_CONFIG_HOME", "HOME", "APPDATA"]) {
+    const value = optionalEnv(name);
+    if (value !== undefined) homes[name] = value;
+  }
+  const { env } = await loadProfileEnv(
+    { ...readEnv(), ...homes },
+    flags.profile === undefined ? {} : { profile: flags.profile },
+  );
+  return {
+    env,
+    key: stateKey(),
+    tools: selectTools(TOOLS, {
+      ...(toolsets ? { toolsets } : {}),
+      allowWrite: flags["allow-write"] === true,
+    }),
+  };
+}
+
 /**
  * Serves MCP over stdio, both eras, until stdin ends.
  *
- * @returns 0 once stdin ends, or 2 for a configuration error.
+ * @returns 0 once stdin ends.
  */
-export async function runStdio(): Promise<number> {
-  let ctx;
-  try {
-    const key = stateKey();
-    ctx = createToolContext({
-      env: readEnv(),
-      ...(key ? { stateKey: key } : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof CloudgateError)) throw error;
-    console.error(`error: ${error.message}`);
-    return 2;
-  }
+async function runStdio(setup: ServerSetup): Promise<number> {
+  const ctx = createToolContext({
+    env: setup.env,
+    ...(setup.key ? { stateKey: setup.key } : {}),
+  });
   const transport = new DenoStdioTransport(Deno.stdin.readable, Deno.stdout);
-  const server = ctx;
-  serveStdio(() => createMcpServer(server), { transport, onerror: () => {} });
+  serveStdio(() => createMcpServer(ctx, setup.tools), {
+    transport,
+    onerror: () => {},
+  });
   await transport.closed;
   await ctx.pages.closeAll();
   return 0;
@@ -124,7 +186,15 @@ export async function runStdio(): Promise<number> {
  * @returns The exit code once the server stops (2 for a usage error).
  */
 export async function runWithArgs(args: string[]): Promise<number> {
-  let values: { http?: boolean; port?: string; host?: string; help?: boolean };
+  let values: {
+    http?: boolean;
+    port?: string;
+    host?: string;
+    help?: boolean;
+    toolsets?: string;
+    "allow-write"?: boolean;
+    profile?: string;
+  };
   try {
     values = parseArgs({
       args,
@@ -133,6 +203,9 @@ export async function runWithArgs(args: string[]): Promise<number> {
         port: { type: "string" },
         host: { type: "string" },
         help: { type: "boolean", short: "h" },
+        toolsets: { type: "string" },
+        "allow-write": { type: "boolean" },
+        profile: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -151,10 +224,17 @@ export async function runWithArgs(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (!values.http) return await runStdio();
+  let setup: ServerSetup;
   try {
-    const env = readEnv();
-    const key = stateKey();
+    setup = await setUp(values);
+  } catch (error) {
+    if (!(error instanceof CloudgateError)) throw error;
+    console.error(`error: ${error.message}`);
+    return 2;
+  }
+  if (!values.http) return await runStdio(setup);
+  const { env, key } = setup;
+  try {
     const port = values.port === undefined ? 8787 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       console.error(
@@ -169,7 +249,7 @@ export async function runWithArgs(args: string[]): Promise<number> {
       ...(token ? { token } : {}),
       context: (pages) =>
         createToolContext({ env, pages, ...(key ? { stateKey: key } : {}) }),
-      createServer: (ctx) => createMcpServer(ctx),
+      createServer: (ctx) => createMcpServer(ctx, setup.tools),
     });
     console.error(`cloudgate MCP server listening on ${http.url}/mcp`);
     let file: string | undefined;

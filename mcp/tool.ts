@@ -22,8 +22,11 @@ import { formatJson } from "../lib/format.ts";
 import { cleanText } from "../lib/text.ts";
 import type { LogLevel, ToolContext } from "./context.ts";
 
+/** The groups of tools `--toolsets` chooses from. */
+export const TOOLSETS = ["cleura", "itopia", "gardener"] as const;
+
 /** Which group of tools a tool belongs to. */
-export type Toolset = "cleura" | "itopia";
+export type Toolset = typeof TOOLSETS[number];
 
 /** What one tool call gives `run`. */
 export interface ToolCall {
@@ -54,6 +57,8 @@ export interface ToolDefinition<
   name: string;
   /** The group `--toolsets` selects it by. */
   toolset: Toolset;
+  /** It changes something: listed only when the server runs with `--allow-write`. */
+  write?: boolean;
   /** A short human title. */
   title: string;
   /** What it does and when to use it, written for a model. */
@@ -71,13 +76,35 @@ export interface ToolDefinition<
   ): Promise<z.input<O> | InputRequiredResult>;
 }
 
-/** The annotations every tool has unless it says otherwise. */
-const SHARED_ANNOTATIONS: ToolAnnotations = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: true,
-};
+/** Which tools a server lists. */
+export interface ToolSelection {
+  /** The toolsets (default all). */
+  toolsets?: readonly Toolset[];
+  /** Whether tools that change something are listed (default `false`). */
+  allowWrite?: boolean;
+}
+
+/**
+ * The tools of the chosen toolsets; those that change something only with
+ * `allowWrite`.
+ */
+export function selectTools(
+  tools: readonly ToolDefinition[],
+  selection: ToolSelection = {},
+): ToolDefinition[] {
+  const sets = new Set(selection.toolsets ?? TOOLSETS);
+  return tools.filter((tool) =>
+    sets.has(tool.toolset) && (!tool.write || selection.allowWrite === true)
+  );
+}
+
+/**
+ * The annotations every tool has unless it says otherwise: read-only. The
+ * protocol's defaults say the rest (`openWorldHint: true`; the destructive
+ * and idempotent hints mean something only for a tool that is not
+ * read-only), so they are not repeated in every listing.
+ */
+const SHARED_ANNOTATIONS: ToolAnnotations = { readOnlyHint: true };
 
 /**
  * Declares a tool. The value is plain data plus `run`; the server, the
@@ -164,7 +191,10 @@ function leanJson(node: unknown): unknown {
   if (typeof node !== "object" || node === null) return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === "$schema") continue;
+    // Length caps are the server's to check; a model needs only the meaning.
+    if (key === "$schema" || key === "minLength" || key === "maxLength") {
+      continue;
+    }
     if ((key === "maximum" || key === "exclusiveMaximum") && value === SAFE) {
       continue;
     }
@@ -177,13 +207,59 @@ function leanJson(node: unknown): unknown {
 }
 
 /**
- * The same schema, whose JSON Schema (what `tools/list` shows) has no
- * `$schema` line and no bounds that only say "a safe integer"; validation is
- * the schema's own.
+ * An output schema cut to its outline: the result's own fields with their
+ * types and descriptions, and the elements of its lists as plain objects.
+ * The full shape is the tool's own to check (the server validates every
+ * result against it); a model reads the fields' meaning from the
+ * description, so it does not pay for nested schemas in every conversation.
  */
-function lean<S extends z.ZodObject>(schema: S): S {
+function outline(node: unknown, depth = 0): unknown {
+  if (typeof node !== "object" || node === null || Array.isArray(node)) {
+    return node;
+  }
+  const schema = node as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (
+    const key of [
+      "type",
+      "description",
+      "anyOf",
+      "items",
+      "properties",
+      "required",
+    ]
+  ) {
+    const value = schema[key];
+    if (value === undefined) continue;
+    if (key === "anyOf" && Array.isArray(value)) {
+      out.anyOf = value.map((v) => outline(v, depth));
+    } else if (key === "items") {
+      out.items = outline(value, depth + 1);
+    } else if (key === "properties" || key === "required") {
+      if (depth >= 1) continue;
+      out[key] = key === "required" ? value : Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map((
+          [name, child],
+        ) => [name, outline(child, depth + 1)]),
+      );
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The same schema, whose JSON Schema (what `tools/list` shows) has no
+ * `$schema` line and no bounds that only say "a safe integer" (and, for an
+ * output schema, only its outline); validation is the schema's own.
+ */
+function lean<S extends z.ZodObject>(schema: S, short = false): S {
   const standard = schema["~standard"];
   const convert = standard.jsonSchema;
+  const shape = (json: Record<string, unknown>) =>
+    (short ? outline(leanJson(json)) : leanJson(json)) as Record<
+      string,
+      unknown
+    >;
   return new Proxy(schema, {
     get(target, key, receiver) {
       if (key !== "~standard") return Reflect.get(target, key, receiver);
@@ -192,9 +268,9 @@ function lean<S extends z.ZodObject>(schema: S): S {
         validate: standard.validate.bind(standard),
         jsonSchema: {
           input: (o: Parameters<typeof convert.input>[0]) =>
-            leanJson(convert.input(o)) as Record<string, unknown>,
+            shape(convert.input(o)),
           output: (o: Parameters<typeof convert.output>[0]) =>
-            leanJson(convert.output(o)) as Record<string, unknown>,
+            shape(convert.output(o)),
         },
       };
     },
@@ -219,7 +295,7 @@ export function registerTools(
       title: tool.title,
       description: tool.description,
       inputSchema: lean(tool.input),
-      outputSchema: lean(tool.output),
+      outputSchema: lean(tool.output, true),
       annotations: { ...SHARED_ANNOTATIONS, ...tool.annotations },
     }, (args: unknown, request: ServerContext) => {
       const log = (level: LogLevel, message: string) => {

@@ -28,10 +28,12 @@ function fields(schema: z.ZodObject): string {
  */
 export function toolTable(tools: readonly ToolDefinition[] = TOOLS): string {
   const rows = tools.map((tool) => {
-    const writes = tool.annotations?.readOnlyHint === false;
+    const effect = tool.write
+      ? "destructive; only with `--allow-write`, confirmed by the user"
+      : "read-only";
     return `| \`${tool.name}\` | ${tool.toolset} | ${tool.title} | ${
       fields(tool.input)
-    } | ${fields(tool.output)} | ${writes ? "writes" : "read-only"} |`;
+    } | ${fields(tool.output)} | ${effect} |`;
   });
   return [
     "| tool | toolset | what it does | inputs | result | effect |",

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { childEnv, exchange, OPENING } from "./_helpers/mcp.ts";
+import {
+  childEnv,
+  exchange,
+  LISTED_TOOL_NAMES,
+  OPENING,
+} from "./_helpers/mcp.ts";
 
 Deno.test("the bundled MCP server (deno task build) answers initialize and lists the tools", async () => {
   const dir = await Deno.makeTempDir();
@@ -37,7 +42,7 @@ Deno.test("the bundled MCP server (deno task build) answers initialize and lists
     // deno-lint-ignore no-explicit-any -- JSON-RPC answers, checked field by field below
     const messages = all.filter((m) => m.id !== undefined) as any[];
     assert.deepEqual(messages.map((m) => m.id), [1, 2, 3]);
-    assert.equal(messages[1].result.tools.length, 6);
+    assert.equal(messages[1].result.tools.length, LISTED_TOOL_NAMES.length);
     assert.equal(messages[2].result.structuredContent.claims.organizationId, 1);
   } finally {
     await Deno.remove(dir, { recursive: true });

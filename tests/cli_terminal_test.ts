@@ -81,3 +81,46 @@ Deno.test("cli on a terminal keeps a password typed ahead for the hidden prompt"
   // hidden prompt never saw them (found by hand in tmux).
   await terminalLogin(true);
 });
+
+Deno.test("cli on a terminal: Ctrl-C at the password prompt exits 130 quietly", async () => {
+  await using emu = await startEmulator();
+  const cacheHome = await Deno.makeTempDir();
+  try {
+    const command = [Deno.execPath(), "run", "-A", CLI, "cleura", "regions"]
+      .map(quote).join(" ");
+    const child = spawnPiped(
+      "script",
+      ["-qefc", command, "/dev/null"],
+      childEnv({
+        CLEURA_API_URL: emu.cleuraUrl,
+        CLEURA_API_USERNAME: "bob",
+        XDG_CACHE_HOME: cacheHome,
+        NO_COLOR: "1",
+      }),
+    );
+    const writer = child.stdin.getWriter();
+    const reader = child.stdout.getReader();
+    const watchdog = setTimeout(() => child.kill(), 20_000);
+    let screen = "";
+    while (!screen.includes('Cleura password for "bob": ')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`ended early:\n${screen}`);
+      screen += new TextDecoder().decode(value);
+    }
+    await writer.write(new Uint8Array([3]));
+    await writer.close();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      screen += new TextDecoder().decode(value);
+    }
+    const status = await child.status;
+    clearTimeout(watchdog);
+    await child.stderr.cancel();
+    assert.equal(status.code, 130, screen);
+    assert.ok(!screen.includes("error"), screen);
+    assert.equal(emu.counters.cleuraPasswordPosts, 0);
+  } finally {
+    await Deno.remove(cacheHome, { recursive: true });
+  }
+});

@@ -112,7 +112,11 @@ Deno.test("cli <api> <command> --help shows options and examples", async () => {
   assert.match(run.stdout, /--ttl VALUE/);
   assert.match(run.stdout, /Examples:/);
   const api = await s.cli(["cleura", "--help"]);
-  assert.match(api.stdout, /projects +List the projects of a domain/);
+  assert.match(
+    api.stdout,
+    /projects +List the projects of every domain, or of one/,
+  );
+  assert.match(api.stdout, /shoot kubeconfig +Get an admin kubeconfig/);
 });
 
 Deno.test("cli cleura regions prints an aligned table", async () => {
@@ -258,11 +262,16 @@ Deno.test("cli --no-cache logs in every time", async () => {
   assert.equal(s.emu.counters.cleuraLogins, 2);
 });
 
-Deno.test("cli cleura projects needs --domain and lists projects", async () => {
+Deno.test("cli cleura projects lists every domain's projects, or one domain's", async () => {
   await using s = await setup(ALICE);
-  const missing = await s.cli(["cleura", "projects"]);
-  assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /^error: --domain ID is required/);
+  const all = await s.cli(["cleura", "projects"]);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(
+    all.stdout,
+    /^ID +NAME +DEFAULT +ENABLED +DOMAIN +REGIONS\n/,
+  );
+  assert.equal(all.stdout.trimEnd().split("\n").length, 1 + 2 * 3);
+  assert.match(all.stdout, / production +yes +yes +\S+.* Sto2/);
   const run = await s.cli([
     "cleura",
     "projects",
@@ -270,7 +279,7 @@ Deno.test("cli cleura projects needs --domain and lists projects", async () => {
     "a018123218f5428ba96d7fb212d90cf2",
   ]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /^ID +NAME +ENABLED +DESCRIPTION\n/);
+  assert.match(run.stdout, /^ID +NAME +DEFAULT +ENABLED +DESCRIPTION\n/);
   assert.match(run.stdout, /staging-3 +no/);
 });
 

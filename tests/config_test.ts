@@ -40,6 +40,20 @@ Deno.test("cleuraConfig() prefers CLEURA_API_URL and trims its trailing slash", 
   });
 });
 
+Deno.test("cleuraConfig() reads the default region and project", () => {
+  const config = cleuraConfig({
+    CLEURA_REGION: " sto2 ",
+    CLEURA_PROJECT_ID: "0a1b2c3d-4e5f",
+    CLEURA_PROFILE: "work",
+    CLEURA_CONFIG: "/etc/cleura.yaml",
+  });
+  assert.deepEqual(config, {
+    apiUrl: CLEURA_PUBLIC_URL,
+    region: "sto2",
+    projectId: "0a1b2c3d-4e5f",
+  });
+});
+
 Deno.test("itopiaConfig() parses ids as integers", () => {
   const config = itopiaConfig({
     ITOPIA_API_KEY: "key",
@@ -73,6 +87,8 @@ for (
       /^CLEURA_CLOUD must be "public" or "compliant"/,
     ],
     ["CLEURA_API_TWOFA", "webauthn", /^CLEURA_API_TWOFA must be "sms"/],
+    ["CLEURA_REGION", "sto 2", /^CLEURA_REGION must be a region name/],
+    ["CLEURA_PROJECT_ID", "a/b", /^CLEURA_PROJECT_ID must be a project id/],
     [
       "CLEURA_API_URL",
       "ftp://x",

@@ -118,9 +118,26 @@ Deno.test("escapes: CLI tables show API text harmlessly and stay aligned", async
 
   const p = await cli(emu, ["cleura", "projects", "--domain", DOMAIN]);
   assert.equal(p.code, 0, p.stderr);
-  assertAligned(p.stdout, 4);
+  assertAligned(p.stdout, 5);
   for (const project of projects) {
     assert.ok(p.stdout.includes(shown(project.name)), p.stdout);
+  }
+
+  const where = ["--region", "sto2", "--project-id", "79b0cef4p1"];
+  const shoots = await cli(emu, ["cleura", "shoot", "list", ...where]);
+  assert.equal(shoots.code, 0, shoots.stderr);
+  assertAligned(shoots.stdout, 6);
+  const shoot = await cli(emu, [
+    "cleura",
+    "shoot",
+    "get",
+    "prod-cluster",
+    ...where,
+  ]);
+  assert.equal(shoot.code, 0, shoot.stderr);
+  for (const text of [shoots.stdout, shoot.stdout]) {
+    // deno-lint-ignore no-control-regex -- looking for control characters
+    assert.ok(!/[\u001b\u009b\u202e]/.test(text), text);
   }
 
   const i = await cli(emu, ["itopia", "instances", "--deployment-id", "101"]);

@@ -23,7 +23,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { jwtVerify } from "jose";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { accountEnv, ITOPIA_KEY } from "./_helpers/accounts.ts";
-import { TOOLS } from "../mcp/tools/mod.ts";
+import { LISTED_TOOL_NAMES as TOOL_NAMES } from "./_helpers/mcp.ts";
 import {
   call,
   childEnv,
@@ -39,7 +39,6 @@ import {
 } from "./_helpers/mcp.ts";
 
 const MCP_REMOTE = "npm:mcp-remote@0.15.1";
-const TOOL_NAMES = TOOLS.map((t) => t.name);
 
 /**
  * Checks a minted token against the key and the claims the tool returned,
@@ -280,6 +279,9 @@ async function callEveryTool(
   };
   await run("cleura_list_domains");
   await run("cleura_list_projects", { domainId: regions[0]!.domainId });
+  const cluster = { region: "sto2", projectId: "79b0cef4p1" };
+  await run("cleura_list_shoots", cluster);
+  await run("cleura_get_shoot", { ...cluster, name: "prod-cluster" });
   await run("cleura_token_status");
   await run("itopia_mint_jwt", { ttlSeconds: 600 });
   await run("itopia_list_instances", { deploymentId: 101, limit: 2 });

@@ -9,6 +9,7 @@ import {
   cancelWhileAsked,
   ERAS,
   httpClient,
+  LISTED_TOOL_NAMES,
   postMcp,
   regionsThroughPage,
   serveMcp,
@@ -224,7 +225,7 @@ Deno.test("mcp over HTTP caps sessions per token: the least recently used idle o
   assert.equal(http.sessions(), MAX_SESSIONS_PER_TOKEN);
   await assert.rejects(clients[0]!.client.listTools(), "the oldest was closed");
   const { tools } = await clients.at(-1)!.client.listTools();
-  assert.equal(tools.length, 6);
+  assert.equal(tools.length, LISTED_TOOL_NAMES.length);
   for (const c of clients) {
     await Promise.resolve(c[Symbol.asyncDispose]()).catch(() => {});
   }
@@ -247,7 +248,7 @@ Deno.test("mcp over HTTP beyond loopback needs CLOUDGATE_MCP_TOKEN and checks it
     token: "s3cret-token",
   });
   const { tools } = await t.client.listTools();
-  assert.equal(tools.length, 6);
+  assert.equal(tools.length, LISTED_TOOL_NAMES.length);
 });
 
 Deno.test("mcp over HTTP closes idle sessions", async () => {

@@ -12,6 +12,8 @@ import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import type { HttpServer } from "../mcp/http.ts";
 import { serveMcp, type ServeOptions } from "./_helpers/mcp.ts";
 import { parseStateKey, StateCodec } from "../mcp/state.ts";
+import { selectTools } from "../mcp/tool.ts";
+import { TOOLS } from "../mcp/tools/mod.ts";
 
 interface InputRequired {
   resultType?: string;
@@ -180,16 +182,19 @@ Deno.test("StateCodec seals, opens once, and refuses what it did not seal", asyn
   assert.equal(parseStateKey("ab".repeat(32)).length, 32);
 });
 
-Deno.test("tools/list carries no $schema line and no safe-integer bounds", async () => {
+Deno.test("tools/list of every tool (--allow-write too) stays under 700 bytes a tool, without $schema or safe-integer bounds", async () => {
   await using emu = await startEmulator();
-  await using http = await serve(emu);
+  await using http = await serveMcp(cleuraEnv(emu, "bob"), {
+    tools: selectTools(TOOLS, { allowWrite: true }),
+  });
   await using c = await manualClient(http);
   const { tools } = await c.client.listTools();
+  assert.equal(tools.length, TOOLS.length);
   const text = JSON.stringify(tools);
   assert.ok(!text.includes("$schema"));
   assert.ok(!text.includes(String(Number.MAX_SAFE_INTEGER)));
   assert.ok(
-    text.length / tools.length < 1_400,
+    text.length / tools.length < 700,
     `${text.length / tools.length} bytes a tool`,
   );
 });

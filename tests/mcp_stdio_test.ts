@@ -32,10 +32,13 @@ for (const era of ERAS) {
     const { emu } = t;
     const { tools } = await t.client.listTools();
     const names = tools.map((tool) => tool.name).sort();
+    // The tools that change something need --allow-write.
     assert.deepEqual(names, [
+      "cleura_get_shoot",
       "cleura_list_domains",
       "cleura_list_projects",
       "cleura_list_regions",
+      "cleura_list_shoots",
       "cleura_token_status",
       "itopia_list_instances",
       "itopia_mint_jwt",
@@ -271,9 +274,14 @@ for (const era of ERAS) {
     const ttl = await call(t.client, "itopia_mint_jwt", { ttlSeconds: "soon" });
     assert.equal(ttl.isError, true);
     assert.match(ttl.text, /ttlSeconds/);
-    const domain = await call(t.client, "cleura_list_projects", {});
+    const domain = await call(t.client, "cleura_list_projects", {
+      domainId: "no spaces allowed",
+    });
     assert.equal(domain.isError, true);
     assert.match(domain.text, /domainId/);
+    const shoot = await call(t.client, "cleura_get_shoot", {});
+    assert.equal(shoot.isError, true);
+    assert.match(shoot.text, /name/);
   });
 
   test(`mcp reports missing configuration as a tool error naming the variable (${era})`, async () => {

@@ -10,6 +10,7 @@ import {
   ERAS,
   exchange,
   jsonLines,
+  LISTED_TOOL_NAMES,
   OPENING,
   SERVER,
   spawnStdio,
@@ -105,7 +106,10 @@ test("the stdio server answers garbage with -32700, then serves the 2025 opening
   assert.equal(code, 0);
   assert.equal((messages[0]!.error as { code: number }).code, -32700);
   const list = messages.find((m) => m.id === 2)!;
-  assert.equal((list.result as { tools: unknown[] }).tools.length, 6);
+  assert.equal(
+    (list.result as { tools: unknown[] }).tools.length,
+    LISTED_TOOL_NAMES.length,
+  );
 });
 
 async function endsWithin(

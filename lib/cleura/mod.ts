@@ -2,8 +2,9 @@
  * The Cleura Cloud REST API alone: password login and SMS two-factor (one
  * {@linkcode loginCleura} with an `askCode` callback, or step by step), a
  * {@linkcode CleuraSession} that shares one login between concurrent calls
- * and logs in again when the API refuses its token, and the account's
- * domains, regions and projects.
+ * and logs in again when the API refuses its token, the account's domains,
+ * regions and projects, its Kubernetes clusters (Gardener shoots), and the
+ * profiles of Cleura's own CLI.
  *
  * @example
  * ```ts ignore
@@ -67,10 +68,53 @@ export {
   type CleuraApiRegion,
   type CleuraDomain,
   type CleuraProject,
+  type CleuraProjectRow,
   type CleuraRegion,
   flattenRegions,
+  listAllProjects,
+  type ListAllProjectsOptions,
   listDomains,
   listProjects,
   listRegions,
   parseDomains,
 } from "./api.ts";
+export {
+  adminKubeconfig,
+  type AdminKubeconfigOptions,
+  type CleuraShoot,
+  type CleuraShootSpec,
+  type CleuraShootStatus,
+  type GardenDomain,
+  gardenDomainFor,
+  getShoot,
+  hibernateShoot,
+  listShoots,
+  type NamedShootTarget,
+  NotFoundError,
+  parseDuration,
+  type ShootCondition,
+  type ShootLastOperation,
+  type ShootOperationSummary,
+  type ShootSummary,
+  type ShootTarget,
+  type ShootWorker,
+  type ShootWorkerSummary,
+  summarizeShoot,
+  wakeShoot,
+} from "./gardener.ts";
+export {
+  cleuraConfigPath,
+  type CleuraProfile,
+  type CleuraProfileFile,
+  loadProfileEnv,
+  type LoadProfileEnvOptions,
+  mergeProfileEnv,
+  type ProfileEnv,
+  profileEnv,
+  readCleuraProfiles,
+  selectProfile,
+} from "./profile.ts";
+export {
+  storeProfileToken,
+  type StoreProfileTokenOptions,
+} from "./profile_store.ts";

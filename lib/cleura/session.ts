@@ -272,6 +272,7 @@ export class CleuraSession {
           path: call.path,
           method: call.method ?? "GET",
           ...(call.body === undefined ? {} : { body: call.body }),
+          ...(call.ignoreBody ? { ignoreBody: true } : {}),
           headers: cleuraHeaders({
             apiUrl: this.apiUrl,
             login: this.login,

@@ -88,4 +88,6 @@ export interface CleuraCall {
   body?: unknown;
   /** What is being done, worded to follow "Cannot". */
   step: string;
+  /** Ignore the body of a 2xx answer (such as a 202 "accepted"). */
+  ignoreBody?: boolean;
 }

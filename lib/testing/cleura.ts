@@ -1,7 +1,8 @@
 /**
  * The emulator's Cleura REST API routes: password login, SMS two-factor,
- * token validation and revocation, domains and projects. Each route is a
- * function of the emulator's state and the request.
+ * token validation and revocation, domains and projects (the Gardener routes
+ * are in `gardener.ts`). Each route is a function of the emulator's state and
+ * the request.
  *
  * @module
  */
@@ -50,7 +51,7 @@ export function expireCleuraTokens(state: EmulatorState, login?: string): void {
 }
 
 /** The request's live token, if its `X-AUTH-*` headers carry one. */
-function cleuraToken(
+export function cleuraToken(
   state: EmulatorState,
   request: Request,
 ): string | undefined {
@@ -61,7 +62,7 @@ function cleuraToken(
 }
 
 /** The answer to a rejected token: 403 "Invalid token" unless told 401. */
-function unauthorized(state: EmulatorState): Response {
+export function unauthorized(state: EmulatorState): Response {
   const status = state.rejectedTokenStatus;
   return errorEnvelope(
     state,
@@ -239,7 +240,10 @@ export function getDomains(state: EmulatorState, request: Request): Response {
   });
 }
 
-/** `GET /accesscontrol/v1/openstack/<domain>/projects`: two per domain. */
+/**
+ * `GET /accesscontrol/v1/openstack/<domain>/projects`: two per domain, the
+ * first ("production") the domain's default.
+ */
 export function getProjects(
   state: EmulatorState,
   request: Request,
@@ -255,6 +259,7 @@ export function getProjects(
       id: `${domainId.slice(0, 8)}p1`,
       name: "production",
       enabled: true,
+      default: true,
       domain_id: domainId,
       description: "Production workloads",
     },
@@ -262,6 +267,7 @@ export function getProjects(
       id: `${domainId.slice(0, 8)}p2`,
       name: `staging-${index + 1}`,
       enabled: index !== 2,
+      default: false,
       domain_id: domainId,
       description: "",
     },

@@ -1,9 +1,9 @@
 /**
  * A local emulator of both APIs, for tests and demos: the Cleura REST API
  * (password login, SMS two-factor with a readable outbox, `X-AUTH-*` checks,
- * domains, projects, token validation and revocation) and the itopia CAS API
- * (JWTs checked with the API key, the login method, deployments with cloud
- * instances). It counts what it is asked and can inject faults, so tests can
+ * domains, projects, token validation and revocation, Kubernetes clusters)
+ * and the itopia CAS API (JWTs checked with the API key, the login method,
+ * deployments with cloud instances). It counts what it is asked and can inject faults, so tests can
  * reach every error path.
  *
  * @example Log in with SMS two-factor against the emulator
@@ -31,59 +31,35 @@ import {
   issueCleuraToken,
 } from "./cleura.ts";
 import type { Fault } from "./faults.ts";
+import {
+  type EmulatedApiKey,
+  type EmulatedCleuraUser,
+  type EmulatedDeployment,
+  type EmulatedItopiaAdmin,
+  EMULATOR_FIXTURES,
+} from "./accounts.ts";
+import type { EmulatedShoot } from "./gardener.ts";
 import { handle } from "./router.ts";
 import { type EmulatorState, errorEnvelope } from "./state.ts";
 
+export {
+  type EmulatedApiKey,
+  type EmulatedCleuraUser,
+  type EmulatedDeployment,
+  type EmulatedItopiaAdmin,
+  EMULATOR_FIXTURES,
+} from "./accounts.ts";
+export type {
+  CleuraShoot,
+  CleuraShootSpec,
+  CleuraShootStatus,
+  ShootCondition,
+  ShootLastOperation,
+  ShootWorker,
+} from "../cleura/shoot.ts";
 export type { Fault } from "./faults.ts";
+export type { EmulatedShoot } from "./gardener.ts";
 export { emulatedInstances } from "./itopia.ts";
-
-/** A Cleura account of the emulator. */
-export interface EmulatedCleuraUser {
-  /** The login. */
-  login: string;
-  /** The password. */
-  password: string;
-  /** Its second factors; empty for none. */
-  secondFactors: ("sms" | "webauthn")[];
-  /**
-   * What a login without `twofa_method` answers for an account with SMS:
-   * `twofactor_required` (an SMS challenge at once, as Cleura does for an
-   * account whose only second factor is SMS) or `twofactor_options` (a
-   * choice, as for an account with SMS and WebAuthn). The default follows
-   * those two cases.
-   */
-  plainLogin?: "twofactor_required" | "twofactor_options";
-}
-
-/** An itopia API key of the emulator. */
-export interface EmulatedApiKey {
-  /** The key, the HS256 secret. */
-  key: string;
-  /** The organization it belongs to. */
-  organizationId: number;
-  /** The deployments it may reach: `all`, or a list. */
-  deployments: "all" | number[];
-}
-
-/** An itopia CAS admin of the emulator, for the login method. */
-export interface EmulatedItopiaAdmin {
-  /** The username. */
-  username: string;
-  /** The password. */
-  password: string;
-  /** The organization. */
-  organizationId: number;
-}
-
-/** An itopia deployment of the emulator. */
-export interface EmulatedDeployment {
-  /** The deployment's id. */
-  id: number;
-  /** The organization it belongs to. */
-  organizationId: number;
-  /** How many instances it has; they are generated. */
-  instanceCount: number;
-}
 
 /** Options of {@linkcode startEmulator}. */
 export interface EmulatorOptions {
@@ -99,6 +75,8 @@ export interface EmulatorOptions {
   itopiaAdmins?: EmulatedItopiaAdmin[];
   /** itopia deployments. */
   deployments?: EmulatedDeployment[];
+  /** Kubernetes clusters (default {@linkcode EMULATOR_FIXTURES}'s); each emulator changes its own copy. */
+  shoots?: EmulatedShoot[];
   /** How long an SMS verification stays valid, in ms (default 5 minutes). */
   verificationTtlMs?: number;
   /** How `cloudInstances` is answered: a bare array (default) or `{items,total}`. */
@@ -130,62 +108,14 @@ export interface EmulatorOptions {
    * {@linkcode HOSTILE_TEXT} (an OSC 52 clipboard write, ANSI colours, a C1
    * CSI and a right-to-left override). That is the names, statuses and tags
    * of domains, areas and regions and the region codes; the names and
-   * descriptions of projects; every string field of an instance, and one
+   * descriptions of projects; every string of a Kubernetes cluster's `spec`
+   * and its conditions' messages and last operation's description (not its
+   * name, id or protocol words); every string field of an instance, and one
    * more field whose key is hostile too; and the message of every error
    * envelope, injected `status` faults included.
    */
   hostileText?: boolean;
 }
-
-/**
- * The accounts, keys and deployments the emulator has by default.
- *
- * @example
- * ```ts
- * import { EMULATOR_FIXTURES } from "@cloudgate/toolkit/testing";
- *
- * console.log(EMULATOR_FIXTURES.cleuraUsers.map((u) => u.login)); // ["alice", "bob", "carol", "dave"]
- * ```
- */
-export const EMULATOR_FIXTURES: {
-  cleuraUsers: EmulatedCleuraUser[];
-  itopiaApiKeys: EmulatedApiKey[];
-  itopiaAdmins: EmulatedItopiaAdmin[];
-  deployments: EmulatedDeployment[];
-} = {
-  cleuraUsers: [
-    { login: "alice", password: "alice-password", secondFactors: [] },
-    { login: "bob", password: "bob-password", secondFactors: ["sms"] },
-    {
-      login: "carol",
-      password: "carol-password",
-      secondFactors: ["sms", "webauthn"],
-    },
-    { login: "dave", password: "dave-password", secondFactors: ["webauthn"] },
-  ],
-  itopiaApiKeys: [
-    {
-      key: "emulator-key-org-42-all-deployments",
-      organizationId: 42,
-      deployments: "all",
-    },
-    {
-      key: "emulator-key-org-42-deployment-101",
-      organizationId: 42,
-      deployments: [101],
-    },
-  ],
-  itopiaAdmins: [{
-    username: "admin@example.com",
-    password: "admin-password",
-    organizationId: 42,
-  }],
-  deployments: [
-    { id: 101, organizationId: 42, instanceCount: 5 },
-    { id: 102, organizationId: 42, instanceCount: 1200 },
-    { id: 301, organizationId: 77, instanceCount: 2 },
-  ],
-};
 
 /** One SMS the emulator "sent". */
 export interface SentSms {
@@ -215,6 +145,14 @@ export interface EmulatorCounters {
   itopiaLogins: number;
   /** Faults served. */
   faults: number;
+  /** Kubernetes clusters hibernated (202 answers). */
+  shootHibernations: number;
+  /** Kubernetes clusters woken up (202 answers). */
+  shootWakes: number;
+  /** Admin kubeconfigs issued. */
+  kubeconfigsIssued: number;
+  /** The most requests answered at the same time. */
+  maxInFlight: number;
   /** Requests by `METHOD /path`. */
   byRoute: Record<string, number>;
 }
@@ -243,6 +181,14 @@ export interface Emulator extends AsyncDisposable {
   issueCleuraToken(login: string, token?: string): string;
   /** Invalidates Cleura tokens (of one login, or all): the next call is refused (403 "Invalid token" by default). */
   expireCleuraTokens(login?: string): void;
+  /**
+   * A copy of a Kubernetes cluster as it is now (after any hibernate or wake
+   * up), by name, in the `public` garden domain unless told otherwise.
+   */
+  shoot(
+    name: string,
+    where?: Partial<Omit<EmulatedShoot, "shoot">>,
+  ): EmulatedShoot["shoot"] | undefined;
   /** Sets every counter to zero and empties the outbox. */
   reset(): void;
   /** Stops the server; pending requests are ended. */
@@ -259,6 +205,10 @@ function zeroCounters(): EmulatorCounters {
     smsVerifications: 0,
     itopiaLogins: 0,
     faults: 0,
+    shootHibernations: 0,
+    shootWakes: 0,
+    kubeconfigsIssued: 0,
+    maxInFlight: 0,
     byRoute: {},
   };
 }
@@ -285,6 +235,8 @@ function createState(
     tokens: new Map(),
     verifications: new Map(),
     faults: [],
+    shoots: structuredClone(options.shoots ?? EMULATOR_FIXTURES.shoots),
+    inFlight: 0,
     closing,
   };
 }
@@ -354,6 +306,15 @@ export async function startEmulator(
     },
     issueCleuraToken: (login, token) => issueCleuraToken(state, login, token),
     expireCleuraTokens: (login) => expireCleuraTokens(state, login),
+    shoot(name, where = {}) {
+      const { gardenDomain = "public", region, projectId } = where;
+      const found = state.shoots.find((s) =>
+        s.shoot.metadata.name === name && s.gardenDomain === gardenDomain &&
+        (region === undefined || s.region === region) &&
+        (projectId === undefined || s.projectId === projectId)
+      );
+      return found && structuredClone(found.shoot);
+    },
     reset() {
       Object.assign(counters, zeroCounters());
       outbox.length = 0;

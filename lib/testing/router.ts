@@ -8,6 +8,7 @@
 
 import * as cleura from "./cleura.ts";
 import { serveFault, takeFault } from "./faults.ts";
+import * as gardener from "./gardener.ts";
 import * as itopia from "./itopia.ts";
 import { type EmulatorState, errorEnvelope, type Route } from "./state.ts";
 
@@ -46,7 +47,29 @@ const CLEURA_ROUTES: RouteEntry[] = [
     path: /^\/accesscontrol\/v1\/openstack\/([^/]+)\/projects$/,
     route: cleura.getProjects,
   },
+  ...gardenerRoutes(),
 ];
+
+/** The Gardener routes: `/gardener/v1/<garden>/shoot/<region>/<project>…`. */
+function gardenerRoutes(): RouteEntry[] {
+  const base = "^/gardener/v1/(public|compliant)/shoot/([^/]+)/([^/]+)";
+  const at = (tail: string) => new RegExp(`${base}${tail}$`);
+  return [
+    { method: "GET", path: at(""), route: gardener.listShoots },
+    { method: "GET", path: at("/([^/]+)"), route: gardener.getShoot },
+    {
+      method: "POST",
+      path: at("/([^/]+)/hibernate"),
+      route: gardener.hibernateShoot,
+    },
+    { method: "POST", path: at("/([^/]+)/wakeup"), route: gardener.wakeShoot },
+    {
+      method: "POST",
+      path: at("/([^/]+)/adminkubeconfig"),
+      route: gardener.adminKubeconfig,
+    },
+  ];
+}
 
 const ITOPIA_PREFIX = "/api/v2";
 
@@ -83,8 +106,25 @@ function dispatch(
   return errorEnvelope(state, 404, `No route for ${request.method} ${path}`);
 }
 
-/** Answers one request to the emulator. */
+/** Answers one request to the emulator, counting those in flight. */
 export async function handle(
+  state: EmulatorState,
+  request: Request,
+): Promise<Response> {
+  state.inFlight++;
+  state.counters.maxInFlight = Math.max(
+    state.counters.maxInFlight,
+    state.inFlight,
+  );
+  try {
+    return await answer(state, request);
+  } finally {
+    state.inFlight--;
+  }
+}
+
+/** Counts a request, serves a fault if one is queued for it, else routes it. */
+async function answer(
   state: EmulatorState,
   request: Request,
 ): Promise<Response> {

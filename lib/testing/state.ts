@@ -18,6 +18,7 @@ import type {
   SentSms,
 } from "./emulator.ts";
 import type { Fault } from "./faults.ts";
+import type { EmulatedShoot } from "./gardener.ts";
 
 /** An SMS two-factor verification under way. */
 export interface Verification {
@@ -77,6 +78,10 @@ export interface EmulatorState {
   readonly verifications: Map<string, Verification>;
   /** Queued faults, oldest first. */
   readonly faults: QueuedFault[];
+  /** The Kubernetes clusters, changed by hibernate and wake up. */
+  readonly shoots: EmulatedShoot[];
+  /** Requests being answered now. */
+  inFlight: number;
   /** Settles when the emulator closes. */
   readonly closing: Promise<void>;
 }

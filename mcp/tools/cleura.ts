@@ -10,12 +10,14 @@
 import { z } from "zod";
 import {
   cleuraDomainSchema,
-  cleuraProjectSchema,
+  cleuraProjectRowSchema,
   cleuraRegionSchema,
+  listAllProjects,
   listDomains,
   listProjects,
   listRegions,
 } from "../../lib/cleura/api.ts";
+import { ConfigError } from "../../lib/errors.ts";
 import { httpOptionsOf } from "../../lib/http.ts";
 import { withCleura } from "../cleura_login.ts";
 import { defineTool, type ToolDefinition } from "../tool.ts";
@@ -26,12 +28,10 @@ export const cleuraListRegions = defineTool({
   toolset: "cleura",
   title: "List Cleura regions",
   description:
-    "List the Cleura Cloud regions the configured account can use: one row per region with its code (e.g. Sto2), status, area (e.g. Sweden / Stockholm, tag SE_STO2) and the domain id that cleura_list_projects takes. " +
-    "Use it to find where resources can live or which domain a region belongs to. Optional filter: status (e.g. active). " +
-    "Needs CLEURA_API_USERNAME and CLEURA_API_PASSWORD (or CLEURA_API_TOKEN) in the server's environment; when the account has SMS two-factor the user is asked for the code once, and the login is reused by every later call.",
+    "The Cleura regions the account can use, one row per region: code (e.g. Sto2), status, area (e.g. Sweden / Stockholm, SE_STO2) and domainId.",
   input: z.object({
     status: z.string().min(1).max(40).optional().describe(
-      "Only regions with this status, e.g. active",
+      "Only this status, e.g. active",
     ),
   }),
   output: z.object({ regions: z.array(cleuraRegionSchema) }),
@@ -52,9 +52,7 @@ export const cleuraListDomains = defineTool({
   toolset: "cleura",
   title: "List Cleura domains",
   description:
-    "List the Cleura Cloud domains of the configured account as the API returns them: id, name, status, enabled, and the area with its regions. " +
-    "Prefer cleura_list_regions for a flat list of regions; use this for the raw domain records. " +
-    "Needs CLEURA_API_USERNAME and CLEURA_API_PASSWORD (or CLEURA_API_TOKEN) in the server's environment; SMS two-factor is asked for once.",
+    "The account's Cleura domains as the API returns them (id, name, status, enabled, area with its regions). For a flat list of regions prefer cleura_list_regions.",
   input: z.object({}),
   output: z.object({ domains: z.array(cleuraDomainSchema) }),
   run: (_args, call) =>
@@ -63,30 +61,42 @@ export const cleuraListDomains = defineTool({
     })),
 });
 
-/** `cleura_list_projects`: the OpenStack projects of one domain. */
+/** `cleura_list_projects`: the OpenStack projects of every domain, or one. */
 export const cleuraListProjects = defineTool({
   name: "cleura_list_projects",
   toolset: "cleura",
-  title: "List the projects of a Cleura domain",
+  title: "List Cleura projects",
   description:
-    "List the OpenStack projects of one Cleura domain: id, name and the other fields the API returns. " +
-    "Take domainId from cleura_list_regions (domainId) or cleura_list_domains (id). " +
-    "Needs CLEURA_API_USERNAME and CLEURA_API_PASSWORD (or CLEURA_API_TOKEN) in the server's environment; SMS two-factor is asked for once.",
+    "The account's OpenStack projects (id, name, default, enabled, description) with their domain (domainId, domainName) and regions; all domains unless domainId is given. The project id is what the cluster tools take.",
   input: z.object({
     domainId: z.string().trim().min(1).max(128).regex(
       /^[\w-]+$/,
       "must be a domain id such as 79b0cef45b504586ad0bf057dc4cb8b8",
-    ).describe("The domain's id, e.g. 79b0cef45b504586ad0bf057dc4cb8b8"),
+    ).optional().describe("Only this domain (id from cleura_list_regions)"),
   }),
-  output: z.object({
-    domainId: z.string(),
-    projects: z.array(cleuraProjectSchema),
-  }),
+  output: z.object({ projects: z.array(cleuraProjectRowSchema) }),
   run: ({ domainId }, call) =>
-    withCleura(call, async (session, options) => ({
-      domainId,
-      projects: await listProjects(session, { ...options, domainId }),
-    })),
+    withCleura(call, async (session, options) => {
+      if (domainId === undefined) {
+        return { projects: await listAllProjects(session, options) };
+      }
+      const all = await listDomains(session, options);
+      const domain = all.find((d) => d.id === domainId);
+      if (!domain) {
+        throw new ConfigError(
+          `No domain "${domainId}" in this account (see cleura_list_regions)`,
+        );
+      }
+      const projects = await listProjects(session, { ...options, domainId });
+      return {
+        projects: projects.map((p) => ({
+          ...p,
+          domainId,
+          domainName: domain.name,
+          regions: domain.area.regions.map((r) => r.region),
+        })),
+      };
+    }),
 });
 
 /** `cleura_token_status`: whether the server holds a valid Cleura token. */
@@ -95,8 +105,7 @@ export const cleuraTokenStatus = defineTool({
   toolset: "cleura",
   title: "Check the Cleura login",
   description:
-    "Tell whether the server currently holds a valid Cleura token for the configured account (it asks the API; it never logs in and never returns the token). " +
-    "Use it to check the setup before other Cleura tools, or to explain an authentication failure.",
+    "Whether the server holds a valid Cleura token (asks the API; never logs in, never returns the token). Use it to check the setup or explain an authentication failure.",
   input: z.object({}),
   output: z.object({
     login: z.string(),

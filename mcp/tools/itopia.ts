@@ -21,16 +21,14 @@ export const itopiaMintJwt = defineTool({
   toolset: "itopia",
   title: "Mint an itopia CAS API token",
   description:
-    "Mint a JWT for the itopia CAS API, signed locally (HS256) with the API key from ITOPIA_API_KEY, and return it with its expiry and claims. " +
-    "Use it only when the user asks for a token to use elsewhere (for example in curl as 'Authorization: Bearer <token>'); to list instances use itopia_list_instances, which handles tokens itself. " +
-    "The token is a credential: show it only to the user who asked. organizationId defaults to ITOPIA_ORGANIZATION_ID; deploymentId pins the token to one deployment; ttlSeconds is 1 to 86400 (default 3600).",
+    "Mint an itopia CAS API JWT (HS256, signed locally with ITOPIA_API_KEY) with its expiry and claims. Only when the user asks for a token to use elsewhere (a credential: show it only to them); itopia_list_instances needs none.",
   input: z.object({
     organizationId: id.optional().describe(
-      "The organization's id (default ITOPIA_ORGANIZATION_ID)",
+      "Default ITOPIA_ORGANIZATION_ID",
     ),
     deploymentId: id.optional().describe("Pin the token to this deployment"),
     ttlSeconds: z.number().int().min(1).max(86_400).optional().describe(
-      "Lifetime in seconds, 1 to 86400 (default 3600)",
+      "Default 3600",
     ),
   }),
   output: z.object({
@@ -44,7 +42,7 @@ export const itopiaMintJwt = defineTool({
       deploymentId: z.number().int().optional(),
     }),
   }),
-  annotations: { openWorldHint: false, idempotentHint: false },
+  annotations: { openWorldHint: false },
   run: async ({ organizationId, deploymentId, ttlSeconds }, call) => {
     const config = call.ctx.itopiaConfig();
     if (!config.apiKey) {
@@ -104,24 +102,22 @@ export const itopiaListInstances = defineTool({
   toolset: "itopia",
   title: "List itopia cloud instances",
   description:
-    "List the VM instances of an itopia CAS deployment, a page at a time: { total, instances, nextCursor? }. total counts every instance that matches the filters; pass nextCursor back as cursor (with the same deploymentId and filters) for the next page. " +
-    "Filters: status (e.g. Running, Stopped; case-insensitive) and nameContains. limit is 1 to 200 (default 50). deploymentId defaults to ITOPIA_DEPLOYMENT_ID. " +
-    "Authenticates with ITOPIA_API_KEY and ITOPIA_ORGANIZATION_ID, or else ITOPIA_USERNAME and ITOPIA_PASSWORD, from the server's environment.",
+    "The VM instances of an itopia CAS deployment, a page at a time; total counts every match. For the next page pass nextCursor back as cursor with the same filters.",
   input: z.object({
     deploymentId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
       .optional()
-      .describe("The deployment's id (default ITOPIA_DEPLOYMENT_ID)"),
+      .describe("Default ITOPIA_DEPLOYMENT_ID"),
     status: z.string().min(1).max(40).optional().describe(
-      "Only instances with this status",
+      "e.g. Running, Stopped (any case)",
     ),
     nameContains: z.string().min(1).max(100).optional().describe(
-      "Only instances whose name contains this",
+      "Part of the name",
     ),
     limit: z.number().int().min(1).max(MAX_LIMIT).optional().describe(
-      "Instances per page, 1 to 200 (default 50)",
+      "Default 50",
     ),
     cursor: z.string().min(1).max(200).optional().describe(
-      "nextCursor from the previous page",
+      "nextCursor of the previous page",
     ),
   }),
   output: z.object({

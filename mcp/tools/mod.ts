@@ -8,10 +8,12 @@
 
 import type { ToolDefinition } from "../tool.ts";
 import { CLEURA_TOOLS } from "./cleura.ts";
+import { GARDENER_TOOLS } from "./gardener.ts";
 import { ITOPIA_TOOLS } from "./itopia.ts";
 
-/** Every tool. */
+/** Every tool, those behind `--allow-write` too. */
 export const TOOLS: readonly ToolDefinition[] = [
   ...CLEURA_TOOLS,
+  ...GARDENER_TOOLS,
   ...ITOPIA_TOOLS,
 ];

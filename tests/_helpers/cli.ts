@@ -62,6 +62,10 @@ export interface MainOptions {
   stdin?: string[] | ((err: readonly string[]) => string[]);
   /** Answer the secret prompts from `stdin` too (default: no answer). */
   secretsFromStdin?: boolean;
+  /** Whether standard input is a terminal (default `false`). */
+  stdinIsTerminal?: boolean;
+  /** Whether standard output is a terminal (default `false`). */
+  stdoutIsTerminal?: boolean;
 }
 
 /**
@@ -88,7 +92,8 @@ export async function runMain(
     readLine,
     readSecret: () =>
       options.secretsFromStdin ? readLine() : Promise.resolve(undefined),
-    isTerminal: false,
+    isTerminal: options.stdinIsTerminal ?? false,
+    outIsTerminal: options.stdoutIsTerminal ?? false,
     env,
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
   };

@@ -15,6 +15,8 @@ import {
   createToolContext,
   type ToolContextOptions,
 } from "../../mcp/context.ts";
+import { selectTools } from "../../mcp/tool.ts";
+import { TOOLS } from "../../mcp/tools/mod.ts";
 import { createMcpServer } from "../../mcp/create_server.ts";
 import {
   type HttpServeOptions,
@@ -33,6 +35,11 @@ import {
  * SDK client's stdio transport keeps timers and child handles past `close()`,
  * which both sanitizers report. The HTTP tests keep them on.
  */
+/** The names of the tools a server lists by default, in order. */
+export const LISTED_TOOL_NAMES: readonly string[] = selectTools(TOOLS).map((
+  t,
+) => t.name);
+
 export function test(name: string, fn: () => Promise<void>): void {
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
 }

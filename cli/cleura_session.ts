@@ -1,0 +1,127 @@
+/**
+ * The Cleura settings and sessions of the CLI: flag > environment > profile
+ * of Cleura's own CLI > default, a session that logs in when it must (the
+ * password from the environment or a prompt, the SMS code from a prompt or
+ * stdin), and one that only uses a given or cached token.
+ *
+ * @module
+ */
+
+import { type CleuraConfig, cleuraConfig } from "../lib/config.ts";
+import { ConfigError } from "../lib/errors.ts";
+import { CleuraSession } from "../lib/cleura/session.ts";
+import { loadProfileEnv } from "../lib/cleura/profile.ts";
+import type { OptionsSpec } from "./args.ts";
+import type { CommandEnv } from "./command.ts";
+import { askCode } from "./io.ts";
+
+/** `--profile NAME`, on every Cleura command. */
+export const PROFILE_OPTION = {
+  profile: {
+    type: "string",
+    value: "NAME",
+    help:
+      "Use this profile of Cleura's own CLI config (default CLEURA_PROFILE, then its current profile)",
+  },
+} as const satisfies OptionsSpec;
+
+/** The Cleura settings of one command, with the username it needs. */
+export interface CleuraSettings extends CleuraConfig {
+  /** The login. */
+  username: string;
+  /** The profile the settings came from, when a config file was read. */
+  profile?: { name: string; path: string };
+}
+
+/**
+ * The Cleura settings: the environment over the chosen profile of Cleura's
+ * CLI config (a profile's token is used only for its own user and API).
+ *
+ * @throws {ConfigError} When no username is known, or the config file or a
+ * variable is bad.
+ */
+export async function cleuraSettings(
+  env: CommandEnv,
+  profileFlag: string | undefined,
+): Promise<CleuraSettings> {
+  const loaded = await loadProfileEnv(
+    env.io.env,
+    profileFlag === undefined ? {} : { profile: profileFlag },
+  );
+  const config = cleuraConfig(loaded.env);
+  if (!config.username) {
+    throw new ConfigError(
+      loaded.profile
+        ? `CLEURA_API_USERNAME is not set, and profile "${loaded.profile.name}" of ${loaded.profile.path} has no username`
+        : "CLEURA_API_USERNAME is not set",
+    );
+  }
+  return {
+    ...config,
+    username: config.username,
+    ...(loaded.profile ? { profile: loaded.profile } : {}),
+  };
+}
+
+/** A session that never logs in: the given or cached token only. */
+export function tokenOnlySession(
+  env: CommandEnv,
+  config: CleuraSettings,
+): CleuraSession {
+  return new CleuraSession({
+    ...env.http,
+    apiUrl: config.apiUrl,
+    login: config.username,
+    ...(config.token ? { token: config.token } : {}),
+    cache: env.cache,
+  });
+}
+
+/**
+ * A session that logs in when it needs to: with the password from the
+ * environment, else (on a terminal, with no token given or cached) from a
+ * prompt; the SMS code from {@linkcode askCode}.
+ */
+export async function loginSession(
+  env: CommandEnv,
+  config: CleuraSettings,
+): Promise<CleuraSession> {
+  const { io, cache } = env;
+  let password = config.password;
+  if (!password && !config.token && io.isTerminal) {
+    const cached = await cache.get({
+      apiUrl: config.apiUrl,
+      login: config.username,
+    });
+    if (!cached) {
+      password = await io.readSecret(
+        `Cleura password for "${config.username}": `,
+      ) || undefined;
+    }
+  }
+  return new CleuraSession({
+    ...env.http,
+    apiUrl: config.apiUrl,
+    login: config.username,
+    ...(password ? { password } : {}),
+    ...(config.token ? { token: config.token } : {}),
+    ...(config.twofa ? { twofa: config.twofa } : {}),
+    askCode: (request) => askCode(io, request),
+    cache,
+    onEvent: (event) => {
+      if (event.type === "warning") io.err(`warning: ${event.message}`);
+    },
+  });
+}
+
+/**
+ * The settings and a session that logs in when it must, for a command that
+ * calls the API.
+ */
+export async function cleuraSession(
+  env: CommandEnv,
+  profileFlag: string | undefined,
+): Promise<{ session: CleuraSession; config: CleuraSettings }> {
+  const config = await cleuraSettings(env, profileFlag);
+  return { session: await loginSession(env, config), config };
+}

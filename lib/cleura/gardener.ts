@@ -1,0 +1,461 @@
+/**
+ * Kubernetes clusters (Gardener shoots) on Cleura's v1 API: list and show
+ * them, hibernate and wake them, and get an admin kubeconfig that expires.
+ * The project, region and cluster name are checked before any request; a
+ * kubeconfig is a credential and never appears in an error or a warning.
+ *
+ * @example
+ * ```ts ignore
+ * import { CleuraSession, listShoots, summarizeShoot } from "@cloudgate/toolkit";
+ *
+ * const session = new CleuraSession({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+ * const shoots = await listShoots(session, { region: "sto2", projectId: "4fd4c6a1" });
+ * console.table(shoots.map(summarizeShoot));
+ * ```
+ *
+ * @module
+ */
+
+import {
+  ApiError,
+  type ApiErrorDetails,
+  ConfigError,
+  ResponseFormatError,
+} from "../errors.ts";
+import { parseBody, unwrapArray } from "../parse.ts";
+import { readElements } from "./elements.ts";
+import type { CleuraSession } from "./session.ts";
+import type { SessionCallOptions } from "./session_options.ts";
+import { type CleuraShoot, wireShootSchema } from "./shoot.ts";
+
+export {
+  type CleuraShoot,
+  cleuraShootSchema,
+  type CleuraShootSpec,
+  type CleuraShootStatus,
+  type ShootCondition,
+  type ShootLastOperation,
+  type ShootOperationSummary,
+  type ShootSummary,
+  shootSummarySchema,
+  type ShootWorker,
+  type ShootWorkerSummary,
+  summarizeShoot,
+} from "./shoot.ts";
+
+/** Which Gardener installation a cluster lives in: the public or the compliant cloud's. */
+export type GardenDomain = "public" | "compliant";
+
+/** Where a project's clusters are: its region and id, and the call's options. */
+export interface ShootTarget extends SessionCallOptions {
+  /** The region, e.g. `sto2` (any case; sent in lower case). */
+  region: string;
+  /** The project's id. */
+  projectId: string;
+  /** The Gardener installation (default: from the session's API URL, see {@linkcode gardenDomainFor}). */
+  gardenDomain?: GardenDomain;
+}
+
+/** One cluster of a project. */
+export interface NamedShootTarget extends ShootTarget {
+  /** The cluster's name. */
+  name: string;
+}
+
+/** Options of {@linkcode adminKubeconfig}. */
+export interface AdminKubeconfigOptions extends NamedShootTarget {
+  /** How long the kubeconfig stays valid, in seconds: 600 to 86,400 (default 3,600). */
+  expirationSeconds?: number;
+}
+
+/**
+ * The API answered 404 for one thing: the message says what is missing and
+ * where. An {@linkcode ApiError} with status 404, whose `cause` is the
+ * original one.
+ *
+ * @example
+ * ```ts
+ * import { ApiError, NotFoundError } from "@cloudgate/toolkit";
+ *
+ * const error = new NotFoundError('Cannot get Kubernetes cluster "x": there is no such cluster', {
+ *   cause: new ApiError({ status: 404, step: 'get Kubernetes cluster "x"' }),
+ * });
+ * console.log(error instanceof ApiError, error.status); // true 404
+ * ```
+ */
+export class NotFoundError extends ApiError {
+  /**
+   * Creates the error.
+   *
+   * @param message One line saying what is missing and where.
+   * @param options The API's 404 error, as `cause`.
+   */
+  constructor(message: string, options: { cause: ApiError }) {
+    const { cause } = options;
+    const details: ApiErrorDetails = { status: cause.status, step: cause.step };
+    if (cause.serverMessage !== undefined) {
+      details.serverMessage = cause.serverMessage;
+    }
+    if (cause.result !== undefined) details.result = cause.result;
+    super(details, { cause });
+    this.message = message;
+    this.name = "NotFoundError";
+  }
+}
+
+/**
+ * The Gardener installation of a Cleura API URL: `compliant` for the
+ * compliant cloud (`rest.compliant.cleura.cloud`, or any host with
+ * `.compliant.` in it), else `public`.
+ *
+ * @param apiUrl The API's base URL.
+ * @returns `public` or `compliant`.
+ *
+ * @example
+ * ```ts
+ * import { gardenDomainFor } from "@cloudgate/toolkit";
+ *
+ * console.log(gardenDomainFor("https://rest.compliant.cleura.cloud")); // compliant
+ * console.log(gardenDomainFor("https://rest.cleura.cloud")); // public
+ * ```
+ */
+export function gardenDomainFor(apiUrl: string): GardenDomain {
+  let host = apiUrl.toLowerCase();
+  try {
+    host = new URL(apiUrl).hostname.toLowerCase();
+  } catch {
+    // Not a URL: look at the text as it is.
+  }
+  return host === "rest.compliant.cleura.cloud" || host.includes(".compliant.")
+    ? "compliant"
+    : "public";
+}
+
+const REGION = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
+const PROJECT_ID = /^[\w-]{1,128}$/;
+// A DNS label, as Kubernetes names are.
+const CLUSTER_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A value for a message: quoted, escaped, cut to 40 characters. */
+function shown(value: unknown): string {
+  const text = String(value);
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+function checked(
+  value: unknown,
+  pattern: RegExp,
+  rule: string,
+): string {
+  if (typeof value === "string" && pattern.test(value)) return value;
+  throw new ConfigError(`${rule}, got ${shown(value)}`);
+}
+
+/** A checked target: the path of its clusters, and words for messages. */
+interface Located {
+  path: string;
+  region: string;
+  projectId: string;
+  where: string;
+  call: SessionCallOptions;
+}
+
+function locate(session: CleuraSession, target: ShootTarget): Located {
+  const { region, projectId, gardenDomain, ...call } = target;
+  const lower = checked(
+    region,
+    REGION,
+    "The region must be a region code such as sto2 (a letter, then at most 31 letters, digits or dashes)",
+  ).toLowerCase();
+  const project = checked(
+    projectId,
+    PROJECT_ID,
+    "The project id must be 1 to 128 letters, digits, underscores or dashes",
+  );
+  const garden = gardenDomain ?? gardenDomainFor(session.apiUrl);
+  if (garden !== "public" && garden !== "compliant") {
+    throw new ConfigError(
+      `The garden domain must be public or compliant, got ${shown(garden)}`,
+    );
+  }
+  return {
+    path: `gardener/v1/${garden}/shoot/${lower}/${encodeURIComponent(project)}`,
+    region: lower,
+    projectId: project,
+    where: `project "${project}" in ${lower}`,
+    call,
+  };
+}
+
+/** A checked cluster: its target, with its name and path. */
+function locateShoot(
+  session: CleuraSession,
+  target: NamedShootTarget,
+): Located & { name: string } {
+  const { name, ...rest } = target;
+  const located = locate(session, rest);
+  const checkedName = checked(
+    name,
+    CLUSTER_NAME,
+    "The cluster name must be 1 to 63 lower-case letters, digits or dashes, starting and ending with a letter or digit",
+  );
+  return {
+    ...located,
+    path: `${located.path}/${checkedName}`,
+    name: checkedName,
+  };
+}
+
+/** Runs a call on one cluster; a 404 becomes a {@linkcode NotFoundError}. */
+async function onShoot<T>(
+  shoot: Located & { name: string },
+  verb: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+    throw new NotFoundError(
+      `Cannot ${verb} Kubernetes cluster "${shoot.name}": there is no such cluster in project "${shoot.projectId}", region ${shoot.region} (the API answered 404)`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Lists the Kubernetes clusters of a project in a region
+ * (`GET /gardener/v1/{gardenDomain}/shoot/{region}/{projectId}`). A cluster
+ * that cannot be read (no `metadata.name`) is left out with a warning through
+ * the session's `onEvent`.
+ *
+ * @param session The account's session.
+ * @param target The region and project; timeout, signal and the `askCode` for a login.
+ * @returns The clusters, as the API returns them.
+ * @throws {ConfigError} Before any request, when the region or project id is not valid.
+ *
+ * @example
+ * ```ts ignore
+ * import { CleuraSession, listShoots } from "@cloudgate/toolkit";
+ *
+ * const session = new CleuraSession({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+ * for (const shoot of await listShoots(session, { region: "sto2", projectId: "4fd4c6a1" })) {
+ *   console.log(shoot.metadata.name);
+ * }
+ * ```
+ */
+export async function listShoots(
+  session: CleuraSession,
+  target: ShootTarget,
+): Promise<CleuraShoot[]> {
+  const { path, where, call } = locate(session, target);
+  const step = `list the Kubernetes clusters of ${where}`;
+  const { body, endpoint } = await session.request({ path, step }, call);
+  const list = unwrapArray(body, { step, endpoint });
+  return [...readElements(list, {
+    schema: wireShootSchema,
+    kind: "Kubernetes cluster",
+    within: ` of ${where}`,
+    onWarning: (message) => session.warn(message),
+  })];
+}
+
+/**
+ * Gets one Kubernetes cluster
+ * (`GET /gardener/v1/{gardenDomain}/shoot/{region}/{projectId}/{name}`).
+ *
+ * @param session The account's session.
+ * @param target The region, project and cluster name; timeout, signal and the `askCode`.
+ * @returns The cluster, as the API returns it.
+ * @throws {ConfigError} Before any request, when the region, project id or name is not valid.
+ * @throws {NotFoundError} When there is no such cluster.
+ *
+ * @example
+ * ```ts ignore
+ * import { CleuraSession, getShoot, summarizeShoot } from "@cloudgate/toolkit";
+ *
+ * const session = new CleuraSession({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+ * const shoot = await getShoot(session, { region: "sto2", projectId: "4fd4c6a1", name: "prod-cluster" });
+ * console.log(summarizeShoot(shoot).ready);
+ * ```
+ */
+export async function getShoot(
+  session: CleuraSession,
+  target: NamedShootTarget,
+): Promise<CleuraShoot> {
+  const shoot = locateShoot(session, target);
+  const step = `get Kubernetes cluster "${shoot.name}" of ${shoot.where}`;
+  const { body, endpoint } = await onShoot(
+    shoot,
+    "get",
+    () => session.request({ path: shoot.path, step }, shoot.call),
+  );
+  return parseBody(wireShootSchema, body, { step, endpoint });
+}
+
+/** Hibernates or wakes a cluster: a POST without a body, answered 202. */
+async function changeShoot(
+  session: CleuraSession,
+  target: NamedShootTarget,
+  action: "hibernate" | "wakeup",
+): Promise<void> {
+  const shoot = locateShoot(session, target);
+  const verb = action === "hibernate" ? "hibernate" : "wake up";
+  await onShoot(shoot, verb, () =>
+    session.request({
+      path: `${shoot.path}/${action}`,
+      method: "POST",
+      ignoreBody: true,
+      step: `${verb} Kubernetes cluster "${shoot.name}" of ${shoot.where}`,
+    }, shoot.call));
+}
+
+/**
+ * Hibernates a Kubernetes cluster: its workers stop until it is woken
+ * (`POST …/{name}/hibernate`, answered 202). The API only accepts the
+ * request; {@linkcode getShoot} shows the progress.
+ *
+ * @param session The account's session.
+ * @param target The region, project and cluster name; timeout, signal and the `askCode`.
+ * @returns When the API has accepted the request.
+ * @throws {ConfigError} Before any request, when the region, project id or name is not valid.
+ * @throws {NotFoundError} When there is no such cluster.
+ *
+ * @example
+ * ```ts ignore
+ * import { CleuraSession, hibernateShoot } from "@cloudgate/toolkit";
+ *
+ * const session = new CleuraSession({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+ * await hibernateShoot(session, { region: "sto2", projectId: "4fd4c6a1", name: "dev-cluster" });
+ * ```
+ */
+export function hibernateShoot(
+  session: CleuraSession,
+  target: NamedShootTarget,
+): Promise<void> {
+  return changeShoot(session, target, "hibernate");
+}
+
+/**
+ * Wakes a hibernated Kubernetes cluster (`POST …/{name}/wakeup`, answered
+ * 202). The API only accepts the request; {@linkcode getShoot} shows the
+ * progress.
+ *
+ * @param session The account's session.
+ * @param target The region, project and cluster name; timeout, signal and the `askCode`.
+ * @returns When the API has accepted the request.
+ * @throws {ConfigError} Before any request, when the region, project id or name is not valid.
+ * @throws {NotFoundError} When there is no such cluster.
+ *
+ * @example
+ * ```ts ignore
+ * import { CleuraSession, wakeShoot } from "@cloudgate/toolkit";
+ *
+ * const session = new CleuraSession({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+ * await wakeShoot(session, { region: "sto2", projectId: "4fd4c6a1", name: "dev-cluster" });
+ * ```
+ */
+export function wakeShoot(
+  session: CleuraSession,
+  target: NamedShootTarget,
+): Promise<void> {
+  return changeShoot(session, target, "wakeup");
+}
+
+const MIN_EXPIRATION = 600;
+const MAX_EXPIRATION = 86_400;
+
+/**
+ * Gets an admin kubeconfig of a Kubernetes cluster that expires
+ * (`POST …/{name}/adminkubeconfig`). It is a credential: keep it out of logs
+ * and terminals; no error of this function ever holds it.
+ *
+ * @param session The account's session.
+ * @param options The region, project, cluster name and how long it stays
+ * valid (600 to 86,400 seconds, default 3,600); timeout, signal and the `askCode`.
+ * @returns The kubeconfig's YAML.
+ * @throws {ConfigError} Before any request, when a value is not valid.
+ * @throws {NotFoundError} When there is no such cluster.
+ * @throws {ResponseFormatError} When the answer is not a JSON string.
+ *
+ * @example
+ * ```ts ignore
+ * import { adminKubeconfig, CleuraSession, parseDuration } from "@cloudgate/toolkit";
+ *
+ * const session = new CleuraSession({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+ * const yaml = await adminKubeconfig(session, {
+ *   region: "sto2", projectId: "4fd4c6a1", name: "prod-cluster", expirationSeconds: parseDuration("2h"),
+ * });
+ * await Deno.writeTextFile("prod.yaml", yaml, { mode: 0o600 });
+ * ```
+ */
+export async function adminKubeconfig(
+  session: CleuraSession,
+  options: AdminKubeconfigOptions,
+): Promise<string> {
+  const { expirationSeconds = 3_600, ...target } = options;
+  const shoot = locateShoot(session, target);
+  if (
+    !Number.isInteger(expirationSeconds) ||
+    expirationSeconds < MIN_EXPIRATION || expirationSeconds > MAX_EXPIRATION
+  ) {
+    throw new ConfigError(
+      `The kubeconfig's expiration must be a whole number of seconds from ${MIN_EXPIRATION} to ${MAX_EXPIRATION} (10m to 24h), got ${
+        typeof expirationSeconds === "number"
+          ? expirationSeconds
+          : shown(expirationSeconds)
+      }`,
+    );
+  }
+  const step =
+    `get an admin kubeconfig for Kubernetes cluster "${shoot.name}" of ${shoot.where}`;
+  const { body, endpoint } = await onShoot(
+    shoot,
+    "get an admin kubeconfig for",
+    () =>
+      session.request({
+        path: `${shoot.path}/adminkubeconfig`,
+        method: "POST",
+        body: { config: { expirationSeconds } },
+        step,
+      }, shoot.call),
+  );
+  if (typeof body !== "string" || body.trim() === "") {
+    throw new ResponseFormatError(
+      `Cannot ${step}: the response of ${endpoint} is not a kubeconfig (a non-empty JSON string was expected)`,
+    );
+  }
+  return body;
+}
+
+const DURATION = /^(?:(\d{1,6})h)?(?:(\d{1,6})m)?(?:(\d{1,9})s)?$/i;
+
+/**
+ * Reads a duration: whole seconds (`3600`), or hours, minutes and seconds in
+ * that order (`1h`, `30m`, `90s`, `2h30m`).
+ *
+ * @param text The duration.
+ * @returns The number of seconds.
+ * @throws {ConfigError} When the text is not such a duration.
+ *
+ * @example
+ * ```ts
+ * import { parseDuration } from "@cloudgate/toolkit";
+ *
+ * console.log(parseDuration("1h"), parseDuration("2h30m"), parseDuration("90")); // 3600 9000 90
+ * ```
+ */
+export function parseDuration(text: string): number {
+  const trimmed = text.trim();
+  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed);
+  const match = DURATION.exec(trimmed);
+  if (trimmed !== "" && match) {
+    const [, hours = "0", minutes = "0", seconds = "0"] = match;
+    return Number(hours) * 3_600 + Number(minutes) * 60 + Number(seconds);
+  }
+  throw new ConfigError(
+    `The duration must be whole seconds (3600) or hours, minutes and seconds such as 1h, 30m, 90s or 2h30m, got ${
+      shown(text)
+    }`,
+  );
+}

@@ -1,0 +1,611 @@
+/**
+ * Profiles shared with Cleura's official CLI (cleura-cli): its YAML config
+ * file (`version: 1`, `current_profile`, `profiles: {NAME: {cloud, api_url,
+ * username, token, region, project_id, token_stored_at}}`), found at
+ * `$CLEURA_CONFIG`, else `$XDG_CONFIG_HOME/cleura/config.yaml`, else
+ * `$HOME/.config/cleura/config.yaml`.
+ *
+ * A profile fills in what the environment leaves unset: flag > environment >
+ * profile > default. A profile's token is only ever used for the profile's
+ * own user and API (see {@linkcode mergeProfileEnv}). Writing a token back
+ * ({@linkcode storeProfileToken}) keeps every other field and profile, even
+ * those cloudgate does not know, and replaces the file atomically, mode 0600.
+ *
+ * No error message ever shows a value read from the file.
+ *
+ * @example
+ * ```ts
+ * import { loadProfileEnv } from "@cloudgate/toolkit";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(
+ *   `${dir}/config.yaml`,
+ *   "version: 1\ncurrent_profile: work\nprofiles:\n  work:\n    username: alice\n    region: sto2\n",
+ * );
+ * const { env, profile } = await loadProfileEnv({ CLEURA_CONFIG: `${dir}/config.yaml` });
+ * console.log(env.CLEURA_API_USERNAME, env.CLEURA_REGION, profile?.name); // alice sto2 work
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+
+import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
+import {
+  CLEURA_COMPLIANT_URL,
+  CLEURA_PUBLIC_URL,
+  cleuraConfig,
+  type EnvName,
+  type EnvSource,
+  parseVar,
+  PROFILE_NAME,
+} from "../config.ts";
+import { ConfigError } from "../errors.ts";
+import { isRecord } from "../is_record.ts";
+import { POSIX, sameEntry } from "../cache_checks.ts";
+
+export type { EnvSource } from "../config.ts";
+
+/** The largest config file read; a real one is a few hundred bytes. */
+const MAX_CONFIG_BYTES = 256 * 1024;
+
+/** The only version of the file's format cloudgate reads and writes. */
+export const VERSION = 1;
+
+/** One profile of Cleura's CLI config. Every field is optional. */
+export interface CleuraProfile {
+  /** The cloud: `public` or `compliant`. */
+  cloud?: "public" | "compliant" | string;
+  /** The API's base URL; wins over `cloud`. */
+  api_url?: string;
+  /** The login. */
+  username?: string;
+  /** A token of that login, for that API. */
+  token?: string;
+  /** The default region, e.g. `sto2`. */
+  region?: string;
+  /** The default project's id. */
+  project_id?: string;
+  /** When the token was stored (RFC 3339). */
+  token_stored_at?: string;
+  /** Fields cloudgate does not know, kept as they are. */
+  [field: string]: unknown;
+}
+
+/** Cleura's CLI config, as read from its file. */
+export interface CleuraProfileFile {
+  /** The file it was read from. */
+  path: string;
+  /** The format's version (1; a missing `version` reads as 1). */
+  version: number;
+  /** The profile used when none is named (`current_profile`). */
+  currentProfile: string | undefined;
+  /** The profiles, by name. */
+  profiles: Record<string, CleuraProfile>;
+}
+
+/** Where {@linkcode loadProfileEnv} looks. */
+export interface LoadProfileEnvOptions {
+  /** The profile to use (a `--profile` flag); wins over `CLEURA_PROFILE`. */
+  profile?: string;
+}
+
+/** What {@linkcode loadProfileEnv} found. */
+export interface ProfileEnv {
+  /** The environment, with what the profile adds. */
+  env: EnvSource;
+  /** The profile used, when one was found in a config file. */
+  profile?: { name: string; path: string };
+}
+
+/** A profile's fields and the variables they stand in for. */
+const FIELDS = {
+  cloud: "CLEURA_CLOUD",
+  api_url: "CLEURA_API_URL",
+  username: "CLEURA_API_USERNAME",
+  token: "CLEURA_API_TOKEN",
+  region: "CLEURA_REGION",
+  project_id: "CLEURA_PROJECT_ID",
+} as const satisfies Record<string, EnvName>;
+
+/** The fields that must be strings when set. */
+const STRING_FIELDS = [...Object.keys(FIELDS), "token_stored_at"];
+
+export function isSet(value: unknown): value is string {
+  return typeof value === "string" && value.trim() !== "";
+}
+
+/** A name for a message: one line, escaped, and not too long. */
+export function shown(name: string): string {
+  const cut = name.length > 64 ? `${name.slice(0, 64)}…` : name;
+  return JSON.stringify(cut).slice(1, -1);
+}
+
+function withoutSlash(path: string): string {
+  return path.replace(POSIX ? /\/+$/ : /[\\/]+$/, "");
+}
+
+function isAbsolute(path: string): boolean {
+  return path.startsWith("/") ||
+    (!POSIX && /^([A-Za-z]:[\\/]|\\\\)/.test(path));
+}
+
+/**
+ * Finds Cleura's CLI config file: `CLEURA_CONFIG`, else
+ * `XDG_CONFIG_HOME/cleura/config.yaml` (an absolute `XDG_CONFIG_HOME` only, as
+ * the XDG spec says), else `HOME/.config/cleura/config.yaml`, else
+ * `APPDATA\cleura\config.yaml`. The last is an assumption for Windows without
+ * `HOME`: Go's `os.UserConfigDir` uses `%APPDATA%` there.
+ *
+ * @param env The variables; the caller adds `XDG_CONFIG_HOME`, `HOME` and
+ * `APPDATA` when it may read them.
+ * @returns The path, or `undefined` when none of the variables is set.
+ * @throws {ConfigError} When `CLEURA_CONFIG` is not a usable path.
+ *
+ * @example
+ * ```ts
+ * import { cleuraConfigPath } from "@cloudgate/toolkit";
+ *
+ * console.log(cleuraConfigPath({ HOME: "/home/alice" })); // /home/alice/.config/cleura/config.yaml
+ * console.log(cleuraConfigPath({ CLEURA_CONFIG: "/etc/cleura.yaml", HOME: "/home/alice" })); // /etc/cleura.yaml
+ * ```
+ */
+export function cleuraConfigPath(env: EnvSource): string | undefined {
+  const explicit = parseVar<string>(env, "CLEURA_CONFIG");
+  if (explicit !== undefined) return explicit;
+  const xdg = env.XDG_CONFIG_HOME;
+  if (xdg && isAbsolute(xdg)) return `${withoutSlash(xdg)}/cleura/config.yaml`;
+  const home = env.HOME;
+  if (home) return `${withoutSlash(home)}/.config/cleura/config.yaml`;
+  const appData = env.APPDATA;
+  if (appData) return `${appData.replace(/[\\/]+$/, "")}\\cleura\\config.yaml`;
+  return undefined;
+}
+
+/** The file's text, checked and capped; `undefined` when it does not exist. */
+async function readText(path: string): Promise<string | undefined> {
+  const fail = (reason: string, cause?: unknown) =>
+    new ConfigError(
+      `Cannot read the Cleura CLI config ${path}: ${reason}`,
+      cause === undefined ? undefined : { cause },
+    );
+  try {
+    // stat, not lstat: a linked file (dotfile managers) is read where it
+    // points. A FIFO or device is refused before `open` could block on it.
+    const info = await Deno.stat(path);
+    if (!info.isFile) throw fail("it is not a regular file");
+    if (info.size > MAX_CONFIG_BYTES) throw fail("it is larger than 256 KiB");
+    // Anyone could have pointed its API URL elsewhere, to collect a password.
+    if (POSIX && info.mode !== null && (info.mode & 0o002) !== 0) {
+      const mode = (info.mode & 0o7777).toString(8).padStart(4, "0");
+      throw fail(`it is writable by every user (mode ${mode})`);
+    }
+    using file = await Deno.open(path, { read: true });
+    if (!sameEntry(await file.stat(), info)) {
+      throw fail("it was replaced while being read");
+    }
+    const buffer = new Uint8Array(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = await file.read(buffer.subarray(length));
+      if (n === null) break;
+      length += n;
+    }
+    if (length > MAX_CONFIG_BYTES) throw fail("it is larger than 256 KiB");
+    try {
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false })
+        .decode(buffer.subarray(0, length));
+    } catch {
+      throw fail("it is not UTF-8 text");
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    if (error instanceof Deno.errors.NotCapable) {
+      throw fail(`not permitted (run with --allow-read=${path})`, error);
+    }
+    if (error instanceof Deno.errors.PermissionDenied) {
+      throw fail("permission denied", error);
+    }
+    throw fail(
+      `it cannot be read (${error instanceof Error ? error.name : "error"})`,
+      error,
+    );
+  }
+}
+
+/** The file's document: `{}` for a file with nothing but comments. */
+function parseYaml(text: string, fail: (reason: string) => Error): unknown {
+  if (text.split("\n").every((line) => /^\s*(#.*)?$/.test(line))) return {};
+  try {
+    return load(text, { schema: CORE_SCHEMA, maxAliases: 0 }) ?? {};
+  } catch (error) {
+    // The YAMLException is not kept as the cause: its message quotes the
+    // file around the fault, which may be a token.
+    if (!(error instanceof YAMLException)) throw fail("it is not valid YAML");
+    if (error.reason.includes("maxAliases")) {
+      throw fail("it uses YAML aliases (*name), which cloudgate does not read");
+    }
+    const line = error.mark?.line;
+    throw fail(
+      `it is not valid YAML${line === undefined ? "" : ` (line ${line + 1})`}`,
+    );
+  }
+}
+
+/** A read config: the typed view and the document it came from. */
+interface ReadConfig {
+  file: CleuraProfileFile;
+  document: Record<string, unknown>;
+  text: string;
+}
+
+/** Checks a parsed document; every reason names a field, never a value. */
+function checkDocument(
+  path: string,
+  document: unknown,
+  fail: (reason: string) => Error,
+): { file: CleuraProfileFile; document: Record<string, unknown> } {
+  if (!isRecord(document)) throw fail("it is not a YAML mapping");
+  const version = document.version ?? VERSION;
+  if (
+    typeof version !== "number" || !Number.isSafeInteger(version) || version < 1
+  ) {
+    throw fail("version must be a positive whole number");
+  }
+  if (version > VERSION) {
+    throw fail(
+      `version ${version} is not supported (cloudgate reads version ${VERSION})`,
+    );
+  }
+  const current = document.current_profile ?? undefined;
+  if (current !== undefined && typeof current !== "string") {
+    throw fail("current_profile must be a string");
+  }
+  const rawProfiles = document.profiles ?? {};
+  if (!isRecord(rawProfiles)) throw fail("profiles must be a mapping");
+  const profiles: [string, CleuraProfile][] = [];
+  for (const [name, raw] of Object.entries(rawProfiles)) {
+    const fields = raw ?? {};
+    if (!isRecord(fields)) {
+      throw fail(`profile "${shown(name)}" must be a mapping`);
+    }
+    const profile: CleuraProfile = {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (STRING_FIELDS.includes(field)) {
+        if (value === null) continue;
+        if (typeof value !== "string") {
+          throw fail(`profile "${shown(name)}": ${field} must be a string`);
+        }
+      }
+      Object.defineProperty(profile, field, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    profiles.push([name, profile]);
+  }
+  return {
+    file: {
+      path,
+      version,
+      currentProfile: current || undefined,
+      // fromEntries defines own properties, so a profile named `__proto__`
+      // stays a profile.
+      profiles: Object.fromEntries(profiles),
+    },
+    document,
+  };
+}
+
+export async function readConfig(
+  path: string,
+): Promise<ReadConfig | undefined> {
+  const raw = await readText(path);
+  if (raw === undefined) return undefined;
+  const text = raw.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
+  const fail = (reason: string) =>
+    new ConfigError(`Cannot read the Cleura CLI config ${path}: ${reason}`);
+  return { ...checkDocument(path, parseYaml(text, fail), fail), text };
+}
+
+/**
+ * Reads Cleura's CLI config. Fields and profiles cloudgate does not know are
+ * kept; a known field set to `null` reads as unset.
+ *
+ * @param path The file, e.g. from {@linkcode cleuraConfigPath}.
+ * @returns The config, or `undefined` when the file does not exist.
+ * @throws {ConfigError} In one line naming the file, never showing a value
+ * from it: when it cannot be read (not permitted, not a regular file, larger
+ * than 256 KiB, writable by every user), is not YAML or not a mapping, uses
+ * aliases, has a field of the wrong type, or has a `version` other than 1.
+ *
+ * @example
+ * ```ts
+ * import { readCleuraProfiles } from "@cloudgate/toolkit";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(
+ *   `${dir}/config.yaml`,
+ *   "version: 1\ncurrent_profile: default\nprofiles:\n  default:\n    cloud: compliant\n",
+ * );
+ * const file = await readCleuraProfiles(`${dir}/config.yaml`);
+ * console.log(file?.profiles.default?.cloud); // compliant
+ * console.log(await readCleuraProfiles(`${dir}/missing.yaml`)); // undefined
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function readCleuraProfiles(
+  path: string,
+): Promise<CleuraProfileFile | undefined> {
+  return (await readConfig(path))?.file;
+}
+
+function profileNames(file: CleuraProfileFile): string {
+  const names = Object.keys(file.profiles);
+  if (names.length === 0) return "it has no profiles";
+  const listed = names.slice(0, 20).map(shown).join(", ");
+  return `profiles: ${listed}${names.length > 20 ? ", …" : ""}`;
+}
+
+/**
+ * Chooses a profile: the name given (from a flag or `CLEURA_PROFILE`; the
+ * caller decides), else the file's `current_profile`, else `default`.
+ *
+ * @param file The config, or `undefined` when there is no file.
+ * @param name The profile asked for by name, if any.
+ * @returns The chosen name, and the profile when the file has it.
+ * @throws {ConfigError} When a profile asked for by name is not in the file
+ * (or there is no file).
+ *
+ * @example
+ * ```ts
+ * import { selectProfile } from "@cloudgate/toolkit";
+ *
+ * const file = {
+ *   path: "/home/alice/.config/cleura/config.yaml",
+ *   version: 1,
+ *   currentProfile: "work",
+ *   profiles: { work: { username: "alice" }, lab: { username: "bob" } },
+ * };
+ * console.log(selectProfile(file).profile?.username); // alice
+ * console.log(selectProfile(file, "lab").profile?.username); // bob
+ * console.log(selectProfile(undefined)); // { name: "default", profile: undefined }
+ * ```
+ */
+export function selectProfile(
+  file: CleuraProfileFile | undefined,
+  name?: string,
+): { name: string; profile: CleuraProfile | undefined } {
+  const chosen = name ?? file?.currentProfile ?? "default";
+  const profile = file !== undefined && Object.hasOwn(file.profiles, chosen)
+    ? file.profiles[chosen]
+    : undefined;
+  if (name !== undefined && profile === undefined) {
+    throw new ConfigError(
+      file === undefined
+        ? `Cleura CLI profile "${
+          shown(name)
+        }" is not available: there is no Cleura CLI config file`
+        : `Cleura CLI profile "${shown(name)}" is not in ${file.path} (${
+          profileNames(file)
+        })`,
+    );
+  }
+  return { name: chosen, profile };
+}
+
+/**
+ * Maps a profile onto cloudgate's variables: `cloud` to `CLEURA_CLOUD`,
+ * `api_url` to `CLEURA_API_URL`, `username` to `CLEURA_API_USERNAME`, `token`
+ * to `CLEURA_API_TOKEN`, `region` to `CLEURA_REGION` and `project_id` to
+ * `CLEURA_PROJECT_ID`, for the fields that are set and not empty.
+ *
+ * @param profile The profile, if any.
+ * @returns The variables it sets.
+ *
+ * @example
+ * ```ts
+ * import { profileEnv } from "@cloudgate/toolkit";
+ *
+ * console.log(profileEnv({ username: "alice", region: "sto2", token: "" }));
+ * // { CLEURA_API_USERNAME: "alice", CLEURA_REGION: "sto2" }
+ * ```
+ */
+export function profileEnv(profile: CleuraProfile | undefined): EnvSource {
+  const env: EnvSource = {};
+  if (profile === undefined) return env;
+  for (const [field, name] of Object.entries(FIELDS)) {
+    const value = Object.hasOwn(profile, field) ? profile[field] : undefined;
+    if (isSet(value)) env[name] = value;
+  }
+  return env;
+}
+
+/** The API a URL or cloud names; `undefined` for a cloud not known. */
+export function apiOf(
+  url: string | undefined,
+  cloud: string | undefined,
+): string | undefined {
+  if (isSet(url)) return url.trim().replace(/\/+$/, "");
+  if (!isSet(cloud) || cloud.trim() === "public") return CLEURA_PUBLIC_URL;
+  return cloud.trim() === "compliant" ? CLEURA_COMPLIANT_URL : undefined;
+}
+
+/**
+ * Puts a profile under the environment: what the environment sets wins, the
+ * profile fills in the rest, with two guards.
+ *
+ * - The API: when the environment sets `CLEURA_API_URL` or `CLEURA_CLOUD`,
+ *   the profile's `api_url` and `cloud` are both ignored, so the two never
+ *   mix into an API neither meant.
+ * - The token: the profile's token is used only when the environment sets no
+ *   `CLEURA_API_TOKEN`, the user is the profile's own (the environment sets no
+ *   `CLEURA_API_USERNAME`, or the same one), and so is the API (the
+ *   environment chooses none, or the same one). A token is never sent for
+ *   another account or to another API.
+ *
+ * `region` and `project_id` simply fill in for `CLEURA_REGION` and
+ * `CLEURA_PROJECT_ID`. Values are not checked here; see
+ * {@linkcode loadProfileEnv}.
+ *
+ * @param env The environment.
+ * @param profile The profile, if any.
+ * @returns The environment with the profile's values added.
+ *
+ * @example
+ * ```ts
+ * import { mergeProfileEnv } from "@cloudgate/toolkit";
+ *
+ * const profile = { username: "alice", token: "t0k3n", region: "sto2" };
+ * console.log(mergeProfileEnv({}, profile).CLEURA_API_TOKEN); // t0k3n
+ * // Another user: the profile's token is not theirs.
+ * console.log(mergeProfileEnv({ CLEURA_API_USERNAME: "bob" }, profile).CLEURA_API_TOKEN); // undefined
+ * ```
+ */
+export function mergeProfileEnv(
+  env: EnvSource,
+  profile: CleuraProfile | undefined,
+): EnvSource {
+  const merged: EnvSource = { ...env };
+  const own = profileEnv(profile);
+  const envChoosesApi = isSet(env.CLEURA_API_URL) || isSet(env.CLEURA_CLOUD);
+  for (const [name, value] of Object.entries(own)) {
+    if (name === "CLEURA_API_TOKEN") continue;
+    if (
+      envChoosesApi && (name === "CLEURA_API_URL" || name === "CLEURA_CLOUD")
+    ) continue;
+    if (!isSet(env[name])) merged[name] = value;
+  }
+  const token = own.CLEURA_API_TOKEN;
+  if (token !== undefined && !isSet(env.CLEURA_API_TOKEN)) {
+    const sameUser = !isSet(env.CLEURA_API_USERNAME) ||
+      env.CLEURA_API_USERNAME.trim() === own.CLEURA_API_USERNAME?.trim();
+    const profileApi = apiOf(own.CLEURA_API_URL, own.CLEURA_CLOUD);
+    const sameApi = !envChoosesApi ||
+      (profileApi !== undefined &&
+        apiOf(env.CLEURA_API_URL, env.CLEURA_CLOUD) === profileApi);
+    if (sameUser && sameApi) merged.CLEURA_API_TOKEN = token;
+  }
+  return merged;
+}
+
+/** The profile's field a variable came from, for messages. */
+const FIELD_OF: Partial<Record<string, string>> = Object.fromEntries(
+  Object.entries(FIELDS).map(([field, name]) => [name, field]),
+);
+
+/**
+ * Checks the values a profile added to the environment, so a bad one is
+ * reported as the profile's field rather than as a variable the user never
+ * set.
+ */
+function checkProfileValues(
+  env: EnvSource,
+  merged: EnvSource,
+  where: string,
+): void {
+  const allowHttp = env.CLOUDGATE_ALLOW_HTTP;
+  for (const [name, value] of Object.entries(merged)) {
+    const field = FIELD_OF[name];
+    if (field === undefined || value === undefined || env[name] === value) {
+      continue;
+    }
+    try {
+      cleuraConfig({
+        [name]: value,
+        ...(allowHttp === undefined ? {} : { CLOUDGATE_ALLOW_HTTP: allowHttp }),
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigError) || !error.message.startsWith(name)) {
+        throw error;
+      }
+      const reason = error.message.slice(name.length + 1)
+        .replace(/, got ".*"$/, "").replaceAll(name, field);
+      throw new ConfigError(`${where}: ${field} ${reason}`);
+    }
+  }
+}
+
+/**
+ * The one call a program makes to use Cleura's CLI config: finds the file
+ * ({@linkcode cleuraConfigPath}), reads it, chooses the profile (the
+ * `profile` option, else `CLEURA_PROFILE`, else the file's current profile,
+ * else `default`) and puts it under the environment
+ * ({@linkcode mergeProfileEnv}). Without a file, or without the profile
+ * when none was asked for by name, the environment comes back unchanged.
+ *
+ * @param env The environment; `XDG_CONFIG_HOME`, `HOME` and `APPDATA` are
+ * read from it too (the caller adds them when it may read them).
+ * @param options The profile asked for by a flag, if any.
+ * @returns The merged environment, and the profile used, if any.
+ * @throws {ConfigError} When the file cannot be read or is malformed, when a
+ * profile asked for by name is not there (or there is no file), or when a
+ * value the profile adds is bad (naming the profile's field).
+ *
+ * @example
+ * ```ts
+ * import { loadProfileEnv } from "@cloudgate/toolkit";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(
+ *   `${dir}/config.yaml`,
+ *   "profiles:\n  lab:\n    username: bob\n    token: t0k3n\n",
+ * );
+ * const env = { CLEURA_CONFIG: `${dir}/config.yaml`, CLEURA_API_USERNAME: "alice" };
+ * const loaded = await loadProfileEnv(env, { profile: "lab" });
+ * console.log(loaded.env.CLEURA_API_USERNAME, loaded.env.CLEURA_API_TOKEN); // alice undefined
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function loadProfileEnv(
+  env: EnvSource,
+  options: LoadProfileEnvOptions = {},
+): Promise<ProfileEnv> {
+  let asked = options.profile;
+  if (asked !== undefined && !PROFILE_NAME.test(asked)) {
+    throw new ConfigError(
+      `Cleura CLI profile name "${
+        shown(asked)
+      }" is not valid: use up to 64 letters, digits, ".", "_" or "-"`,
+    );
+  }
+  asked ??= parseVar<string>(env, "CLEURA_PROFILE");
+  const path = cleuraConfigPath(env);
+  if (path === undefined) {
+    if (asked === undefined) return { env };
+    throw new ConfigError(
+      `Cleura CLI profile "${asked}" is not available: no config file location is known (set CLEURA_CONFIG or HOME)`,
+    );
+  }
+  let file: CleuraProfileFile | undefined;
+  try {
+    file = await readCleuraProfiles(path);
+  } catch (error) {
+    // A program not permitted to read the file, and not told to use a
+    // profile, works from the environment alone.
+    const notPermitted = error instanceof ConfigError &&
+      error.cause instanceof Deno.errors.NotCapable;
+    if (notPermitted && asked === undefined && !env.CLEURA_CONFIG) {
+      return { env };
+    }
+    throw error;
+  }
+  if (file === undefined) {
+    if (asked === undefined) return { env };
+    throw new ConfigError(
+      `Cleura CLI profile "${asked}" is not available: ${path} does not exist`,
+    );
+  }
+  const { name, profile } = selectProfile(file, asked);
+  if (profile === undefined) return { env };
+  const merged = mergeProfileEnv(env, profile);
+  checkProfileValues(
+    env,
+    merged,
+    `Cleura CLI profile "${shown(name)}" in ${path}`,
+  );
+  return { env: merged, profile: { name, path } };
+}

@@ -1,0 +1,162 @@
+/**
+ * The Kubernetes cluster tools (Gardener shoots): list and show, always;
+ * hibernate and wake only when the server runs with `--allow-write`, each
+ * confirmed by the user through an elicitation naming the cluster. No tool
+ * returns a kubeconfig: the model never holds a cluster credential.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import {
+  cleuraShootSchema,
+  getShoot,
+  hibernateShoot,
+  listShoots,
+  shootSummarySchema,
+  type ShootTarget,
+  summarizeShoot,
+  wakeShoot,
+} from "../../lib/cleura/gardener.ts";
+import { ConfigError } from "../../lib/errors.ts";
+import { withCleura } from "../cleura_login.ts";
+import { confirmed } from "../confirm.ts";
+import { defineTool, type ToolCall, type ToolDefinition } from "../tool.ts";
+
+const where = {
+  region: z.string().trim().min(1).max(32).optional().describe(
+    "e.g. sto2; default CLEURA_REGION",
+  ),
+  projectId: z.string().trim().min(1).max(128).optional().describe(
+    "From cleura_list_projects; default CLEURA_PROJECT_ID",
+  ),
+};
+const named = {
+  name: z.string().trim().min(1).max(63).describe("The cluster's name"),
+  ...where,
+};
+const KUBECONFIG_HINT =
+  "No tool returns a kubeconfig: the user runs cli.ts cleura shoot kubeconfig NAME -f FILE.";
+
+/** The project and region of a call: its arguments, else the server's defaults. */
+function targetOf(
+  call: ToolCall,
+  args: { region?: string | undefined; projectId?: string | undefined },
+): Pick<ShootTarget, "region" | "projectId"> {
+  const defaults = call.ctx.cleuraDefaults();
+  const region = args.region ?? defaults.region;
+  const projectId = args.projectId ?? defaults.projectId;
+  if (region === undefined) {
+    throw new ConfigError(
+      "No region: pass region (e.g. sto2), or set CLEURA_REGION in the server's environment",
+    );
+  }
+  if (projectId === undefined) {
+    throw new ConfigError(
+      "No project: pass projectId (see cleura_list_projects), or set CLEURA_PROJECT_ID in the server's environment",
+    );
+  }
+  return { region, projectId };
+}
+
+/** `cleura_list_shoots`: the clusters of a project in a region. */
+export const cleuraListShoots = defineTool({
+  name: "cleura_list_shoots",
+  toolset: "gardener",
+  title: "List Kubernetes clusters",
+  description:
+    "A Cleura project's Kubernetes (Gardener) clusters in a region: name, version, last operation and progress, ready, hibernated, worker groups.",
+  input: z.object(where),
+  output: z.object({
+    region: z.string(),
+    projectId: z.string(),
+    shoots: z.array(shootSummarySchema),
+  }),
+  run: (args, call) => {
+    const target = targetOf(call, args);
+    return withCleura(call, async (session, options) => ({
+      ...target,
+      shoots: (await listShoots(session, { ...options, ...target })).map(
+        summarizeShoot,
+      ),
+    }));
+  },
+});
+
+/** `cleura_get_shoot`: one cluster, whole. */
+export const cleuraGetShoot = defineTool({
+  name: "cleura_get_shoot",
+  toolset: "gardener",
+  title: "Show a Kubernetes cluster",
+  description:
+    "One Cleura Kubernetes cluster: a summary and the whole record (spec, status, conditions). " +
+    KUBECONFIG_HINT,
+  input: z.object(named),
+  output: z.object({ summary: shootSummarySchema, shoot: cleuraShootSchema }),
+  run: ({ name, ...args }, call) => {
+    const target = targetOf(call, args);
+    return withCleura(call, async (session, options) => {
+      const shoot = await getShoot(session, { ...options, ...target, name });
+      return { summary: summarizeShoot(shoot), shoot };
+    });
+  },
+});
+
+/** Hibernate or wake, confirmed by the user first. */
+function changeTool(action: "hibernate" | "wake") {
+  const run = action === "hibernate" ? hibernateShoot : wakeShoot;
+  const verb = action === "hibernate" ? "Hibernate" : "Wake up";
+  const done = action === "hibernate" ? "hibernated" : "woken up";
+  return defineTool({
+    name: `cleura_${action}_shoot`,
+    toolset: "gardener",
+    write: true,
+    title: `${verb} a Kubernetes cluster`,
+    description: action === "hibernate"
+      ? "Hibernate a Cleura Kubernetes cluster: its workers stop, and its workloads with them, until woken. Asks the user to confirm."
+      : "Wake a hibernated Cleura Kubernetes cluster: its workers start again. Asks the user to confirm.",
+    input: z.object(named),
+    output: z.object({
+      name: z.string(),
+      region: z.string(),
+      projectId: z.string(),
+      accepted: z.boolean(),
+    }),
+    annotations: {
+      readOnlyHint: false,
+      destructiveHint: true,
+      idempotentHint: true,
+    },
+    run: async ({ name, ...args }, call) => {
+      const target = targetOf(call, args);
+      const key = `${action} ${target.region}/${target.projectId}/${name}`;
+      const ok = await confirmed(call, {
+        key,
+        question:
+          `${verb} Kubernetes cluster "${name}" in project "${target.projectId}", region ${target.region}?`,
+        title: `${verb} ${name}`,
+        instead: `the user can run: cli.ts cleura shoot ${action} ${name}`,
+        unchanged: `cluster "${name}" was not ${done}`,
+      });
+      if (ok !== true) return ok;
+      return await withCleura(call, async (session, options) => {
+        await run(session, { ...options, ...target, name });
+        return { name, ...target, accepted: true };
+      }, key);
+    },
+  });
+}
+
+/** `cleura_hibernate_shoot` (only with `--allow-write`). */
+export const cleuraHibernateShoot = changeTool("hibernate");
+
+/** `cleura_wake_shoot` (only with `--allow-write`). */
+export const cleuraWakeShoot = changeTool("wake");
+
+/** Every cluster tool, in the order `tools/list` shows them. */
+export const GARDENER_TOOLS: readonly ToolDefinition[] = [
+  cleuraListShoots,
+  cleuraGetShoot,
+  cleuraHibernateShoot,
+  cleuraWakeShoot,
+] as unknown as readonly ToolDefinition[];
