@@ -11,23 +11,31 @@ function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** `cli.ts cleura regions` for "bob" on a pseudo-terminal made by `script`. */
+function regionsOnTerminal(
+  emu: { cleuraUrl: string },
+  cacheHome: string,
+): Deno.ChildProcess {
+  const command = [Deno.execPath(), "run", "-A", CLI, "cleura", "regions"]
+    .map(quote).join(" ");
+  return spawnPiped(
+    "script",
+    ["-qefc", command, "/dev/null"],
+    childEnv({
+      CLEURA_API_URL: emu.cleuraUrl,
+      CLEURA_API_USERNAME: "bob",
+      XDG_CACHE_HOME: cacheHome,
+      DENO_DIR: childEnv({}).DENO_DIR!,
+      NO_COLOR: "1",
+    }),
+  );
+}
+
 async function terminalLogin(typeAhead: boolean): Promise<string> {
   await using emu = await startEmulator({ smsCode: () => 424242 });
   const cacheHome = await Deno.makeTempDir();
   try {
-    const command = [Deno.execPath(), "run", "-A", CLI, "cleura", "regions"]
-      .map(quote).join(" ");
-    const child = spawnPiped(
-      "script",
-      ["-qefc", command, "/dev/null"],
-      childEnv({
-        CLEURA_API_URL: emu.cleuraUrl,
-        CLEURA_API_USERNAME: "bob",
-        XDG_CACHE_HOME: cacheHome,
-        DENO_DIR: childEnv({}).DENO_DIR!,
-        NO_COLOR: "1",
-      }),
-    );
+    const child = regionsOnTerminal(emu, cacheHome);
     const writer = child.stdin.getWriter();
     const reader = child.stdout.getReader();
     let screen = "";
@@ -86,18 +94,7 @@ Deno.test("cli on a terminal: Ctrl-C at the password prompt exits 130 quietly", 
   await using emu = await startEmulator();
   const cacheHome = await Deno.makeTempDir();
   try {
-    const command = [Deno.execPath(), "run", "-A", CLI, "cleura", "regions"]
-      .map(quote).join(" ");
-    const child = spawnPiped(
-      "script",
-      ["-qefc", command, "/dev/null"],
-      childEnv({
-        CLEURA_API_URL: emu.cleuraUrl,
-        CLEURA_API_USERNAME: "bob",
-        XDG_CACHE_HOME: cacheHome,
-        NO_COLOR: "1",
-      }),
-    );
+    const child = regionsOnTerminal(emu, cacheHome);
     const writer = child.stdin.getWriter();
     const reader = child.stdout.getReader();
     const watchdog = setTimeout(() => child.kill(), 20_000);
