@@ -7,13 +7,12 @@
  * @module
  */
 
+import { adminKubeconfig, parseDuration } from "../lib/cleura/kubeconfig.ts";
 import {
-  adminKubeconfig,
   type CleuraShoot,
   getShoot,
   hibernateShoot,
   listShoots,
-  parseDuration,
   type ShootSummary,
   type ShootTarget,
   summarizeShoot,

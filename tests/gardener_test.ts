@@ -10,15 +10,14 @@ import {
   HOSTILE_TEXT,
   startEmulator,
 } from "../lib/testing/mod.ts";
+import { adminKubeconfig, parseDuration } from "../lib/cleura/kubeconfig.ts";
 import {
-  adminKubeconfig,
   cleuraShootSchema,
   gardenDomainFor,
   getShoot,
   hibernateShoot,
   listShoots,
   NotFoundError,
-  parseDuration,
   type ShootTarget,
   summarizeShoot,
   wakeShoot,

@@ -81,6 +81,9 @@ export {
 export {
   adminKubeconfig,
   type AdminKubeconfigOptions,
+  parseDuration,
+} from "./kubeconfig.ts";
+export {
   type CleuraShoot,
   type CleuraShootSpec,
   type CleuraShootStatus,
@@ -91,7 +94,6 @@ export {
   listShoots,
   type NamedShootTarget,
   NotFoundError,
-  parseDuration,
   type ShootCondition,
   type ShootLastOperation,
   type ShootOperationSummary,
