@@ -207,6 +207,21 @@ async function writePrivate(path: string, text: string): Promise<void> {
   }
 }
 
+/** The seconds of `--expiration`; a text that is no duration names the range. */
+function expirationOf(text: string | undefined): number {
+  if (text === undefined) return 3_600;
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new UsageError(
+      `--expiration must be a duration from 10m to 24h, such as 90m or 2h, got ${
+        JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)
+      }`,
+    );
+  }
+}
+
 const kubeconfig = defineCommand({
   name: "shoot kubeconfig",
   summary:
@@ -238,7 +253,7 @@ const kubeconfig = defineCommand({
         "A kubeconfig is a credential and is not printed on a terminal: write it to a file with -f FILE, or pipe it to another program",
       );
     }
-    const expirationSeconds = parseDuration(options.expiration ?? "1h");
+    const expirationSeconds = expirationOf(options.expiration);
     const { session, where } = await target(options, env);
     const config = await adminKubeconfig(session, {
       ...where,
