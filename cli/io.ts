@@ -6,7 +6,7 @@
  * @module
  */
 
-import { optionalEnv, readEnv } from "../lib/config.ts";
+import { configHomes, readEnv } from "../lib/config.ts";
 import type { CodeRequest } from "../lib/cleura/auth.ts";
 import { cleanText } from "../lib/text.ts";
 
@@ -142,16 +142,6 @@ export function processIo(): CliIo {
 }
 
 const encoder = new TextEncoder();
-
-/** The folders that locate the Cleura CLI's config file, when readable. */
-function configHomes(): Record<string, string> {
-  const homes: Record<string, string> = {};
-  for (const name of ["XDG_CONFIG_HOME", "HOME", "APPDATA"]) {
-    const value = optionalEnv(name);
-    if (value !== undefined) homes[name] = value;
-  }
-  return homes;
-}
 
 /**
  * Reads stdin line by line. The stream is opened on the first call only: an

@@ -7,7 +7,12 @@
 
 import { parseArgs } from "node:util";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import { type EnvSource, optionalEnv, readEnv } from "../lib/config.ts";
+import {
+  configHomes,
+  type EnvSource,
+  optionalEnv,
+  readEnv,
+} from "../lib/config.ts";
 import { loadProfileEnv } from "../lib/cleura/profile.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import { createToolContext } from "./context.ts";
@@ -140,13 +145,8 @@ async function setUp(flags: {
   profile?: string | undefined;
 }): Promise<ServerSetup> {
   const toolsets = toolsetsOf(flags.toolsets);
-  const homes: EnvSource = {};
-  for (const name of ["XDG_CONFIG_HOME", "HOME", "APPDATA"]) {
-    const value = optionalEnv(name);
-    if (value !== undefined) homes[name] = value;
-  }
   const { env } = await loadProfileEnv(
-    { ...readEnv(), ...homes },
+    { ...readEnv(), ...configHomes() },
     flags.profile === undefined ? {} : { profile: flags.profile },
   );
   return {

@@ -31,48 +31,62 @@ function regionsOnTerminal(
   );
 }
 
+/** The child's screen: what it has shown, read as far as needed. */
+function screenOf(child: Deno.ChildProcess) {
+  const reader = child.stdout.getReader();
+  const screen = {
+    text: "",
+    /** Reads until `text` shows; fails if the child ends first. */
+    async waitFor(text: string): Promise<void> {
+      while (!screen.text.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`ended before "${text}":\n${screen.text}`);
+        screen.text += new TextDecoder().decode(value);
+      }
+    },
+    /** Reads the rest, until the child ends. */
+    async drain(): Promise<void> {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        screen.text += new TextDecoder().decode(value);
+      }
+    },
+  };
+  return screen;
+}
+
 async function terminalLogin(typeAhead: boolean): Promise<string> {
   await using emu = await startEmulator({ smsCode: () => 424242 });
   const cacheHome = await Deno.makeTempDir();
   try {
     const child = regionsOnTerminal(emu, cacheHome);
     const writer = child.stdin.getWriter();
-    const reader = child.stdout.getReader();
-    let screen = "";
+    const screen = screenOf(child);
+    const waitFor = screen.waitFor;
     // A stuck prompt ends the child, so the test fails instead of hanging.
     const watchdog = setTimeout(() => child.kill(), 20_000);
-    const waitFor = async (text: string): Promise<void> => {
-      while (!screen.includes(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`ended before "${text}":\n${screen}`);
-        screen += new TextDecoder().decode(value);
-      }
-    };
     const type = (text: string) =>
       writer.write(new TextEncoder().encode(`${text}\r`));
     if (typeAhead) await type("bob-password");
     await waitFor('Cleura password for "bob": ');
     if (!typeAhead) await type("bob-password");
     await waitFor("Type the SMS code: ");
-    assert.match(screen, /An SMS code was sent to the phone of "bob"\./);
+    assert.match(screen.text, /An SMS code was sent to the phone of "bob"\./);
     await type("111111");
     await waitFor("Type the code from the same SMS again: ");
     await type("424242");
     await waitFor("Kna1");
     await writer.close();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      screen += new TextDecoder().decode(value);
-    }
+    await screen.drain();
     const status = await child.status;
     clearTimeout(watchdog);
     await child.stderr.cancel();
-    assert.equal(status.code, 0, screen);
-    assert.match(screen, /That code was not accepted/);
-    assert.match(screen, /REGION +NAME +STATUS/);
+    assert.equal(status.code, 0, screen.text);
+    assert.match(screen.text, /That code was not accepted/);
+    assert.match(screen.text, /REGION +NAME +STATUS/);
     assert.equal(emu.counters.smsSent, 1);
-    return screen;
+    return screen.text;
   } finally {
     await Deno.remove(cacheHome, { recursive: true });
   }
@@ -96,26 +110,17 @@ Deno.test("cli on a terminal: Ctrl-C at the password prompt exits 130 quietly", 
   try {
     const child = regionsOnTerminal(emu, cacheHome);
     const writer = child.stdin.getWriter();
-    const reader = child.stdout.getReader();
+    const screen = screenOf(child);
     const watchdog = setTimeout(() => child.kill(), 20_000);
-    let screen = "";
-    while (!screen.includes('Cleura password for "bob": ')) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`ended early:\n${screen}`);
-      screen += new TextDecoder().decode(value);
-    }
+    await screen.waitFor('Cleura password for "bob": ');
     await writer.write(new Uint8Array([3]));
     await writer.close();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      screen += new TextDecoder().decode(value);
-    }
+    await screen.drain();
     const status = await child.status;
     clearTimeout(watchdog);
     await child.stderr.cancel();
-    assert.equal(status.code, 130, screen);
-    assert.ok(!screen.includes("error"), screen);
+    assert.equal(status.code, 130, screen.text);
+    assert.ok(!screen.text.includes("error"), screen.text);
     assert.equal(emu.counters.cleuraPasswordPosts, 0);
   } finally {
     await Deno.remove(cacheHome, { recursive: true });

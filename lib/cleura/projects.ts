@@ -59,6 +59,17 @@ export interface CleuraProjectRow extends CleuraProject {
   regions: string[];
 }
 
+// The fields of a returned project, shared by both schemas below.
+const PROJECT_FIELDS = {
+  id: z.string(),
+  name: z.string(),
+  domain_id: z.string().nullable().exactOptional(),
+  enabled: z.boolean().nullable().exactOptional(),
+  default: z.boolean().nullable().exactOptional()
+    .describe("Whether it is the domain's default project"),
+  description: z.string().nullable().exactOptional(),
+};
+
 /**
  * A project of a domain, as returned (the shape of {@linkcode CleuraProject},
  * for output schemas).
@@ -71,15 +82,9 @@ export interface CleuraProjectRow extends CleuraProject {
  * console.log(project.default); // true
  * ```
  */
-export const cleuraProjectSchema: z.ZodType<CleuraProject> = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  domain_id: z.string().nullable().exactOptional(),
-  enabled: z.boolean().nullable().exactOptional(),
-  default: z.boolean().nullable().exactOptional()
-    .describe("Whether it is the domain's default project"),
-  description: z.string().nullable().exactOptional(),
-});
+export const cleuraProjectSchema: z.ZodType<CleuraProject> = z.looseObject(
+  PROJECT_FIELDS,
+);
 
 /**
  * A project with its domain and regions, as {@linkcode listAllProjects}
@@ -97,13 +102,7 @@ export const cleuraProjectSchema: z.ZodType<CleuraProject> = z.looseObject({
  */
 export const cleuraProjectRowSchema: z.ZodType<CleuraProjectRow> = z
   .looseObject({
-    id: z.string(),
-    name: z.string(),
-    domain_id: z.string().nullable().exactOptional(),
-    enabled: z.boolean().nullable().exactOptional(),
-    default: z.boolean().nullable().exactOptional()
-      .describe("Whether it is the domain's default project"),
-    description: z.string().nullable().exactOptional(),
+    ...PROJECT_FIELDS,
     domainId: z.string(),
     domainName: z.string().nullable(),
     regions: z.array(z.string())
