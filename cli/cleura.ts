@@ -7,6 +7,7 @@
  * @module
  */
 
+import { parseVar } from "../lib/config.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import type { CleuraSession } from "../lib/cleura/session.ts";
 import {
@@ -77,12 +78,20 @@ async function keepToken(
   env.io.err(`Token stored in profile "${profile}" of ${path}`);
 }
 
-/** `cleura login --verification HANDLE`: the code from stdin or a prompt. */
+/**
+ * `cleura login --verify`: the handle from `CLEURA_VERIFICATION` (a secret, so
+ * never a flag), the code from stdin or a prompt.
+ */
 async function finishTwoStepLogin(
-  verification: string,
   env: CommandEnv,
   profile: string | undefined,
 ): Promise<number> {
+  const verification = parseVar<string>(env.io.env, "CLEURA_VERIFICATION");
+  if (!verification) {
+    throw new ConfigError(
+      "CLEURA_VERIFICATION is not set: put the handle `cleura login --send-code` printed in it",
+    );
+  }
   const config = await cleuraSettings(env, profile);
   const { username: login, apiUrl } = config;
   const code = await askCode(env.io, { login, attempt: 1 });
@@ -121,7 +130,7 @@ async function sendCode(
     http,
   );
   io.err(
-    `An SMS code was sent to the phone of "${login}". Finish with: cli.ts cleura login --verification <handle>${
+    `An SMS code was sent to the phone of "${login}". Finish with: CLEURA_VERIFICATION=<handle> cli.ts cleura login --verify${
       profile === undefined ? "" : ` --profile ${profile}`
     }, the code on standard input`,
   );
@@ -137,10 +146,10 @@ const login = defineCommand({
       type: "boolean",
       help: "Send the SMS and print a verification handle, then stop",
     },
-    verification: {
-      type: "string",
-      value: "HANDLE",
-      help: "Finish a --send-code login; the code is read from stdin",
+    verify: {
+      type: "boolean",
+      help:
+        "Finish a --send-code login: the handle from CLEURA_VERIFICATION, the code from stdin",
     },
     profile: {
       type: "string",
@@ -152,19 +161,15 @@ const login = defineCommand({
   examples: [
     "cli.ts cleura login",
     "cli.ts cleura login --profile work   # the token goes into Cleura's CLI config too",
-    "H=$(cli.ts cleura login --send-code)   # then, with the code from the SMS:",
-    'printf "%s\\n" "$CODE" | cli.ts cleura login --verification "$H"',
+    "export CLEURA_VERIFICATION=$(cli.ts cleura login --send-code)   # then, with the code from the SMS:",
+    'printf "%s\\n" "$CODE" | cli.ts cleura login --verify',
   ],
   async run(options, env) {
-    const { verification, profile } = options;
-    if (options["send-code"] && verification !== undefined) {
-      throw new UsageError(
-        "--send-code and --verification cannot be used together",
-      );
+    const { verify, profile } = options;
+    if (options["send-code"] && verify) {
+      throw new UsageError("--send-code and --verify cannot be used together");
     }
-    if (verification !== undefined) {
-      return await finishTwoStepLogin(verification, env, profile);
-    }
+    if (verify) return await finishTwoStepLogin(env, profile);
     if (options["send-code"]) return await sendCode(env, profile);
     const { session, config } = await cleuraSession(env, profile);
     const token = await session.relogin();

@@ -114,7 +114,7 @@ export async function askCode(
     io.err(
       request.previousError
         ? `warning: ${request.previousError}; reading one more code from stdin`
-        : `An SMS code was sent to the phone of "${request.login}"; reading it from stdin (one line)`,
+        : `note: an SMS code was sent to the phone of "${request.login}"; reading it from stdin (one line)`,
     );
     return (await io.readLine())?.trim();
   }

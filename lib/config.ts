@@ -65,6 +65,7 @@ export const ENV_NAMES = [
   "CLEURA_PROJECT_ID",
   "CLEURA_PROFILE",
   "CLEURA_CONFIG",
+  "CLEURA_VERIFICATION",
   "ITOPIA_API_URL",
   "ITOPIA_API_KEY",
   "ITOPIA_ORGANIZATION_ID",
@@ -161,6 +162,8 @@ const schemas: Record<EnvName, z.ZodType> = {
     (path) => !path.includes("\0"),
     "must be a file path",
   ),
+  // The handle `cleura login --send-code` prints, for `cleura login --verify`.
+  CLEURA_VERIFICATION: text,
   ITOPIA_API_URL: httpUrl,
   ITOPIA_API_KEY: text,
   ITOPIA_ORGANIZATION_ID: id,
@@ -173,6 +176,7 @@ const schemas: Record<EnvName, z.ZodType> = {
 const SECRET_NAMES: ReadonlySet<EnvName> = new Set([
   "CLEURA_API_PASSWORD",
   "CLEURA_API_TOKEN",
+  "CLEURA_VERIFICATION",
   "ITOPIA_API_KEY",
   "ITOPIA_PASSWORD",
 ]);

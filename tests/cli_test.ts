@@ -195,14 +195,15 @@ Deno.test("cli reports a wrong password without showing it (exit 1)", async () =
   );
 });
 
-Deno.test("cli cleura login --send-code and --verification log in in two steps", async () => {
+Deno.test("cli cleura login --send-code and --verify log in in two steps", async () => {
   await using s = await setup(BOB);
   const send = await s.cli(["cleura", "login", "--send-code"]);
   assert.equal(send.code, 0, send.stderr);
   const handle = send.stdout.trim();
   assert.match(handle, /^\w+$/);
   assert.equal(s.emu.counters.smsSent, 1);
-  const finish = await s.cli(["cleura", "login", "--verification", handle], {
+  const finish = await s.cli(["cleura", "login", "--verify"], {
+    env: { CLEURA_VERIFICATION: handle },
     stdin: (emu) => smsCode(emu).then((c) => `${c}\n`),
   });
   assert.equal(finish.code, 0, finish.stderr);
@@ -211,6 +212,29 @@ Deno.test("cli cleura login --send-code and --verification log in in two steps",
   });
   assert.equal(regions.code, 0, regions.stderr);
   assert.equal(s.emu.counters.cleuraLogins, 1);
+});
+
+Deno.test("cli cleura login --verify needs CLEURA_VERIFICATION and never takes the handle as a flag", async () => {
+  await using s = await setup(BOB);
+  const missing = await s.cli(["cleura", "login", "--verify"], {
+    env: { CLEURA_VERIFICATION: "" },
+  });
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(
+    missing.stderr,
+    /^error: CLEURA_VERIFICATION is not set: put the handle `cleura login --send-code` printed in it$/m,
+  );
+  const blank = await s.cli(["cleura", "login", "--verify"], {
+    env: { CLEURA_VERIFICATION: "  " },
+  });
+  assert.equal(blank.code, 2, blank.stderr);
+  assert.match(blank.stderr, /^error: CLEURA_VERIFICATION must not be empty$/m);
+  const flag = await s.cli(["cleura", "login", "--verification", "abc"]);
+  assert.equal(flag.code, 2, flag.stderr);
+  assert.match(flag.stderr, /^error: .*--verification/m);
+  assert.ok(!flag.stderr.includes("abc"), flag.stderr);
+  assert.equal(s.emu.counters.smsSent, 0);
+  assert.equal(s.emu.counters.cleuraLogins, 0);
 });
 
 Deno.test("cli cleura token prints the token alone, and it works", async () => {
@@ -469,7 +493,7 @@ Deno.test("cli says on stderr that it reads the SMS code from stdin before it wa
   assert.equal(run.code, 0, run.stderr);
   assert.match(
     asked,
-    /An SMS code was sent to the phone of "bob"; reading it from stdin/,
+    /^note: an SMS code was sent to the phone of "bob"; reading it from stdin/m,
   );
 });
 
