@@ -6,27 +6,14 @@
  */
 
 import { parseArgs } from "node:util";
-import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import {
-  configHomes,
-  type EnvSource,
-  optionalEnv,
-  readEnv,
-} from "../lib/config.ts";
+import { configHomes, optionalEnv, readEnv } from "../lib/config.ts";
 import { loadProfileEnv } from "../lib/cleura/profile.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
-import { createToolContext } from "./context.ts";
-import { createMcpServer } from "./create_server.ts";
-import { serveHttp } from "./http.ts";
+import { FastStart } from "./fast_start.ts";
 import { parseStateKey } from "./state.ts";
 import { DenoStdioTransport } from "./stdio.ts";
-import {
-  selectTools,
-  type ToolDefinition,
-  type Toolset,
-  TOOLSETS,
-} from "./tool.ts";
-import { TOOLS } from "./tools/mod.ts";
+import type { StdioSetup } from "./stdio_server.ts";
+import { parseToolsets } from "./toolsets.ts";
 
 const HELP = `cloudgate MCP server
 
@@ -113,29 +100,13 @@ async function writeTokenFile(
   return undefined;
 }
 
-/** What the server runs with, from its flags and the environment. */
-interface ServerSetup {
-  /** The environment, over the chosen profile of Cleura's CLI config. */
-  env: EnvSource;
-  /** The `requestState` key, when shared. */
-  key: Uint8Array | undefined;
-  /** The tools it lists. */
-  tools: ToolDefinition[];
-}
-
 /** The toolsets of `--toolsets a,b`. */
-function toolsetsOf(raw: string | undefined): Toolset[] | undefined {
-  if (raw === undefined) return undefined;
-  const names = raw.split(",").map((n) => n.trim()).filter((n) => n !== "");
-  const unknown = names.find((n) => !TOOLSETS.includes(n as Toolset));
-  if (names.length === 0 || unknown !== undefined) {
-    throw new ConfigError(
-      `--toolsets takes a comma-separated list of ${
-        TOOLSETS.join(", ")
-      }, got "${(unknown ?? raw).slice(0, 40)}"`,
-    );
+function toolsetsOf(raw: string | undefined) {
+  try {
+    return parseToolsets(raw);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
   }
-  return names as Toolset[];
 }
 
 /** Reads the environment, the profile and the state key. */
@@ -143,7 +114,7 @@ async function setUp(flags: {
   toolsets?: string | undefined;
   "allow-write"?: boolean | undefined;
   profile?: string | undefined;
-}): Promise<ServerSetup> {
+}): Promise<StdioSetup> {
   const toolsets = toolsetsOf(flags.toolsets);
   const { env } = await loadProfileEnv(
     { ...readEnv(), ...configHomes() },
@@ -152,30 +123,45 @@ async function setUp(flags: {
   return {
     env,
     key: stateKey(),
-    tools: selectTools(TOOLS, {
+    selection: {
       ...(toolsets ? { toolsets } : {}),
       allowWrite: flags["allow-write"] === true,
-    }),
+    },
   };
 }
 
 /**
- * Serves MCP over stdio, both eras, until stdin ends.
+ * Serves MCP over a stdio transport, both eras, until its input ends. The
+ * opening is answered by the fast start; the SDK server and the tools load
+ * with the first message it leaves to them.
  *
- * @returns 0 once stdin ends.
+ * @param transport Standard input and output (not yet started).
+ * @param setup The environment, state key and tool selection.
+ * @returns Once the input has ended and the server has stopped.
  */
-async function runStdio(setup: ServerSetup): Promise<number> {
-  const ctx = createToolContext({
-    env: setup.env,
-    ...(setup.key ? { stateKey: setup.key } : {}),
+export async function serveStdioFast(
+  transport: DenoStdioTransport,
+  setup: StdioSetup,
+): Promise<void> {
+  let server: { close(): Promise<void> } | undefined;
+  const front = new FastStart(transport, setup.selection, async () => {
+    const { attachStdio } = await import("./stdio_server.ts");
+    return () => {
+      server = attachStdio(transport, setup);
+    };
   });
-  const transport = new DenoStdioTransport(Deno.stdin.readable, Deno.stdout);
-  serveStdio(() => createMcpServer(ctx, setup.tools), {
-    transport,
-    onerror: () => {},
-  });
+  await transport.start();
   await transport.closed;
-  await ctx.pages.closeAll();
+  if (front.loading) await front.settled().catch(() => {});
+  await server?.close();
+}
+
+/** Serves MCP over the process's stdin and stdout; 0 once stdin ends. */
+async function runStdio(setup: StdioSetup): Promise<number> {
+  await serveStdioFast(
+    new DenoStdioTransport(Deno.stdin.readable, Deno.stdout),
+    setup,
+  );
   return 0;
 }
 
@@ -224,7 +210,7 @@ export async function runWithArgs(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  let setup: ServerSetup;
+  let setup: StdioSetup;
   try {
     setup = await setUp(values);
   } catch (error) {
@@ -243,13 +229,23 @@ export async function runWithArgs(args: string[]): Promise<number> {
       return 2;
     }
     const token = optionalEnv("CLOUDGATE_MCP_TOKEN");
+    const [{ serveHttp }, { createToolContext }, { createMcpServer }, {
+      TOOLS,
+    }, { selectTools }] = await Promise.all([
+      import("./http.ts"),
+      import("./context.ts"),
+      import("./create_server.ts"),
+      import("./tools/mod.ts"),
+      import("./toolsets.ts"),
+    ]);
+    const tools = selectTools(TOOLS, setup.selection);
     const http = await serveHttp({
       port,
       ...(values.host ? { hostname: values.host } : {}),
       ...(token ? { token } : {}),
       context: (pages) =>
         createToolContext({ env, pages, ...(key ? { stateKey: key } : {}) }),
-      createServer: (ctx) => createMcpServer(ctx, setup.tools),
+      createServer: (ctx) => createMcpServer(ctx, tools),
     });
     console.error(`cloudgate MCP server listening on ${http.url}/mcp`);
     let file: string | undefined;

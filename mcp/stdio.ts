@@ -43,6 +43,9 @@ export class DenoStdioTransport implements Transport {
   #pending = new Set<string | number>();
   #drained: (() => void) | undefined;
   #encoder = new TextEncoder();
+  #started = false;
+  /** Requests replayed to the SDK whose answers were already written. */
+  #answered = new Set<string | number>();
 
   /**
    * Creates the transport; reading starts with `start()`.
@@ -60,8 +63,10 @@ export class DenoStdioTransport implements Transport {
     return this.#ended.promise;
   }
 
-  /** Starts reading stdin. */
+  /** Starts reading stdin (once: later calls do nothing). */
   start(): Promise<void> {
+    if (this.#started) return Promise.resolve();
+    this.#started = true;
     this.#reader = this.#input.getReader();
     this.#read().catch((error) => this.onerror?.(error)).finally(() =>
       this.#drain()
@@ -183,15 +188,34 @@ export class DenoStdioTransport implements Transport {
   }
 
   /**
+   * Hands `onmessage` a request whose answer was already written (by the fast
+   * start), so the SDK learns what the connection opened with; its answer to
+   * it is dropped.
+   *
+   * @param message A message that came in on stdin earlier.
+   */
+  replay(message: JSONRPCMessage): void {
+    const { id, method } = message as {
+      id?: string | number;
+      method?: unknown;
+    };
+    if (method !== undefined && id !== undefined) this.#answered.add(id);
+    this.onmessage?.(message);
+  }
+
+  /**
    * Writes a message as one line.
    *
    * @param message The JSON-RPC message.
    */
   async send(message: JSONRPCMessage): Promise<void> {
-    await this.#write(message);
     const response = message as { id?: string | number; method?: unknown };
-    if (response.method === undefined && response.id !== undefined) {
-      this.#pending.delete(response.id);
+    const isResponse = response.method === undefined &&
+      response.id !== undefined;
+    if (isResponse && this.#answered.delete(response.id!)) return;
+    await this.#write(message);
+    if (isResponse) {
+      this.#pending.delete(response.id!);
       if (this.#pending.size === 0) this.#drained?.();
     }
   }

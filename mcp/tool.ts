@@ -21,12 +21,14 @@ import { CloudgateError, SmsCodeRequiredError } from "../lib/errors.ts";
 import { formatJson } from "../lib/format.ts";
 import { cleanText } from "../lib/text.ts";
 import type { LogLevel, ToolContext } from "./context.ts";
+import type { Toolset } from "./toolsets.ts";
 
-/** The groups of tools `--toolsets` chooses from. */
-export const TOOLSETS = ["cleura", "itopia", "gardener"] as const;
-
-/** Which group of tools a tool belongs to. */
-export type Toolset = typeof TOOLSETS[number];
+export {
+  selectTools,
+  type ToolSelection,
+  type Toolset,
+  TOOLSETS,
+} from "./toolsets.ts";
 
 /** What one tool call gives `run`. */
 export interface ToolCall {
@@ -74,28 +76,6 @@ export interface ToolDefinition<
     args: z.output<I>,
     call: ToolCall,
   ): Promise<z.input<O> | InputRequiredResult>;
-}
-
-/** Which tools a server lists. */
-export interface ToolSelection {
-  /** The toolsets (default all). */
-  toolsets?: readonly Toolset[];
-  /** Whether tools that change something are listed (default `false`). */
-  allowWrite?: boolean;
-}
-
-/**
- * The tools of the chosen toolsets; those that change something only with
- * `allowWrite`.
- */
-export function selectTools(
-  tools: readonly ToolDefinition[],
-  selection: ToolSelection = {},
-): ToolDefinition[] {
-  const sets = new Set(selection.toolsets ?? TOOLSETS);
-  return tools.filter((tool) =>
-    sets.has(tool.toolset) && (!tool.write || selection.allowWrite === true)
-  );
 }
 
 /**

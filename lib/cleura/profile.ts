@@ -30,7 +30,6 @@
  * @module
  */
 
-import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import {
   CLEURA_COMPLIANT_URL,
   CLEURA_PUBLIC_URL,
@@ -214,9 +213,16 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-/** The file's document: `{}` for a file with nothing but comments. */
-function parseYaml(text: string, fail: (reason: string) => Error): unknown {
+/**
+ * The file's document: `{}` for a file with nothing but comments. The YAML
+ * parser loads only here, when there is a file to read.
+ */
+async function parseYaml(
+  text: string,
+  fail: (reason: string) => Error,
+): Promise<unknown> {
   if (text.split("\n").every((line) => /^\s*(#.*)?$/.test(line))) return {};
+  const { CORE_SCHEMA, load, YAMLException } = await import("js-yaml");
   try {
     return load(text, { schema: CORE_SCHEMA, maxAliases: 0 }) ?? {};
   } catch (error) {
@@ -308,7 +314,7 @@ export async function readConfig(
   const text = raw.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
   const fail = (reason: string) =>
     new ConfigError(`Cannot read the Cleura CLI config ${path}: ${reason}`);
-  return { ...checkDocument(path, parseYaml(text, fail), fail), text };
+  return { ...checkDocument(path, await parseYaml(text, fail), fail), text };
 }
 
 /**

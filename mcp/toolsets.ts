@@ -1,0 +1,70 @@
+/**
+ * The groups of tools `--toolsets` chooses from, and the selection rule the
+ * server, its fast start (from `catalog.json`) and the tests share. No
+ * dependencies: the fast start loads it before the SDK.
+ *
+ * @module
+ */
+
+/** The groups of tools `--toolsets` chooses from. */
+export const TOOLSETS = ["cleura", "itopia", "gardener"] as const;
+
+/** Which group of tools a tool belongs to. */
+export type Toolset = typeof TOOLSETS[number];
+
+/** Which tools a server lists. */
+export interface ToolSelection {
+  /** The toolsets (default all). */
+  toolsets?: readonly Toolset[];
+  /** Whether tools that change something are listed (default `false`). */
+  allowWrite?: boolean;
+}
+
+/** What the selection looks at in a tool. */
+export interface Selectable {
+  /** The group `--toolsets` selects it by. */
+  toolset: Toolset;
+  /** It changes something: listed only with `allowWrite`. */
+  write?: boolean;
+}
+
+/**
+ * The tools of the chosen toolsets; those that change something only with
+ * `allowWrite`. The order is kept.
+ *
+ * @param tools Every tool.
+ * @param selection The toolsets and the write switch.
+ * @returns The tools to list.
+ */
+export function selectTools<T extends Selectable>(
+  tools: readonly T[],
+  selection: ToolSelection = {},
+): T[] {
+  const sets = new Set<string>(selection.toolsets ?? TOOLSETS);
+  return tools.filter((tool) =>
+    sets.has(tool.toolset) && (!tool.write || selection.allowWrite === true)
+  );
+}
+
+/**
+ * Parses `--toolsets a,b`.
+ *
+ * @param raw The flag's value, or `undefined` when it was not given.
+ * @returns The toolsets, or `undefined` for all.
+ * @throws {RangeError} Naming the bad value.
+ */
+export function parseToolsets(raw: string | undefined): Toolset[] | undefined {
+  if (raw === undefined) return undefined;
+  const names = raw.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const unknown = names.find((n) =>
+    !(TOOLSETS as readonly string[]).includes(n)
+  );
+  if (names.length === 0 || unknown !== undefined) {
+    throw new RangeError(
+      `--toolsets takes a comma-separated list of ${
+        TOOLSETS.join(", ")
+      }, got "${(unknown ?? raw).slice(0, 40)}"`,
+    );
+  }
+  return names as Toolset[];
+}
