@@ -7,7 +7,6 @@
  * @module
  */
 
-import { z } from "zod";
 import { ConfigError } from "./errors.ts";
 
 /**
@@ -129,39 +128,63 @@ export interface Config {
  */
 export const PROFILE_NAME: RegExp = /^[\w.-]{1,64}$/;
 
-const text = z.string().trim().min(1, "must not be empty");
+/** Why a variable's value is bad: the words that follow its name. */
+class Invalid {
+  constructor(readonly reason: string) {}
+}
+
+/** A variable's check: its parsed value, or why it is bad. */
+type Check = (raw: string) => unknown;
+
+/** Text that is not blank, trimmed. */
+const text: Check = (raw) => raw.trim() || new Invalid("must not be empty");
+/** Text as it is (a password keeps its spaces). */
+const anyText: Check = (raw) =>
+  raw.length > 0 ? raw : new Invalid("must not be empty");
+/** One of a few words, exactly. */
+const oneOf = (words: readonly string[], reason: string): Check => (raw) =>
+  words.includes(raw) ? raw : new Invalid(reason);
+/** Trimmed text that matches a pattern. */
+const matching = (pattern: RegExp, reason: string): Check => (raw) => {
+  const value = raw.trim();
+  return pattern.test(value) ? value : new Invalid(reason);
+};
+/** A positive whole number, as a number. */
+const id: Check = (raw) => {
+  const value = raw.trim();
+  if (!/^\d{1,15}$/.test(value)) return new Invalid("must be a whole number");
+  const n = Number(value);
+  return n > 0 ? n : new Invalid("must be greater than 0");
+};
 // Checked by apiUrl(): it needs CLOUDGATE_ALLOW_HTTP, and must never show
 // credentials that a URL carries.
-const httpUrl = z.string();
-const id = z.string().trim().regex(/^\d{1,15}$/, "must be a whole number")
-  .transform(Number).refine((n) => n > 0, "must be greater than 0");
+const httpUrl: Check = (raw) => raw;
 
-const schemas: Record<EnvName, z.ZodType> = {
+const checks: Record<EnvName, Check> = {
   CLEURA_API_URL: httpUrl,
-  CLEURA_CLOUD: z.enum(["public", "compliant"], {
-    error: 'must be "public" or "compliant"',
-  }),
+  CLEURA_CLOUD: oneOf(
+    ["public", "compliant"],
+    'must be "public" or "compliant"',
+  ),
   CLEURA_API_USERNAME: text,
-  CLEURA_API_PASSWORD: z.string().min(1, "must not be empty"),
+  CLEURA_API_PASSWORD: anyText,
   CLEURA_API_TOKEN: text,
-  CLEURA_API_TWOFA: z.enum(["sms"], { error: 'must be "sms"' }),
-  CLEURA_REGION: z.string().trim().regex(
+  CLEURA_API_TWOFA: oneOf(["sms"], 'must be "sms"'),
+  CLEURA_REGION: matching(
     /^[A-Za-z][A-Za-z0-9-]{0,31}$/,
     'must be a region name such as "sto2"',
   ),
-  CLEURA_PROJECT_ID: z.string().trim().regex(
+  CLEURA_PROJECT_ID: matching(
     /^[\w-]{1,128}$/,
     'must be a project id: up to 128 letters, digits, "_" or "-"',
   ),
-  CLEURA_PROFILE: z.string().trim().regex(
+  CLEURA_PROFILE: matching(
     PROFILE_NAME,
     'must be a profile name: up to 64 letters, digits, ".", "_" or "-"',
   ),
   // A path, used as it is (spaces included); only a NUL can never be one.
-  CLEURA_CONFIG: z.string().min(1, "must not be empty").refine(
-    (path) => !path.includes("\0"),
-    "must be a file path",
-  ),
+  CLEURA_CONFIG: (raw) =>
+    raw.includes("\0") ? new Invalid("must be a file path") : anyText(raw),
   // The handle `cleura login --send-code` prints, for `cleura login --verify`.
   CLEURA_VERIFICATION: text,
   ITOPIA_API_URL: httpUrl,
@@ -169,8 +192,8 @@ const schemas: Record<EnvName, z.ZodType> = {
   ITOPIA_ORGANIZATION_ID: id,
   ITOPIA_DEPLOYMENT_ID: id,
   ITOPIA_USERNAME: text,
-  ITOPIA_PASSWORD: z.string().min(1, "must not be empty"),
-  CLOUDGATE_ALLOW_HTTP: z.enum(["0", "1"], { error: 'must be "1" or "0"' }),
+  ITOPIA_PASSWORD: anyText,
+  CLOUDGATE_ALLOW_HTTP: oneOf(["0", "1"], 'must be "1" or "0"'),
 };
 
 const SECRET_NAMES: ReadonlySet<EnvName> = new Set([
@@ -292,7 +315,7 @@ function apiUrl(env: EnvSource, name: EnvName): string | undefined {
 }
 
 /**
- * Parses one variable with its schema.
+ * Parses one variable with its check.
  *
  * @param env The variables.
  * @param name The variable to parse.
@@ -310,11 +333,10 @@ function apiUrl(env: EnvSource, name: EnvName): string | undefined {
 export function parseVar<T>(env: EnvSource, name: EnvName): T | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
-  const result = schemas[name].safeParse(raw);
-  if (result.success) return result.data as T;
-  const reason = result.error.issues[0]?.message ?? "is invalid";
+  const value = checks[name](raw);
+  if (!(value instanceof Invalid)) return value as T;
   const shown = SECRET_NAMES.has(name) ? "" : `, got "${raw.slice(0, 60)}"`;
-  throw new ConfigError(`${name} ${reason}${shown}`);
+  throw new ConfigError(`${name} ${value.reason}${shown}`);
 }
 
 /** Sets each field from its variable, when the variable is set. */
