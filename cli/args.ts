@@ -1,14 +1,15 @@
 /**
- * Flags: the typed option specs commands declare, parsing with `node:util`
- * `parseArgs`, the refusal of secrets as flags, and the resolution of a flag
- * against its environment default (the settings `lib/config.ts` reads for
- * the CLI and the MCP server alike).
+ * Flags: the typed option specs commands declare, parsing with
+ * `lib/flags.ts` (not `node:util` `parseArgs`: loading any `node:` module
+ * costs about 0.6 of a bare Deno start), the refusal of secrets as flags, and
+ * the resolution of a flag against its environment default (the settings
+ * `lib/config.ts` reads for the CLI and the MCP server alike).
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { ConfigError } from "../lib/errors.ts";
+import { FlagError, parseFlags, shownArg } from "../lib/flags.ts";
 
 /** A mistake in the command line (exit code 2, as any configuration error). */
 export class UsageError extends ConfigError {
@@ -131,10 +132,10 @@ export function refuseSecretFlags(args: readonly string[]): void {
   }
 }
 
-/** Flag values as `parseArgs` gives them, before they are typed. */
+/** Flag values as the parser gives them, before they are typed. */
 export type RawValues = Record<string, string | boolean | undefined>;
 
-/** What {@linkcode parseFlags} found: the flags and the positionals. */
+/** What {@linkcode parseCommandArgs} found: the flags and the positionals. */
 export interface ParsedArgs {
   /** The flags' values, untyped. */
   values: RawValues;
@@ -153,35 +154,26 @@ export interface ParsedArgs {
  * @throws {UsageError} On an unknown flag, a missing or unwanted value, a
  * value outside a flag's choices, or a missing or extra positional argument.
  */
-export function parseFlags(
+export function parseCommandArgs(
   spec: OptionsSpec,
   args: string[],
   where: string,
   positionals: readonly PositionalSpec[] = [],
 ): ParsedArgs {
+  const see = `see: cli.ts ${where} --help`;
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      options: Object.fromEntries(
-        Object.entries(spec).map((
-          [name, o],
-        ) => [
-          name,
-          o.short ? { type: o.type, short: o.short } : { type: o.type },
-        ]),
-      ),
-      strict: true,
+    parsed = parseFlags(args, spec, {
       allowPositionals: positionals.length > 0,
     });
   } catch (error) {
-    throw parseError(error, where);
+    if (!(error instanceof FlagError)) throw error;
+    throw new UsageError(`${error.message} (${see})`);
   }
-  const see = `see: cli.ts ${where} --help`;
   const extra = parsed.positionals[positionals.length];
   if (extra !== undefined) {
     throw new UsageError(
-      `Unexpected argument "${extra.slice(0, 40)}" (${see})`,
+      `Unexpected argument "${shownArg(extra)}" (${see})`,
     );
   }
   const missing = positionals[parsed.positionals.length];
@@ -208,33 +200,6 @@ export function parseFlags(
     }
   }
   return { values, positionals: parsed.positionals };
-}
-
-function parseError(error: unknown, where: string): UsageError {
-  const code = (error as { code?: string }).code ?? "";
-  const message = error instanceof Error ? error.message : String(error);
-  const flag = /'(-{1,2}[^'\s]+)/.exec(message)?.[1] ?? "";
-  const see = `see: cli.ts ${where} --help`;
-  switch (code) {
-    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return new UsageError(`Unknown option "${flag}" (${see})`);
-    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return new UsageError(
-        message.includes("argument missing")
-          ? `Option "${flag.replace(/,.*/, "")}" needs a value (${see})`
-          : `Option "${flag}" takes no value (${see})`,
-      );
-    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL": {
-      const arg = /'([^']*)'/.exec(message)?.[1] ?? "";
-      return new UsageError(
-        `Unexpected argument "${
-          arg.slice(0, 40)
-        }": the command takes none (${see})`,
-      );
-    }
-    default:
-      return new UsageError(`Invalid arguments (${see})`);
-  }
 }
 
 /**

@@ -11,19 +11,8 @@ import { type CleuraConfig, cleuraConfig } from "../lib/config.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { CleuraSession } from "../lib/cleura/session.ts";
 import { loadProfileEnv } from "../lib/cleura/profile.ts";
-import type { OptionsSpec } from "./args.ts";
 import type { CommandEnv } from "./command.ts";
 import { askCode } from "./io.ts";
-
-/** `--profile NAME`, on every Cleura command. */
-export const PROFILE_OPTION = {
-  profile: {
-    type: "string",
-    value: "NAME",
-    help:
-      "Use this profile of Cleura's own CLI config (default CLEURA_PROFILE, then its current profile)",
-  },
-} as const satisfies OptionsSpec;
 
 /** The Cleura settings of one command, with the username it needs. */
 export interface CleuraSettings extends CleuraConfig {

@@ -1,19 +1,18 @@
 /**
- * The itopia commands: mint a JWT from the API key, log in with a username
- * and password, list a deployment's VM instances.
+ * The itopia commands, declared: mint a JWT from the API key, log in with a
+ * username and password, list a deployment's VM instances. Their names,
+ * flags and examples are all `--help`, completion and dispatch need; what
+ * each runs is in `itopia_run.ts`, loaded only when one runs.
  *
  * @module
  */
 
-import { ConfigError } from "../lib/errors.ts";
-import { ItopiaAuth, loginItopia } from "../lib/itopia/auth.ts";
-import { mintJwt } from "../lib/itopia/jwt.ts";
-import { listCloudInstances } from "../lib/itopia/api.ts";
-import { type ItopiaConfig, itopiaConfig } from "../lib/config.ts";
-import { idOption, ttlOption } from "./args.ts";
+import type { OptionsSpec } from "./args.ts";
 import { type Api, defineCommand } from "./command.ts";
-import type { CliIo } from "./io.ts";
-import { formatOf, outputOptions, printData, printList } from "./output.ts";
+import { outputOptions } from "./output.ts";
+
+/** The commands' implementations, loaded when one runs. */
+const run = () => import("./itopia_run.ts");
 
 /** `--organization-id` and `--deployment-id`, with their help. */
 function idFlags(deploymentHelp: string) {
@@ -23,92 +22,33 @@ function idFlags(deploymentHelp: string) {
       help: "The organization (default ITOPIA_ORGANIZATION_ID)",
     },
     "deployment-id": { type: "string", help: deploymentHelp },
-  } as const;
+  } as const satisfies OptionsSpec;
 }
 
-/** The settings behind each id flag: the config's field and its variable. */
-const ID_SETTINGS = {
-  "organization-id": ["organizationId", "ITOPIA_ORGANIZATION_ID"],
-  "deployment-id": ["deploymentId", "ITOPIA_DEPLOYMENT_ID"],
-} as const;
+/** The flags of `itopia jwt`. */
+export const JWT_OPTIONS = {
+  ...idFlags("Pin the token to a deployment (default ITOPIA_DEPLOYMENT_ID)"),
+  ttl: {
+    type: "string",
+    help: "Lifetime in seconds, 1 to 86400 (default 3600)",
+  },
+  ...outputOptions(
+    '{"token", "expiresAt", "claims"}; the table form is the token alone',
+  ),
+} as const satisfies OptionsSpec;
 
-type IdFlag = keyof typeof ID_SETTINGS;
-
-/** An id from its flag, else from the environment (when set there). */
-function itopiaId(
-  flag: IdFlag,
-  options: Record<IdFlag, string | undefined>,
-  config: ItopiaConfig,
-): number | undefined {
-  return idOption(flag, options[flag], config[ID_SETTINGS[flag][0]]);
-}
-
-/**
- * An id from its flag, else from the environment.
- *
- * @throws {ConfigError} When neither gives it.
- */
-function requiredItopiaId(
-  flag: IdFlag,
-  options: Record<IdFlag, string | undefined>,
-  config: ItopiaConfig,
-): number {
-  const id = itopiaId(flag, options, config);
-  if (id === undefined) {
-    throw new ConfigError(
-      `${ID_SETTINGS[flag][1]} is not set (or pass --${flag})`,
-    );
-  }
-  return id;
-}
-
-/** The itopia password: from the environment, else from a prompt. */
-async function itopiaPassword(
-  io: CliIo,
-  username: string,
-  password: string | undefined,
-): Promise<string | undefined> {
-  if (password || !io.isTerminal) return password;
-  return await io.readSecret(`itopia password for "${username}": `);
-}
+/** The flags of `itopia instances`. */
+export const INSTANCES_OPTIONS = {
+  ...idFlags("The deployment (default ITOPIA_DEPLOYMENT_ID)"),
+  ...outputOptions('{"instances": [...], "total"}, as the API returns them'),
+} as const satisfies OptionsSpec;
 
 const jwt = defineCommand({
   name: "jwt",
   summary: "Mint a JWT from ITOPIA_API_KEY, print it alone on one line",
-  options: {
-    ...idFlags(
-      "Pin the token to a deployment (default ITOPIA_DEPLOYMENT_ID)",
-    ),
-    ttl: {
-      type: "string",
-      help: "Lifetime in seconds, 1 to 86400 (default 3600)",
-    },
-    ...outputOptions(
-      '{"token", "expiresAt", "claims"}; the table form is the token alone',
-    ),
-  },
+  options: JWT_OPTIONS,
   examples: ["TOKEN=$(cli.ts itopia jwt --organization-id 42 --ttl 600)"],
-  async run(options, env) {
-    const config = itopiaConfig(env.io.env);
-    if (!config.apiKey) throw new ConfigError("ITOPIA_API_KEY is not set");
-    const organizationId = requiredItopiaId(
-      "organization-id",
-      options,
-      config,
-    );
-    const deploymentId = itopiaId("deployment-id", options, config);
-    const ttlSeconds = ttlOption(options.ttl);
-    const minted = await mintJwt({
-      apiKey: config.apiKey,
-      organizationId,
-      ...(deploymentId === undefined ? {} : { deploymentId }),
-      ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
-    });
-    const format = formatOf(options);
-    if (format === "table") env.io.out(minted.token);
-    else printData(env.io, format, minted);
-    return 0;
-  },
+  run: async (options, env) => (await run()).jwt(options, env),
 });
 
 const login = defineCommand({
@@ -116,93 +56,19 @@ const login = defineCommand({
   summary: "Log in with ITOPIA_USERNAME/ITOPIA_PASSWORD, print the token",
   options: {},
   examples: ["TOKEN=$(cli.ts itopia login)"],
-  async run(_options, env) {
-    const config = itopiaConfig(env.io.env);
-    if (!config.username) throw new ConfigError("ITOPIA_USERNAME is not set");
-    const password = await itopiaPassword(
-      env.io,
-      config.username,
-      config.password,
-    );
-    if (!password) throw new ConfigError("ITOPIA_PASSWORD is not set");
-    const result = await loginItopia(
-      { apiUrl: config.apiUrl, username: config.username, password },
-      env.http,
-    );
-    env.io.out(result.token);
-    return 0;
-  },
+  run: async (_options, env) => (await run()).login(env),
 });
 
 const instances = defineCommand({
   name: "instances",
   summary: "List the VM instances of a deployment (API key, else login)",
-  options: {
-    ...idFlags("The deployment (default ITOPIA_DEPLOYMENT_ID)"),
-    ...outputOptions('{"instances": [...], "total"}, as the API returns them'),
-  },
+  options: INSTANCES_OPTIONS,
   examples: [
     "cli.ts itopia instances --deployment-id 7",
     "cli.ts itopia instances -o json",
   ],
   featured: true,
-  async run(options, env) {
-    const { io } = env;
-    const config = itopiaConfig(io.env);
-    const deploymentId = requiredItopiaId("deployment-id", options, config);
-    const organizationId = itopiaId("organization-id", options, config);
-    if (!config.apiKey && config.username) {
-      const password = await itopiaPassword(
-        io,
-        config.username,
-        config.password,
-      );
-      if (password) config.password = password;
-    }
-    const auth = ItopiaAuth.fromConfig({
-      ...config,
-      ...(organizationId === undefined ? {} : { organizationId }),
-      deploymentId,
-    }, {
-      ...env.http,
-      onEvent: (event) => {
-        if (event.type === "token-lifetime" && env.debug) {
-          io.err(
-            `debug: the itopia token's expiry was read as ${event.reading}; it is used for ${event.seconds} s`,
-          );
-        }
-      },
-    });
-    const instances = await listCloudInstances(auth, {
-      ...env.http,
-      deploymentId,
-    });
-    const extra = Object.keys(instances[0] ?? {}).filter((k) =>
-      !["id", "name", "status"].includes(k) &&
-      ["string", "number", "boolean"].includes(typeof instances[0]?.[k])
-    ).slice(0, 3);
-    const format = formatOf(options);
-    printList(io, format, {
-      data: { instances, total: instances.length },
-      rows: instances,
-      empty: "No instances.",
-      columns: [
-        { header: "ID", value: (i) => i.id },
-        { header: "NAME", value: (i) => i.name },
-        { header: "STATUS", value: (i) => i.status },
-        ...extra.map((k) => ({
-          header: k.replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase(),
-          value: (i: Record<string, unknown>) => i[k],
-        })),
-      ],
-    });
-    if (format === "table" && instances.length > 0) {
-      io.out(
-        `${instances.length} instance${instances.length === 1 ? "" : "s"}`,
-      );
-    }
-    return 0;
-  },
+  run: async (options, env) => (await run()).instances(options, env),
 });
 
 /** The itopia commands, in the order the help lists them. */

@@ -7,13 +7,12 @@
  */
 
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
-import { TokenCache } from "../lib/token_cache.ts";
 import { cleanText } from "../lib/text.ts";
 import {
   COMMON_OPTIONS,
   httpOptions,
   type OptionsSpec,
-  parseFlags,
+  parseCommandArgs,
   refuseSecretFlags,
   typedOptions,
   UsageError,
@@ -93,7 +92,7 @@ async function runCommand<O extends OptionsSpec>(
     io.out(commandHelp(api, command));
     return 0;
   }
-  const { values, positionals } = parseFlags(
+  const { values, positionals } = parseCommandArgs(
     spec,
     args,
     where,
@@ -101,6 +100,8 @@ async function runCommand<O extends OptionsSpec>(
   );
   const common = typedOptions(COMMON_OPTIONS, values);
   const http = httpOptions(common.timeout);
+  // Loaded here: the help, the version and completion need no cache.
+  const { TokenCache } = await import("../lib/token_cache.ts");
   const cache = new TokenCache({
     enabled: !common["no-cache"],
     ...(io.cacheDir ? { dir: io.cacheDir } : {}),

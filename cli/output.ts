@@ -5,7 +5,6 @@
  * @module
  */
 
-import { dump } from "js-yaml";
 import { type Column, formatJson, formatTable } from "../lib/format.ts";
 import type { OptionsSpec } from "./args.ts";
 import type { CliIo } from "./io.ts";
@@ -47,15 +46,16 @@ export function formatOf(
  * Prints API data as JSON or YAML. In JSON, what a terminal would act on is
  * written as \uXXXX, so the output is safe to show and parses back to the
  * same data; YAML uses the same key names, and its lines are cleaned by the
- * CLI's output like every other line.
+ * CLI's output like every other line. js-yaml loads only for `-o yaml`.
  */
-export function printData(
+export async function printData(
   io: CliIo,
   format: Exclude<Format, "table">,
   value: unknown,
-): void {
+): Promise<void> {
   if (format === "json") io.out(formatJson(value, 2));
   else {
+    const { dump } = await import("js-yaml");
     io.out(
       dump(value, { lineWidth: -1, noRefs: true, skipInvalid: true })
         .trimEnd(),
@@ -81,8 +81,12 @@ export interface List<T> {
  *
  * @returns 0, the exit code.
  */
-export function printList<T>(io: CliIo, format: Format, list: List<T>): number {
-  if (format !== "table") printData(io, format, list.data);
+export async function printList<T>(
+  io: CliIo,
+  format: Format,
+  list: List<T>,
+): Promise<number> {
+  if (format !== "table") await printData(io, format, list.data);
   else if (list.rows.length === 0) io.out(list.empty);
   else io.out(formatTable(list.rows, list.columns));
   return 0;

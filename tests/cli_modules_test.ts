@@ -1,0 +1,143 @@
+// What each CLI command loads, read from Deno's own debug log of the module
+// loader (one "ES module: <url>" line per module it evaluates): the help,
+// the version and completion load no API code and no npm package;
+// `itopia jwt` loads jose and no zod, no js-yaml, no `node:` module (Deno's
+// Node compatibility layer costs about 0.6 of a bare start) and nothing of
+// Cleura; a Cleura command loads nothing of itopia; js-yaml loads only for
+// `-o yaml`. No timings here: those are in bench/cli_start.ts.
+
+import assert from "node:assert/strict";
+import { tempDir } from "./_helpers/temp.ts";
+
+const ROOT_URL = new URL("..", import.meta.url);
+const ROOT = ROOT_URL.pathname;
+
+/** Deno's cache folder, so that the child runs warm whatever HOME it gets. */
+async function denoDir(): Promise<string> {
+  const { stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json"],
+    stdout: "piped",
+  }).output();
+  return (JSON.parse(new TextDecoder().decode(stdout)) as { denoDir: string })
+    .denoDir;
+}
+
+interface Loaded {
+  code: number;
+  /** The project's own modules, relative to the root (`cli/main.ts`). */
+  own: string[];
+  /** The npm packages any module was loaded from. */
+  npm: string[];
+  /** The modules of Deno's Node compatibility layer (`ext:deno_node/...`). */
+  node: string[];
+}
+
+/** Runs `cli.ts args` with Deno's debug log and lists what it loaded. */
+async function loaded(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Loaded> {
+  await using home = await tempDir();
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--config",
+      `${ROOT}deno.json`,
+      "-A",
+      "--log-level=debug",
+      `${ROOT}cli.ts`,
+      ...args,
+    ],
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: home.path,
+      XDG_CONFIG_HOME: `${home.path}/config`,
+      XDG_CACHE_HOME: `${home.path}/cache`,
+      DENO_DIR: await denoDir(),
+      NO_COLOR: "1",
+      ...env,
+    },
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const urls = [
+    ...new TextDecoder().decode(stderr).matchAll(
+      /ES module: ([^\s,]+)/g,
+    ),
+  ].map((m) => m[1]!);
+  const root = ROOT_URL.href;
+  const own = urls.filter((u) => u.startsWith(root) && !u.includes("/npm/"))
+    .map((u) => u.slice(root.length));
+  assert.ok(
+    own.includes("cli.ts"),
+    "the debug log names no module: has the format of Deno's log changed?",
+  );
+  const npm = new Set<string>();
+  for (const url of urls) {
+    const name =
+      /registry\.npmjs\.org\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ??
+        /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+    if (name) npm.add(name);
+  }
+  return {
+    code,
+    own: own.toSorted(),
+    npm: [...npm].toSorted(),
+    node: urls.filter((u) => u.startsWith("ext:deno_node/")),
+  };
+}
+
+const API_CODE = /^(lib\/(cleura|itopia)\/|cli\/\w+_run\.ts$)/;
+
+Deno.test("the help, the version and completion load no API code, no npm package and no node: module", async () => {
+  for (
+    const args of [
+      ["--help"],
+      ["--version"],
+      ["completion", "bash"],
+      ["cleura", "regions", "--help"],
+      ["cleura", "shoot", "get", "--help"],
+      ["itopia", "jwt", "--help"],
+      ["cleura"],
+    ]
+  ) {
+    const run = await loaded(args);
+    const what = args.join(" ");
+    assert.equal(run.code, what === "cleura" ? 2 : 0, what);
+    assert.deepEqual(run.npm, [], what);
+    assert.deepEqual(run.node, [], what);
+    assert.deepEqual(run.own.filter((m) => API_CODE.test(m)), [], what);
+    assert.ok(!run.own.includes("lib/token_cache.ts"), what);
+  }
+});
+
+const JWT_ENV = {
+  ITOPIA_API_KEY: "test-api-key-0123456789abcdef0123456789",
+  ITOPIA_ORGANIZATION_ID: "42",
+};
+
+Deno.test("itopia jwt loads jose and the JWT module only: no zod, no js-yaml, no node: module, nothing of Cleura", async () => {
+  const run = await loaded(["itopia", "jwt"], JWT_ENV);
+  assert.equal(run.code, 0);
+  assert.deepEqual(run.npm, ["jose"]);
+  assert.deepEqual(run.node, []);
+  assert.deepEqual(run.own.filter((m) => API_CODE.test(m)), [
+    "cli/itopia_run.ts",
+    "lib/itopia/jwt.ts",
+  ]);
+  const yaml = await loaded(["itopia", "jwt", "-o", "yaml"], JWT_ENV);
+  assert.equal(yaml.code, 0);
+  assert.deepEqual(yaml.npm, ["jose", "js-yaml"]);
+});
+
+Deno.test("a Cleura command loads nothing of itopia", async () => {
+  // No username: the command stops at its settings, after loading its code.
+  const run = await loaded(["cleura", "whoami"]);
+  assert.equal(run.code, 2);
+  assert.ok(run.own.includes("cli/cleura_run.ts"));
+  assert.deepEqual(run.own.filter((m) => /itopia/.test(m)), ["cli/itopia.ts"]);
+  assert.ok(!run.npm.includes("jose"), run.npm.join(", "));
+  assert.ok(!run.npm.includes("js-yaml"), run.npm.join(", "));
+});
