@@ -1,8 +1,10 @@
 /**
  * A token cache shared across processes: one small JSON file per API URL and
- * login under `$XDG_CACHE_HOME/cloudgate` (else `~/.cache/cloudgate`, created
- * with mode 0700), written atomically with mode 0600. It holds tokens only,
- * never a password. A corrupt or mismatched file is ignored.
+ * login under `$XDG_CACHE_HOME/cloudgate` (else `%LOCALAPPDATA%\cloudgate` on
+ * Windows, else `~/.cache/cloudgate`; created with mode 0700), written
+ * atomically with mode 0600. It holds tokens only, never a password. A corrupt
+ * or mismatched file is ignored. With none of those variables set (or
+ * readable), the cache warns once and goes on without a folder.
  *
  * Nothing found there is trusted blindly: a folder or file that is a symbolic
  * link, not a folder or regular file (a FIFO, a device), larger than 64 KiB,
@@ -28,14 +30,15 @@ import { isRecord } from "./is_record.ts";
 
 /** Where and whether to cache tokens. */
 export interface TokenCacheOptions {
-  /** The folder; by default `$XDG_CACHE_HOME/cloudgate` or `~/.cache/cloudgate`. */
+  /** The folder; by default {@linkcode defaultCacheDir}'s. */
   dir?: string;
   /** `false` turns the cache off: nothing is read or written. */
   enabled?: boolean;
   /**
-   * Called when a cache file is unreadable and gets ignored, or when the
+   * Called when a cache file is unreadable and gets ignored, when the
    * folder or a file is refused (once per path: a symbolic link, not a folder
-   * or regular file, too large, writable by others, or another user's).
+   * or regular file, too large, writable by others, or another user's), or
+   * once when there is no default folder at all.
    */
   onWarning?: (message: string) => void;
 }
@@ -55,11 +58,47 @@ export interface CachedToken {
 }
 
 /**
- * Finds the default cache folder: `$XDG_CACHE_HOME/cloudgate`, else
+ * Finds the cache folder the environment names, or `undefined` when it names
+ * none: `$XDG_CACHE_HOME/cloudgate`; else, on Windows,
+ * `%LOCALAPPDATA%\cloudgate` (where `HOME` is set only by Unix-like shells
+ * such as Git Bash, so a PowerShell and a Git Bash run share one cache); else
  * `$HOME/.cache/cloudgate`.
  *
+ * @param env Reads a variable (`undefined` when it is unset or unreadable).
+ * @param os The operating system, as `Deno.build.os` names it.
+ * @returns The folder's path, or `undefined`.
+ */
+export function cacheDirFrom(
+  env: (name: string) => string | undefined,
+  os: typeof Deno.build.os,
+): string | undefined {
+  const windows = os === "windows";
+  const sep = windows ? "\\" : "/";
+  const under = (base: string, ...names: string[]) =>
+    [base.replace(windows ? /[\\/]+$/ : /\/+$/, ""), ...names].join(sep);
+  const xdg = env("XDG_CACHE_HOME");
+  if (xdg) return under(xdg, "cloudgate");
+  const local = windows ? env("LOCALAPPDATA") : undefined;
+  if (local) return under(local, "cloudgate");
+  const home = env("HOME");
+  if (home) return under(home, ".cache", "cloudgate");
+  return undefined;
+}
+
+/** Why there is no default cache folder, on this system. */
+function noCacheDir(): string {
+  const names = Deno.build.os === "windows"
+    ? "XDG_CACHE_HOME, LOCALAPPDATA and HOME are"
+    : "XDG_CACHE_HOME and HOME are both";
+  return `No folder for the token cache: ${names} unset or not readable`;
+}
+
+/**
+ * Finds the default cache folder: `$XDG_CACHE_HOME/cloudgate`, else on
+ * Windows `%LOCALAPPDATA%\cloudgate`, else `$HOME/.cache/cloudgate`.
+ *
  * @returns The folder's path.
- * @throws {ConfigError} When neither variable is set or readable.
+ * @throws {ConfigError} When none of those variables is set or readable.
  *
  * @example
  * ```ts ignore
@@ -69,12 +108,10 @@ export interface CachedToken {
  * ```
  */
 export function defaultCacheDir(): string {
-  const xdg = optionalEnv("XDG_CACHE_HOME");
-  if (xdg) return `${xdg.replace(/\/+$/, "")}/cloudgate`;
-  const home = optionalEnv("HOME");
-  if (home) return `${home.replace(/\/+$/, "")}/.cache/cloudgate`;
+  const dir = cacheDirFrom(optionalEnv, Deno.build.os);
+  if (dir !== undefined) return dir;
   throw new ConfigError(
-    "Cannot find a folder for the token cache: set XDG_CACHE_HOME or HOME, or turn the cache off",
+    `${noCacheDir()}; set one of them, or turn the cache off`,
   );
 }
 
@@ -115,6 +152,8 @@ async function fileName(apiUrl: string, login: string): Promise<string> {
  */
 export class TokenCache {
   #dir: string | undefined;
+  /** Set once there turned out to be no default folder (warned about once). */
+  #noDir = false;
   #enabled: boolean;
   #onWarning: ((message: string) => void) | undefined;
   /** The folder and files refused so far, each warned about once. */
@@ -136,10 +175,33 @@ export class TokenCache {
     return this.#enabled;
   }
 
-  /** The cache folder. */
+  /**
+   * The cache folder.
+   *
+   * @throws {ConfigError} When no folder was given and there is no default
+   * one (see {@linkcode defaultCacheDir}).
+   */
   get dir(): string {
     this.#dir ??= defaultCacheDir();
     return this.#dir;
+  }
+
+  /**
+   * Whether there is a folder to use: `false` (with one warning, the first
+   * time) when none was given and the environment names none, and the cache
+   * then reads and writes nothing.
+   */
+  #hasDir(): boolean {
+    if (this.#dir !== undefined) return true;
+    if (this.#noDir) return false;
+    const dir = cacheDirFrom(optionalEnv, Deno.build.os);
+    if (dir !== undefined) {
+      this.#dir = dir;
+      return true;
+    }
+    this.#noDir = true;
+    this.#onWarning?.(`${noCacheDir()}, so tokens are not cached`);
+    return false;
   }
 
   async #path(key: { apiUrl: string; login: string }): Promise<string> {
@@ -249,7 +311,7 @@ export class TokenCache {
   async get(
     key: { apiUrl: string; login: string },
   ): Promise<CachedToken | undefined> {
-    if (!this.#enabled) return undefined;
+    if (!this.#enabled || !this.#hasDir()) return undefined;
     const path = await this.#path(key);
     let text: string | undefined;
     try {
@@ -309,7 +371,7 @@ export class TokenCache {
   async set(
     entry: { apiUrl: string; login: string; token: string; expiresAt?: string },
   ): Promise<void> {
-    if (!this.#enabled) return;
+    if (!this.#enabled || !this.#hasDir()) return;
     try {
       await this.#write(entry);
     } catch (error) {
@@ -372,7 +434,7 @@ export class TokenCache {
    * @throws {ConfigError} When the file exists but cannot be removed.
    */
   async delete(key: { apiUrl: string; login: string }): Promise<void> {
-    if (!this.#enabled) return;
+    if (!this.#enabled || !this.#hasDir()) return;
     try {
       const dir = await this.#checkDir(false);
       if (dir === undefined) return;

@@ -4,6 +4,7 @@ import { cliArgs } from "./_helpers/cli.ts";
 import { childEnv } from "./_helpers/mcp.ts";
 import { CleuraSession, ConfigError, listRegions, TokenCache } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
+import { cacheDirFrom, defaultCacheDir } from "../lib/token_cache.ts";
 
 const key = { apiUrl: "https://rest.cleura.cloud", login: "alice" };
 
@@ -527,4 +528,77 @@ Deno.test({
       assert.equal(emu.counters.cleuraLogins, 1);
       assert.deepEqual(await snapshot(dir), before);
     }),
+});
+
+// Where the cache lives, and a run with nowhere for it.
+
+Deno.test("the cache folder: XDG_CACHE_HOME, then %LOCALAPPDATA% on Windows, then HOME", () => {
+  const from = (vars: Record<string, string>, os: typeof Deno.build.os) =>
+    cacheDirFrom((name) => vars[name], os);
+  const all = {
+    XDG_CACHE_HOME: "/x/cache/",
+    LOCALAPPDATA: "C:\\Users\\a\\AppData\\Local",
+    HOME: "/home/a",
+  };
+  assert.equal(from(all, "linux"), "/x/cache/cloudgate");
+  assert.equal(
+    from({ ...all, XDG_CACHE_HOME: "" }, "linux"),
+    "/home/a/.cache/cloudgate",
+  );
+  assert.equal(from({ LOCALAPPDATA: all.LOCALAPPDATA }, "darwin"), undefined);
+  assert.equal(from({}, "linux"), undefined);
+  assert.equal(
+    from({
+      LOCALAPPDATA: "C:\\Users\\a\\AppData\\Local\\",
+      HOME: "C:\\Users\\a",
+    }, "windows"),
+    "C:\\Users\\a\\AppData\\Local\\cloudgate",
+  );
+  assert.equal(from(all, "windows"), "/x/cache\\cloudgate");
+  assert.equal(
+    from({ HOME: "C:\\Users\\a" }, "windows"),
+    "C:\\Users\\a\\.cache\\cloudgate",
+  );
+  assert.equal(from({}, "windows"), undefined);
+});
+
+Deno.test({
+  name:
+    "TokenCache with no folder at all warns once and reads and writes nothing",
+  permissions: { env: false, read: false, write: false },
+  async fn() {
+    assert.throws(() => defaultCacheDir(), ConfigError);
+    const warnings: string[] = [];
+    const cache = new TokenCache({ onWarning: (m) => warnings.push(m) });
+    assert.equal(await cache.get(key), undefined);
+    await cache.set({ ...key, token: "tok" });
+    assert.equal(await cache.get(key), undefined);
+    await cache.delete(key);
+    assert.deepEqual(warnings, [
+      "No folder for the token cache: XDG_CACHE_HOME and HOME are both unset or not readable, so tokens are not cached",
+    ]);
+  },
+});
+
+Deno.test("cli with no folder for the token cache warns once and works", async () => {
+  await using emu = await startEmulator();
+  const env = cliEnv("unused", emu.cleuraUrl);
+  for (const name of ["XDG_CACHE_HOME", "HOME", "LOCALAPPDATA"]) {
+    delete env[name];
+  }
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: cliArgs("/nonexistent/cloudgate-cache", ["cleura", "regions"]),
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(stderr);
+  assert.equal(code, 0, err);
+  assert.deepEqual(err.trim().split("\n"), [
+    "warning: No folder for the token cache: XDG_CACHE_HOME and HOME are both unset or not readable, so tokens are not cached",
+  ]);
+  assert.match(new TextDecoder().decode(stdout), /^Sto2 /m);
+  assert.equal(emu.counters.cleuraLogins, 1);
 });
