@@ -25,12 +25,17 @@
 // per round, in an order rotated each round, `--runs` rounds. Reported:
 // median and p90 (nearest rank), each also as a ratio to the floor's.
 //
-//   deno run -A bench/cold_start.ts [--runs 15] [--json] [--before DIR]
-//     [--extra NAME=FILE]...
+//   deno run -A --config tests/tools/deno.json bench/cold_start.ts
+//     [--runs 15] [--json] [--before DIR] [--extra NAME=FILE]...
+//
+// (The tests' config maps the SDK client this script imports; every server
+// it times runs with the package's own deno.json, server-everything with the
+// tests' config, where it is pinned.)
 
 import { parseArgs } from "node:util";
 import { Client, type JSONRPCMessage } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { SERVER_EVERYTHING, toolArgs } from "../tests/_helpers/tools.ts";
 
 const { values } = parseArgs({
   options: {
@@ -243,14 +248,7 @@ const candidates: Target[] = [
   {
     name: "server-everything (reference, SDK v1)",
     era: "2025",
-    args: [
-      "run",
-      "--config",
-      config,
-      "-A",
-      "npm:@modelcontextprotocol/server-everything@2026.8.31",
-      "stdio",
-    ],
+    args: toolArgs(SERVER_EVERYTHING, "stdio"),
   },
 ];
 

@@ -4,7 +4,7 @@
 // logins and SMS under concurrent tool calls, and the stdio server's idle
 // memory.
 //
-//   deno run -A bench/mcp_bench.ts [--json]
+//   deno run -A --config tests/tools/deno.json bench/mcp_bench.ts [--json]
 
 import { parseArgs } from "node:util";
 import { startEmulator } from "../lib/testing/mod.ts";

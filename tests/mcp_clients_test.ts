@@ -2,8 +2,9 @@
 // mcp-remote as a stdio-to-HTTP proxy, and the v2 SDK client in every era
 // over both transports calling every tool with the same results.
 
-// The v1 SDK is imported by full specifier on purpose, so that deno.json's
-// bare "@modelcontextprotocol/*" names stay the v2 SDK the server uses.
+// The v1 SDK is imported by full specifier on purpose, so that the bare
+// "@modelcontextprotocol/*" names stay the v2 SDK the server uses (it is
+// pinned in tests/tools/deno.lock, never in the package's lock).
 // deno-lint-ignore-file no-import-prefix
 // Its package maps the types of "./*" to "./dist/esm/*.d.ts", so a ".js"
 // subpath (which is what runs) finds no types ("stdio.js.d.ts"); each
@@ -24,6 +25,7 @@ import { jwtVerify } from "jose";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { accountEnv, ITOPIA_KEY } from "./_helpers/accounts.ts";
 import { LISTED_TOOL_NAMES as TOOL_NAMES } from "./_helpers/mcp.ts";
+import { MCP_REMOTE, toolArgs } from "./_helpers/tools.ts";
 import {
   call,
   childEnv,
@@ -37,8 +39,6 @@ import {
   test,
   type TestClient,
 } from "./_helpers/mcp.ts";
-
-const MCP_REMOTE = "npm:mcp-remote@0.15.1";
 
 /**
  * Checks a minted token against the key and the claims the tool returned,
@@ -205,9 +205,7 @@ for (const strategy of ["http-first", "sse-first"] as const) {
       });
       const transport = new StdioClientTransport({
         command: Deno.execPath(),
-        args: [
-          "run",
-          "-A",
+        args: toolArgs(
           MCP_REMOTE,
           `${http.url}/mcp`,
           "--header",
@@ -216,7 +214,7 @@ for (const strategy of ["http-first", "sse-first"] as const) {
           strategy,
           "--protocol",
           protocol,
-        ],
+        ),
         // mcp-remote keeps OAuth state in MCP_REMOTE_CONFIG_DIR (~/.mcp-auth).
         env: childEnv({ MCP_REMOTE_CONFIG_DIR: configDir, NO_COLOR: "1" }),
         stderr: "pipe",

@@ -52,10 +52,13 @@ import {
   serveMcp,
   SERVER,
 } from "./_helpers/mcp.ts";
+import {
+  CONFORMANCE,
+  CONFORMANCE_2026,
+  INSPECTOR,
+  toolArgs,
+} from "./_helpers/tools.ts";
 
-const CONFORMANCE = "npm:@modelcontextprotocol/conformance@0.1.16";
-const CONFORMANCE_2026 = "npm:@modelcontextprotocol/conformance@0.2.0-alpha.12";
-const INSPECTOR = "npm:@modelcontextprotocol/inspector@2.12.0";
 const SCENARIOS = [
   "server-initialize",
   "ping",
@@ -136,9 +139,7 @@ async function runScenario2026(
 ): Promise<{ code: number; output: string; checks: Check[] }> {
   const dir = await Deno.makeTempDir({ prefix: "cloudgate-conformance-" });
   try {
-    const result = await run([
-      "run",
-      "-A",
+    const result = await run(toolArgs(
       CONFORMANCE_2026,
       "server",
       "--url",
@@ -149,7 +150,7 @@ async function runScenario2026(
       "2026-07-28",
       "--output-dir",
       dir,
-    ]);
+    ));
     const checks: Check[] = [];
     for await (const entry of Deno.readDir(dir)) {
       if (!entry.isDirectory) continue;
@@ -224,16 +225,9 @@ Deno.test("the official MCP conformance scenarios pass against the HTTP server",
   await using http = await serveMcp({}, { unauthenticated: true });
   const url = `${http.url.replace("127.0.0.1", "localhost")}/mcp`;
   for (const scenario of SCENARIOS) {
-    const result = await run([
-      "run",
-      "-A",
-      CONFORMANCE,
-      "server",
-      "--url",
-      url,
-      "--scenario",
-      scenario,
-    ]);
+    const result = await run(
+      toolArgs(CONFORMANCE, "server", "--url", url, "--scenario", scenario),
+    );
     assert.equal(
       result.code,
       0,
@@ -304,7 +298,7 @@ Deno.test("the MCP Inspector CLI lists the tools and mints a JWT", async () => {
   ];
   /** Runs the Inspector CLI against the stdio server with one method. */
   const inspect = (...method: string[]) =>
-    run(["run", "-A", INSPECTOR, "--cli", ...server, "--method", ...method]);
+    run(toolArgs(INSPECTOR, "--cli", ...server, "--method", ...method));
   const list = await inspect("tools/list");
   assert.equal(list.code, 0, list.stderr);
   const names = (JSON.parse(list.stdout).tools as { name: string }[]).map((t) =>
