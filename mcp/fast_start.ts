@@ -91,9 +91,37 @@ function isClientInfo(value: unknown): boolean {
     Object.values(value).every((v) => typeof v === "string");
 }
 
-/** An object of capability objects, e.g. `{ elicitation: { form: {} } }`. */
+const isObjectOf = (value: unknown, each: (v: unknown) => boolean) =>
+  isPlain(value) && Object.values(value).every(each);
+
+/** Each known capability, as the SDK's schema accepts it. */
+const CAPABILITY_CHECKS: Record<string, (value: unknown) => boolean> = {
+  experimental: (v) => isObjectOf(v, isPlain),
+  extensions: (v) => isObjectOf(v, isPlain),
+  sampling: (v) =>
+    isPlain(v) && (v.context === undefined || isPlain(v.context)) &&
+    (v.tools === undefined || isPlain(v.tools)),
+  elicitation: (v) =>
+    isPlain(v) &&
+    (v.form === undefined ||
+      (isPlain(v.form) &&
+        (v.form.applyDefaults === undefined ||
+          typeof v.form.applyDefaults === "boolean"))) &&
+    (v.url === undefined || isPlain(v.url)),
+  roots: (v) =>
+    isPlain(v) &&
+    (v.listChanged === undefined || typeof v.listChanged === "boolean"),
+};
+
+/**
+ * Client capabilities the SDK surely accepts: only the common ones, each in
+ * its schema's shape (anything else is left to the SDK).
+ */
 function isCapabilities(value: unknown): boolean {
-  return isPlain(value) && Object.values(value).every(isPlain);
+  return isPlain(value) &&
+    Object.entries(value).every(([key, v]) =>
+      Object.hasOwn(CAPABILITY_CHECKS, key) && CAPABILITY_CHECKS[key]!(v)
+    );
 }
 
 /** `_meta` of a request that carries no 2026 envelope claim. */

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { configHomes, optionalEnv, readEnv } from "../lib/config.ts";
 import { loadProfileEnv } from "../lib/cleura/profile.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
+import { parseFlags } from "../lib/flags.ts";
 import { FastStart } from "./fast_start.ts";
 import { parseStateKey } from "./state.ts";
 import { DenoStdioTransport } from "./stdio.ts";
@@ -172,38 +172,20 @@ async function runStdio(setup: StdioSetup): Promise<number> {
  * @returns The exit code once the server stops (2 for a usage error).
  */
 export async function runWithArgs(args: string[]): Promise<number> {
-  let values: {
-    http?: boolean;
-    port?: string;
-    host?: string;
-    help?: boolean;
-    toolsets?: string;
-    "allow-write"?: boolean;
-    profile?: string;
-  };
+  let values;
   try {
-    values = parseArgs({
-      args,
-      options: {
-        http: { type: "boolean" },
-        port: { type: "string" },
-        host: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        toolsets: { type: "string" },
-        "allow-write": { type: "boolean" },
-        profile: { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
+    values = parseFlags(args, {
+      http: { type: "boolean" },
+      port: { type: "string" },
+      host: { type: "string" },
+      help: { type: "boolean", short: "h" },
+      toolsets: { type: "string" },
+      "allow-write": { type: "boolean" },
+      profile: { type: "string" },
+    }, { allowPositionals: false }).values;
   } catch (error) {
-    console.error(
-      `error: ${
-        error instanceof Error
-          ? error.message.split(".")[0]
-          : "invalid arguments"
-      } (see --help)`,
-    );
+    if (!(error instanceof CloudgateError)) throw error;
+    console.error(`error: ${error.message} (see --help)`);
     return 2;
   }
   if (values.help) {

@@ -213,11 +213,13 @@ export class DenoStdioTransport implements Transport {
     const isResponse = response.method === undefined &&
       response.id !== undefined;
     if (isResponse && this.#answered.delete(response.id!)) return;
-    await this.#write(message);
+    const written = this.#write(message);
+    // Answered once queued: closing waits for every queued write.
     if (isResponse) {
       this.#pending.delete(response.id!);
       if (this.#pending.size === 0) this.#drained?.();
     }
+    await written;
   }
 
   /** Stops reading and calls `onclose` once. */

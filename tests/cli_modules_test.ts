@@ -7,86 +7,14 @@
 // `-o yaml`. No timings here: those are in bench/cli_start.ts.
 
 import assert from "node:assert/strict";
-import { tempDir } from "./_helpers/temp.ts";
-
-const ROOT_URL = new URL("..", import.meta.url);
-const ROOT = ROOT_URL.pathname;
-
-/** Deno's cache folder, so that the child runs warm whatever HOME it gets. */
-async function denoDir(): Promise<string> {
-  const { stdout } = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json"],
-    stdout: "piped",
-  }).output();
-  return (JSON.parse(new TextDecoder().decode(stdout)) as { denoDir: string })
-    .denoDir;
-}
-
-interface Loaded {
-  code: number;
-  /** The project's own modules, relative to the root (`cli/main.ts`). */
-  own: string[];
-  /** The npm packages any module was loaded from. */
-  npm: string[];
-  /** The modules of Deno's Node compatibility layer (`ext:deno_node/...`). */
-  node: string[];
-}
+import { type Loaded, loadedBy } from "./_helpers/loaded.ts";
 
 /** Runs `cli.ts args` with Deno's debug log and lists what it loaded. */
-async function loaded(
+function loaded(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<Loaded> {
-  await using home = await tempDir();
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      `${ROOT}deno.json`,
-      "-A",
-      "--log-level=debug",
-      `${ROOT}cli.ts`,
-      ...args,
-    ],
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: home.path,
-      XDG_CONFIG_HOME: `${home.path}/config`,
-      XDG_CACHE_HOME: `${home.path}/cache`,
-      DENO_DIR: await denoDir(),
-      NO_COLOR: "1",
-      ...env,
-    },
-    clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const urls = [
-    ...new TextDecoder().decode(stderr).matchAll(
-      /ES module: ([^\s,]+)/g,
-    ),
-  ].map((m) => m[1]!);
-  const root = ROOT_URL.href;
-  const own = urls.filter((u) => u.startsWith(root) && !u.includes("/npm/"))
-    .map((u) => u.slice(root.length));
-  assert.ok(
-    own.includes("cli.ts"),
-    "the debug log names no module: has the format of Deno's log changed?",
-  );
-  const npm = new Set<string>();
-  for (const url of urls) {
-    const name =
-      /registry\.npmjs\.org\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ??
-        /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
-    if (name) npm.add(name);
-  }
-  return {
-    code,
-    own: own.toSorted(),
-    npm: [...npm].toSorted(),
-    node: urls.filter((u) => u.startsWith("ext:deno_node/")),
-  };
+  return loadedBy("cli.ts", args, { env });
 }
 
 const API_CODE = /^(lib\/(cleura|itopia)\/|cli\/\w+_run\.ts$)/;

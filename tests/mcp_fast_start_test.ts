@@ -128,6 +128,18 @@ Deno.test("fast start: the opening of each era is answered exactly as the SDK an
   }
 });
 
+Deno.test("fast start: an initialize the SDK refuses (a capability of the wrong type) is left to the SDK", async () => {
+  const bad = initializeRequest(0, "2025-11-25") as {
+    params: Record<string, unknown>;
+  };
+  bad.params.capabilities = { roots: { listChanged: "yes" } };
+  const messages = [bad as JSONRPCMessage, initializeRequest(1, "2025-11-25")];
+  assert.equal(fastOnly(messages, {}).loads, 1);
+  const answers = byId(await fastServer(messages, {}));
+  assert.ok(answers.get(0)?.error, JSON.stringify(answers.get(0)));
+  assert.deepEqual(answers, byId(await sdkAnswers(messages, {})));
+});
+
 Deno.test("fast start: a tool call loads the SDK, which answers it on the connection the fast start opened", async () => {
   for (const opening of [LEGACY_OPENING, MODERN_OPENING]) {
     const modern = opening === MODERN_OPENING;
@@ -176,6 +188,11 @@ const capabilities = fc.oneof(
   fc.constant({ roots: { listChanged: true }, sampling: {} }),
   fc.constant({ roots: { listChanged: "yes" } }),
   fc.constant({ elicitation: true }),
+  fc.constant({ elicitation: { form: { applyDefaults: "no" } } }),
+  fc.constant({ elicitation: {} }),
+  fc.constant({ tasks: {} }),
+  fc.constant({ sampling: { tools: 1 } }),
+  fc.constant({ other: 5 }),
   fc.constant([]),
 );
 const version = fc.constantFrom(
@@ -263,6 +280,6 @@ Deno.test("fast start: any opening gets the SDK's own answers, whether the fast 
         assert.deepEqual(fast, sdk);
       },
     ),
-    { numRuns: 150 },
+    { numRuns: 300 },
   );
 });

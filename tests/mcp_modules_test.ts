@@ -1,0 +1,90 @@
+// What the stdio server loads, read from Deno's debug log of the module
+// loader: answering the opening (initialize and tools/list; server/discover
+// and tools/list) loads no npm package, no node: module and no tool or API
+// code; the first tool call loads the SDK and the tools. No timings here:
+// those are in bench/cold_start.ts.
+
+import assert from "node:assert/strict";
+import { loadedBy } from "./_helpers/loaded.ts";
+
+const ENVELOPE = {
+  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+  "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
+  "io.modelcontextprotocol/clientCapabilities": {},
+};
+
+const OPENINGS = {
+  "2025": [
+    {
+      jsonrpc: "2.0",
+      id: 0,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-11-25",
+        capabilities: { elicitation: { form: {} } },
+        clientInfo: { name: "t", version: "1" },
+      },
+    },
+    { jsonrpc: "2.0", method: "notifications/initialized" },
+    { jsonrpc: "2.0", id: 1, method: "tools/list" },
+  ],
+  "2026": [
+    {
+      jsonrpc: "2.0",
+      id: 0,
+      method: "server/discover",
+      params: { _meta: ENVELOPE },
+    },
+    {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/list",
+      params: { _meta: ENVELOPE },
+    },
+  ],
+};
+
+const lines = (messages: unknown[]) =>
+  messages.map((m) => `${JSON.stringify(m)}\n`).join("");
+
+const ids = (stdout: string) =>
+  stdout.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l).id)
+    .filter((id) => id !== undefined);
+
+const TOOL_CODE =
+  /^(lib\/(cleura|itopia)\/(?!profile\.ts)|mcp\/tools\/|mcp\/(create_server|context|tool|stdio_server)\.ts$)/;
+
+for (const [era, opening] of Object.entries(OPENINGS)) {
+  Deno.test(`the stdio server answers the ${era} opening without loading the SDK, zod, node: modules or any tool`, async () => {
+    const run = await loadedBy("mcp/server.ts", [], { stdin: lines(opening) });
+    assert.equal(run.code, 0);
+    assert.deepEqual(ids(run.stdout), [0, 1]);
+    assert.deepEqual(run.npm, []);
+    assert.deepEqual(run.node, []);
+    assert.deepEqual(run.own.filter((m) => TOOL_CODE.test(m)), []);
+  });
+
+  Deno.test(`the first ${era} tool call loads the SDK and the tools, and is answered`, async () => {
+    const call = {
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: {
+        name: "itopia_mint_jwt",
+        arguments: {},
+        ...(era === "2026" ? { _meta: ENVELOPE } : {}),
+      },
+    };
+    const run = await loadedBy("mcp/server.ts", [], {
+      stdin: lines([...opening, call]),
+      env: {
+        ITOPIA_API_KEY: "test-api-key-0123456789abcdef0123456789",
+        ITOPIA_ORGANIZATION_ID: "42",
+      },
+    });
+    assert.equal(run.code, 0);
+    assert.deepEqual(ids(run.stdout), [0, 1, 2]);
+    assert.ok(run.npm.includes("@modelcontextprotocol/server"), run.npm.join());
+    assert.ok(run.own.includes("mcp/tools/itopia.ts"));
+  });
+}
