@@ -58,7 +58,12 @@ const env = Object.fromEntries(
 );
 env.DENO_DIR ??= `${env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`}/deno`;
 
-type Era = "2025" | "2026";
+/**
+ * `discover` is a 2026-07-28 client's first request alone: `server/discover`
+ * with the same `_meta` envelope as its `tools/list` (what the SDK client's
+ * throw-away probe process is sent).
+ */
+type Era = "2025" | "2026" | "discover";
 
 interface Opening {
   era: Era;
@@ -125,9 +130,33 @@ async function capture(era: Era): Promise<Opening> {
   };
 }
 
+const openings2025 = await capture("2025");
+const openings2026 = await capture("2026");
+
+/** `server/discover` with the envelope of the 2026 client's `tools/list`. */
+function discoverOpening(modern: Opening): Opening {
+  const list = modern.messages.find((m) =>
+    "method" in m && m.method === "tools/list"
+  ) as { id: string | number; params?: unknown };
+  const message = {
+    jsonrpc: "2.0",
+    id: list.id,
+    method: "server/discover",
+    params: list.params,
+  } as JSONRPCMessage;
+  return {
+    era: "discover",
+    messages: [message],
+    bytes: new TextEncoder().encode(`${JSON.stringify(message)}\n`),
+    firstId: list.id,
+    listId: list.id,
+  };
+}
+
 const openings: Record<Era, Opening> = {
-  "2025": await capture("2025"),
-  "2026": await capture("2026"),
+  "2025": openings2025,
+  "2026": openings2026,
+  discover: discoverOpening(openings2026),
 };
 
 interface Target {
@@ -146,10 +175,12 @@ interface Sample {
   listBytes: number;
 }
 
+/** A server in both eras, and its answer to `server/discover` alone. */
 function bothEras(name: string, args: string[]): Target[] {
   return [
     { name, era: "2025", args },
     { name, era: "2026", args },
+    { name, era: "discover", args },
   ];
 }
 
@@ -372,6 +403,9 @@ const rows = targets.map((t, i) => {
     target: t.name,
     opening: t.floor ? "one request" : t.client ? `${t.era} client` : t.era,
     firstAnswerMedianMs: r1(quantile(samples[i]!.map((s) => s.first), 0.5)),
+    firstAnswerRatio: r2(
+      quantile(samples[i]!.map((s) => s.first), 0.5) / floorMedian,
+    ),
     toolsListMedianMs: r1(median),
     toolsListP90Ms: r1(p90),
     medianRatio: r2(median / floorMedian),
@@ -405,6 +439,7 @@ if (values.json) {
     "target".padEnd(40),
     "opening".padEnd(11),
     "1st answer".padStart(10),
+    "1st ratio".padStart(9),
     "tools/list".padStart(10),
     "p90".padStart(7),
     "ratio".padStart(6),
@@ -417,6 +452,7 @@ if (values.json) {
       r.target.padEnd(40),
       r.opening.padEnd(11),
       String(r.firstAnswerMedianMs).padStart(10),
+      `x${r.firstAnswerRatio}`.padStart(9),
       String(r.toolsListMedianMs).padStart(10),
       String(r.toolsListP90Ms).padStart(7),
       `x${r.medianRatio}`.padStart(6),

@@ -1,7 +1,9 @@
 // The floor for cold-start measurements (bench/cold_start.ts): a bare Deno
 // script with no imports that reads the first JSON-RPC request on stdio,
 // answers it with a fixed `initialize`-shaped result, and exits. Spawning it
-// costs what any Deno stdio server pays before its own code runs.
+// costs what any Deno stdio server pays before its own code runs. With
+// `--stay` it then reads stdin to its end, as an idle server would (the floor
+// of the idle-memory figure in bench/mcp_bench.ts).
 const decoder = new TextDecoder();
 let buffer = "";
 for await (const chunk of Deno.stdin.readable) {
@@ -22,4 +24,8 @@ for await (const chunk of Deno.stdin.readable) {
     new TextEncoder().encode(`${JSON.stringify(answer)}\n`),
   );
   break;
+}
+if (Deno.args.includes("--stay")) {
+  // Idle until stdin ends or the process is killed.
+  await new Promise(() => {});
 }

@@ -12,10 +12,10 @@ import { cleuraEnv, itopiaEnv } from "../tests/_helpers/accounts.ts";
 import { ItopiaAuth, listCloudInstances } from "../mod.ts";
 import {
   call,
+  childEnv,
   memoryClient,
   OPENING,
   SERVER,
-  spawnStdio,
   stdioClient,
 } from "../tests/_helpers/mcp.ts";
 
@@ -177,27 +177,62 @@ delete env.ITOPIA_DEPLOYMENT_ID;
   report.concurrency = rows;
 }
 
-// 4. Idle memory of the stdio server after initialize and tools/list.
+// 4. Idle memory of the stdio server one second after its tools/list answer,
+// as a ratio to a bare Deno process idle one second after answering one
+// request (bench/floor.ts --stay), in the same run: 5 of each, alternated,
+// medians.
 {
-  const child = spawnStdio(SERVER, env);
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(
-    OPENING.map((m) => `${JSON.stringify(m)}\n`).join(""),
-  ));
-  const reader = child.stdout.getReader();
-  let text = "";
-  while (!/"id":2[,}]/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += new TextDecoder().decode(value);
+  /** VmRSS in MB of `file` one second after its answer to request `id`. */
+  const idleRss = async (file: string, args: string[], id: number) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net=127.0.0.1", "--allow-env", file, ...args],
+      env: childEnv(env),
+      clearEnv: true,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(
+      OPENING.map((m) => `${JSON.stringify(m)}\n`).join(""),
+    ));
+    const reader = child.stdout.getReader();
+    let text = "";
+    while (!new RegExp(`"id":${id}[,}]`).test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    await writer.close();
+    await reader.cancel();
+    try {
+      child.kill(); // the floor idles until killed
+    } catch {
+      // already gone
+    }
+    await child.status;
+    return rssKb / 1024;
+  };
+  const floor: number[] = [];
+  const server: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    floor.push(
+      await idleRss(
+        new URL("floor.ts", import.meta.url).pathname,
+        ["--stay"],
+        1,
+      ),
+    );
+    server.push(await idleRss(SERVER, [], 2));
   }
-  await new Promise((r) => setTimeout(r, 1000));
-  const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-  report.idleRssMb = Math.round(rssKb / 102.4) / 10;
-  await writer.close();
-  await reader.cancel();
-  await child.status;
+  const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[2]!;
+  report.idleRssMb = Math.round(median(server) * 10) / 10;
+  report.idleRssFloorMb = Math.round(median(floor) * 10) / 10;
+  report.idleRssRatio = Math.round(median(server) / median(floor) * 100) /
+    100;
 }
 
 if (values.json) console.log(JSON.stringify(report, null, 2));
