@@ -5,9 +5,12 @@
 // `--stay` it then reads stdin to its end, as an idle server would (the floor
 // of the idle-memory figure in bench/mcp_bench.ts).
 const decoder = new TextDecoder();
+const reader = Deno.stdin.readable.getReader();
 let buffer = "";
-for await (const chunk of Deno.stdin.readable) {
-  buffer += decoder.decode(chunk, { stream: true });
+for (;;) {
+  const { value, done } = await reader.read();
+  if (done) break;
+  buffer += decoder.decode(value, { stream: true });
   const newline = buffer.indexOf("\n");
   if (newline < 0) continue;
   const request = JSON.parse(buffer.slice(0, newline));
@@ -26,6 +29,8 @@ for await (const chunk of Deno.stdin.readable) {
   break;
 }
 if (Deno.args.includes("--stay")) {
-  // Idle until stdin ends or the process is killed.
-  await new Promise(() => {});
+  // Idle, reading stdin to its end.
+  while (!(await reader.read()).done) {
+    // nothing
+  }
 }
