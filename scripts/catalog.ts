@@ -48,17 +48,16 @@ export function initializeRequest(
 }
 
 /**
- * Runs one connection of the SDK server over an in-memory stdio and returns
- * its answers, in the order written.
+ * A stdio transport over an in-memory stdin holding `messages` (then its
+ * end), and what was written to its stdout.
  *
  * @param messages What the client sends, in order.
- * @param selection The tools to register (default every tool).
- * @returns Every line the server wrote, parsed.
+ * @returns The transport (not started) and a reader of its answers.
  */
-export async function sdkAnswers(
-  messages: readonly JSONRPCMessage[],
-  selection: Parameters<typeof selectTools>[1] = { allowWrite: true },
-): Promise<Record<string, unknown>[]> {
+export function memoryStdio(messages: readonly JSONRPCMessage[]): {
+  transport: DenoStdioTransport;
+  answers(): Record<string, unknown>[];
+} {
   const input = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(
@@ -76,6 +75,26 @@ export async function sdkAnswers(
       return Promise.resolve(bytes.length);
     },
   });
+  return {
+    transport,
+    answers: () =>
+      written.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l)),
+  };
+}
+
+/**
+ * Runs one connection of the SDK server over an in-memory stdio and returns
+ * its answers, in the order written.
+ *
+ * @param messages What the client sends, in order.
+ * @param selection The tools to register (default every tool).
+ * @returns Every line the server wrote, parsed.
+ */
+export async function sdkAnswers(
+  messages: readonly JSONRPCMessage[],
+  selection: Parameters<typeof selectTools>[1] = { allowWrite: true },
+): Promise<Record<string, unknown>[]> {
+  const { transport, answers } = memoryStdio(messages);
   const ctx = createToolContext({ env: {} });
   const handle = serveStdio(
     () => createMcpServer(ctx, selectTools(TOOLS, selection)),
@@ -84,7 +103,7 @@ export async function sdkAnswers(
   await transport.closed;
   await handle.close();
   await ctx.pages.closeAll();
-  return written.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+  return answers();
 }
 
 function resultOf(

@@ -10,11 +10,11 @@ import {
   catalogText,
   ENVELOPE,
   initializeRequest,
+  memoryStdio,
   sdkAnswers,
 } from "../scripts/catalog.ts";
 import { FastStart, type FastWire } from "../mcp/fast_start.ts";
 import { serveStdioFast } from "../mcp/run_args.ts";
-import { DenoStdioTransport } from "../mcp/stdio.ts";
 import type { ToolSelection } from "../mcp/toolsets.ts";
 
 type Answer = Record<string, unknown>;
@@ -56,22 +56,9 @@ async function fastServer(
   messages: readonly JSONRPCMessage[],
   selection: ToolSelection,
 ): Promise<Answer[]> {
-  const text = messages.map((m) => `${JSON.stringify(m)}\n`).join("");
-  const input = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(new TextEncoder().encode(text));
-      controller.close();
-    },
-  });
-  let written = "";
-  const transport = new DenoStdioTransport(input, {
-    write(bytes) {
-      written += new TextDecoder().decode(bytes);
-      return Promise.resolve(bytes.length);
-    },
-  });
+  const { transport, answers } = memoryStdio(messages);
   await serveStdioFast(transport, { env: {}, key: undefined, selection });
-  return written.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+  return answers();
 }
 
 /** The answers to requests, by id (notifications from the server left out). */

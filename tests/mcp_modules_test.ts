@@ -6,25 +6,11 @@
 
 import assert from "node:assert/strict";
 import { loadedBy } from "./_helpers/loaded.ts";
-
-const ENVELOPE = {
-  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-  "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
-  "io.modelcontextprotocol/clientCapabilities": {},
-};
+import { ENVELOPE, initializeRequest } from "../scripts/catalog.ts";
 
 const OPENINGS = {
   "2025": [
-    {
-      jsonrpc: "2.0",
-      id: 0,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-11-25",
-        capabilities: { elicitation: { form: {} } },
-        clientInfo: { name: "t", version: "1" },
-      },
-    },
+    initializeRequest(0, "2025-11-25"),
     { jsonrpc: "2.0", method: "notifications/initialized" },
     { jsonrpc: "2.0", id: 1, method: "tools/list" },
   ],
