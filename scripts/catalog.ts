@@ -30,6 +30,17 @@ export const ENVELOPE = {
   "io.modelcontextprotocol/clientCapabilities": {},
 } as const;
 
+/** A 2026-07-28 opening: `server/discover` (id 0), then `tools/list` (id 1). */
+export const MODERN_OPENING: readonly JSONRPCMessage[] = [
+  {
+    jsonrpc: "2.0",
+    id: 0,
+    method: "server/discover",
+    params: { _meta: ENVELOPE },
+  },
+  { jsonrpc: "2.0", id: 1, method: "tools/list", params: { _meta: ENVELOPE } },
+];
+
 /** A 2025 `initialize` request asking for `version`. */
 export function initializeRequest(
   id: number | string,
@@ -145,20 +156,7 @@ export async function buildCatalog(): Promise<Catalog> {
   ]);
   const { protocolVersion: _, ...initialize } = resultOf(opened, 0);
   const legacyList = resultOf(opened, 1);
-  const modern = await sdkAnswers([
-    {
-      jsonrpc: "2.0",
-      id: 0,
-      method: "server/discover",
-      params: { _meta: ENVELOPE },
-    },
-    {
-      jsonrpc: "2.0",
-      id: 1,
-      method: "tools/list",
-      params: { _meta: ENVELOPE },
-    },
-  ]);
+  const modern = await sdkAnswers(MODERN_OPENING);
   const modernList = resultOf(modern, 1);
   const listed = legacyList.tools as Record<string, unknown>[];
   const all = selectTools(TOOLS, { allowWrite: true });

@@ -11,6 +11,7 @@ import {
   ENVELOPE,
   initializeRequest,
   memoryStdio,
+  MODERN_OPENING,
   sdkAnswers,
 } from "../scripts/catalog.ts";
 import { FastStart, type FastWire } from "../mcp/fast_start.ts";
@@ -73,16 +74,6 @@ const LEGACY_OPENING: JSONRPCMessage[] = [
   { jsonrpc: "2.0", method: "notifications/initialized" },
   { jsonrpc: "2.0", id: 1, method: "tools/list" },
   { jsonrpc: "2.0", id: 2, method: "ping" },
-];
-
-const MODERN_OPENING: JSONRPCMessage[] = [
-  {
-    jsonrpc: "2.0",
-    id: 0,
-    method: "server/discover",
-    params: { _meta: ENVELOPE },
-  },
-  { jsonrpc: "2.0", id: 1, method: "tools/list", params: { _meta: ENVELOPE } },
 ];
 
 Deno.test("fast start: mcp/catalog.json is what the SDK server answers today (else run `deno task catalog`)", async () => {

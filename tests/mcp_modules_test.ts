@@ -6,7 +6,11 @@
 
 import assert from "node:assert/strict";
 import { loadedBy } from "./_helpers/loaded.ts";
-import { ENVELOPE, initializeRequest } from "../scripts/catalog.ts";
+import {
+  ENVELOPE,
+  initializeRequest,
+  MODERN_OPENING,
+} from "../scripts/catalog.ts";
 
 const OPENINGS = {
   "2025": [
@@ -14,23 +18,10 @@ const OPENINGS = {
     { jsonrpc: "2.0", method: "notifications/initialized" },
     { jsonrpc: "2.0", id: 1, method: "tools/list" },
   ],
-  "2026": [
-    {
-      jsonrpc: "2.0",
-      id: 0,
-      method: "server/discover",
-      params: { _meta: ENVELOPE },
-    },
-    {
-      jsonrpc: "2.0",
-      id: 1,
-      method: "tools/list",
-      params: { _meta: ENVELOPE },
-    },
-  ],
+  "2026": MODERN_OPENING,
 };
 
-const lines = (messages: unknown[]) =>
+const lines = (messages: readonly unknown[]) =>
   messages.map((m) => `${JSON.stringify(m)}\n`).join("");
 
 const ids = (stdout: string) =>
