@@ -33,7 +33,7 @@ export const LOGIN_OPTIONS = {
     type: "string",
     value: "NAME",
     help:
-      "Log in with this profile of Cleura's CLI config and store the new token in it",
+      "Log in with this profile of Cleura's CLI config and store the new token in it (a missing profile is added)",
   },
 } as const satisfies OptionsSpec;
 

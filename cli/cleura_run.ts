@@ -66,12 +66,7 @@ async function keepToken(
   const { apiUrl, username: login } = config;
   await env.cache.set({ apiUrl, login, token });
   if (profile === undefined) return;
-  const path = config.profile?.path ?? cleuraConfigPath(env.io.env);
-  if (path === undefined) {
-    throw new ConfigError(
-      "Cannot store the token in a profile: no config file location is known (set CLEURA_CONFIG or HOME)",
-    );
-  }
+  const path = profilePath(env, config);
   // Loaded here: it writes YAML, and js-yaml is loaded only when needed.
   const { storeProfileToken } = await import("../lib/cleura/profile_store.ts");
   await storeProfileToken(path, {
@@ -81,6 +76,36 @@ async function keepToken(
     apiUrl,
   });
   env.io.err(`Token stored in profile "${profile}" of ${path}`);
+}
+
+/** The config file a `--profile` login stores its token in. */
+function profilePath(env: CommandEnv, config: CleuraSettings): string {
+  const path = config.profile?.path ?? cleuraConfigPath(env.io.env);
+  if (path === undefined) {
+    throw new ConfigError(
+      "Cannot store the token in a profile: no config file location is known (set CLEURA_CONFIG or HOME)",
+    );
+  }
+  return path;
+}
+
+/**
+ * Refuses, before any request, a `--profile` login whose token could not be
+ * stored (another user's or API's profile, a malformed file, a link): an SMS
+ * is not spent on a token that would be thrown away.
+ */
+async function checkKeep(
+  env: CommandEnv,
+  config: CleuraSettings,
+  profile: string | undefined,
+): Promise<void> {
+  if (profile === undefined) return;
+  const { checkProfileToken } = await import("../lib/cleura/profile_store.ts");
+  await checkProfileToken(profilePath(env, config), {
+    profile,
+    username: config.username,
+    apiUrl: config.apiUrl,
+  });
 }
 
 /**
@@ -97,7 +122,8 @@ async function finishTwoStepLogin(
       "CLEURA_VERIFICATION is not set: put the handle `cleura login --send-code` printed in it",
     );
   }
-  const config = await cleuraSettings(env, profile);
+  const config = await cleuraSettings(env, profile, true);
+  await checkKeep(env, config, profile);
   const { username: login, apiUrl } = config;
   const code = await askCode(env.io, { login, attempt: 1 });
   if (!code) {
@@ -118,9 +144,10 @@ async function sendCode(
   profile: string | undefined,
 ): Promise<number> {
   const { io, http } = env;
-  const config = await cleuraSettings(env, profile);
+  const config = await cleuraSettings(env, profile, true);
   const { username: login, apiUrl, password } = config;
   if (!password) throw new ConfigError("CLEURA_API_PASSWORD is not set");
+  await checkKeep(env, config, profile);
   const start = await startLogin(
     { apiUrl, login, password },
     { ...http, twofa: "sms" },
@@ -154,7 +181,8 @@ export async function login(
   }
   if (verify) return await finishTwoStepLogin(env, profile);
   if (options["send-code"]) return await sendCode(env, profile);
-  const { session, config } = await cleuraSession(env, profile);
+  const { session, config } = await cleuraSession(env, profile, true);
+  await checkKeep(env, config, profile);
   const token = await session.relogin();
   if (profile !== undefined) await keepToken(env, config, profile, token);
   env.io.out(`Logged in to ${session.apiUrl} as "${session.login}"`);

@@ -26,16 +26,21 @@ export interface CleuraSettings extends CleuraConfig {
  * The Cleura settings: the environment over the chosen profile of Cleura's
  * CLI config (a profile's token is used only for its own user and API).
  *
+ * @param storing A login that stores its token in the `--profile` named:
+ * that profile (or the whole file) may be missing, as the login creates it.
  * @throws {ConfigError} When no username is known, or the config file or a
  * variable is bad.
  */
 export async function cleuraSettings(
   env: CommandEnv,
   profileFlag: string | undefined,
+  storing = false,
 ): Promise<CleuraSettings> {
   const loaded = await loadProfileEnv(
     env.io.env,
-    profileFlag === undefined ? {} : { profile: profileFlag },
+    profileFlag === undefined
+      ? {}
+      : { profile: profileFlag, mayBeMissing: storing },
   );
   const config = cleuraConfig(loaded.env);
   if (!config.username) {
@@ -110,7 +115,8 @@ export async function loginSession(
 export async function cleuraSession(
   env: CommandEnv,
   profileFlag: string | undefined,
+  storing = false,
 ): Promise<{ session: CleuraSession; config: CleuraSettings }> {
-  const config = await cleuraSettings(env, profileFlag);
+  const config = await cleuraSettings(env, profileFlag, storing);
   return { session: await loginSession(env, config), config };
 }

@@ -17,6 +17,7 @@ import {
 } from "../lib/cleura/gardener.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { formatTable } from "../lib/format.ts";
+import { splitPath, writePrivateFile } from "../lib/private_file.ts";
 import { type Parsed, UsageError } from "./args.ts";
 import type { TARGET_OPTIONS } from "./cleura_options.ts";
 import { cleuraSession } from "./cleura_session.ts";
@@ -145,31 +146,53 @@ export async function get(
   return 0;
 }
 
-/** Writes a credential: a temporary file of mode 0600 renamed over the path. */
-async function writePrivate(path: string, text: string): Promise<void> {
-  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  const temp = `${path.slice(0, slash + 1)}.${
-    path.slice(slash + 1)
-  }.${crypto.randomUUID()}.tmp`;
+/** Why a kubeconfig cannot be written, in words. */
+function fileProblem(error: unknown): string {
+  return error instanceof Deno.errors.NotFound
+    ? "its folder does not exist"
+    : error instanceof Deno.errors.NotCapable ||
+        error instanceof Deno.errors.PermissionDenied
+    ? "permission denied"
+    : error instanceof Deno.errors.IsADirectory
+    ? "it is a folder"
+    : error instanceof Deno.errors.NotADirectory
+    ? "its folder is not a folder"
+    : "the file system refused";
+}
+
+/** The error of a kubeconfig that cannot be written to `path`. */
+function cannotWrite(path: string, reason: string, cause?: unknown) {
+  return new ConfigError(
+    `Cannot write the kubeconfig to "${path.slice(0, 200)}": ${reason}`,
+    { cause },
+  );
+}
+
+/**
+ * Refuses, before the API is asked for a credential, a path the kubeconfig
+ * surely cannot be written to: a missing folder, or a folder in its place.
+ */
+async function checkWritable(path: string): Promise<void> {
+  const { folder } = splitPath(path);
+  let reason: string | undefined;
   try {
-    await Deno.writeTextFile(temp, text, { mode: 0o600, createNew: true });
-    await Deno.chmod(temp, 0o600).catch(() => {});
-    await Deno.rename(temp, path);
+    if (!(await Deno.stat(folder)).isDirectory) {
+      reason = "its folder is not a folder";
+    } else if ((await Deno.stat(path).catch(() => undefined))?.isDirectory) {
+      reason = "it is a folder";
+    }
   } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw new ConfigError(
-      `Cannot write the kubeconfig to "${path.slice(0, 200)}": ${
-        error instanceof Deno.errors.NotFound
-          ? "its folder does not exist"
-          : error instanceof Deno.errors.NotCapable ||
-              error instanceof Deno.errors.PermissionDenied
-          ? "permission denied"
-          : error instanceof Deno.errors.IsADirectory
-          ? "it is a folder"
-          : "the file system refused"
-      }`,
-      { cause: error },
-    );
+    reason = fileProblem(error);
+  }
+  if (reason !== undefined) throw cannotWrite(path, reason);
+}
+
+/** Writes a credential: only its owner may read it, replaced atomically. */
+async function writePrivate(path: string, text: string): Promise<void> {
+  try {
+    await writePrivateFile(path, text);
+  } catch (error) {
+    throw cannotWrite(path, fileProblem(error), error);
   }
 }
 
@@ -201,6 +224,7 @@ export async function kubeconfig(
     );
   }
   const expirationSeconds = expirationOf(options.expiration);
+  if (file !== undefined) await checkWritable(file);
   const { session, where } = await target(options, env);
   const config = await adminKubeconfig(session, {
     ...where,

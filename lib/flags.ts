@@ -56,6 +56,11 @@ export interface ParsedFlags<S extends FlagSpecs> {
 export interface ParseFlagsOptions {
   /** Whether arguments that are not flags are accepted. */
   allowPositionals: boolean;
+  /**
+   * What takes the arguments, for the message when none are accepted
+   * (default `the command`).
+   */
+  subject?: string;
 }
 
 /** What was wrong with a command line, for a caller that words its own message. */
@@ -210,7 +215,9 @@ export function parseFlags<const S extends FlagSpecs>(
       throw new FlagError(
         "unexpected-argument",
         shownArg(arg),
-        `Unexpected argument "${shownArg(arg)}": the command takes none`,
+        `Unexpected argument "${shownArg(arg)}": ${
+          settings.subject ?? "the command"
+        } takes none`,
       );
     }
     positionals.push(arg);
@@ -259,7 +266,17 @@ export function parseFlags<const S extends FlagSpecs>(
     for (let c = 0; c < chars.length; c++) {
       const flag = `-${chars[c]}`;
       const name = shorts.get(chars[c]!);
-      if (name === undefined) throw unknown(flag);
+      if (name === undefined) {
+        // Named with the letters before it (all flags without a value),
+        // never what follows, which could be a value.
+        const seen = `-${chars.slice(0, c + 1).join("")}`;
+        if (c === 0 || chars[c] === "-") throw unknown(seen);
+        throw new FlagError(
+          "unknown-option",
+          shownArg(flag),
+          `Unknown option "${shownArg(flag)}" in "${shownArg(seen)}"`,
+        );
+      }
       if (options[name]!.type === "boolean") {
         set(name, true);
         continue;

@@ -27,6 +27,7 @@ import {
   sameEntry,
 } from "./cache_checks.ts";
 import { isRecord } from "./is_record.ts";
+import { writePrivateFile } from "./private_file.ts";
 
 /** Where and whether to cache tokens. */
 export interface TokenCacheOptions {
@@ -398,30 +399,17 @@ export class TokenCache {
       savedAt: new Date().toISOString(),
       ...(entry.expiresAt ? { expiresAt: entry.expiresAt } : {}),
     };
-    // A new name, opened with O_EXCL (which never follows a link), in the
-    // checked folder; the rename replaces the entry itself, never a link's
-    // target.
-    const temp = `${path}.${crypto.randomUUID()}.tmp`;
-    try {
-      await Deno.writeTextFile(temp, JSON.stringify(data), {
-        mode: 0o600,
-        createNew: true,
-      });
-      await Deno.chmod(temp, 0o600);
-      const again = await Deno.lstat(this.dir);
-      const reason = sameEntry(again, dir.info)
-        ? distrust(again, "folder", dir.uid)
-        : "it was replaced while the token was saved";
-      if (reason !== undefined) {
-        await Deno.remove(temp).catch(() => {});
-        this.#refuse("folder", this.dir, reason);
-        return;
-      }
-      await Deno.rename(temp, path);
-    } catch (error) {
-      await Deno.remove(temp).catch(() => {});
-      throw error;
-    }
+    // In the checked folder, which must still be that folder at the rename.
+    await writePrivateFile(path, JSON.stringify(data), {
+      beforeRename: async () => {
+        const again = await Deno.lstat(this.dir);
+        const reason = sameEntry(again, dir.info)
+          ? distrust(again, "folder", dir.uid)
+          : "it was replaced while the token was saved";
+        if (reason !== undefined) this.#refuse("folder", this.dir, reason);
+        return reason === undefined;
+      },
+    });
   }
 
   /**

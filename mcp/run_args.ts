@@ -81,17 +81,16 @@ async function writeTokenFile(
   token: string,
 ): Promise<string | undefined> {
   const port = new URL(url).port;
+  // Loaded here: only a server over HTTP writes a file.
+  const { writePrivateFile } = await import("../lib/private_file.ts");
   for (const dir of tokenDirs()) {
     try {
       await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
       const path = `${dir}/mcp-http-${port}.json`;
-      const temp = `${path}.${crypto.randomUUID()}.tmp`;
-      await Deno.writeTextFile(
-        temp,
+      await writePrivateFile(
+        path,
         `${JSON.stringify({ url: `${url}/mcp`, token })}\n`,
-        { mode: 0o600, createNew: true },
       );
-      await Deno.rename(temp, path);
       return path;
     } catch {
       // Not permitted or not possible here: try the next folder.
@@ -182,7 +181,7 @@ export async function runWithArgs(args: string[]): Promise<number> {
       toolsets: { type: "string" },
       "allow-write": { type: "boolean" },
       profile: { type: "string" },
-    }, { allowPositionals: false }).values;
+    }, { allowPositionals: false, subject: "the server" }).values;
   } catch (error) {
     if (!(error instanceof CloudgateError)) throw error;
     console.error(`error: ${error.message} (see --help)`);

@@ -200,6 +200,31 @@ Deno.test("cleura shoot kubeconfig -f writes the file 0600 and prints only its p
     await Array.fromAsync(Deno.readDir(dir.path), (e) => e.name),
     ["prod.yaml"],
   );
+  // Refused before the API was asked: no third kubeconfig was issued.
+  const folder = await s.cli([
+    "shoot",
+    "kubeconfig",
+    "prod-cluster",
+    ...WHERE,
+    "-f",
+    dir.path,
+  ]);
+  assert.equal(folder.code, 2);
+  assert.match(
+    folder.stderr,
+    /^error: Cannot write the kubeconfig to ".*": it is a folder$/,
+  );
+  const underFile = await s.cli([
+    "shoot",
+    "kubeconfig",
+    "prod-cluster",
+    ...WHERE,
+    "-f",
+    `${file}/x.yaml`,
+  ]);
+  assert.equal(underFile.code, 2);
+  assert.match(underFile.stderr, /: its folder is not a folder$/);
+  assert.equal(s.emu.counters.kubeconfigsIssued, 2);
 });
 
 Deno.test("cleura shoot kubeconfig is not printed on a terminal, and none is issued", async () => {

@@ -166,20 +166,84 @@ Deno.test("cleura login --profile work stores the new token in the file, keeping
   assert.equal(s.emu.counters.cleuraLogins, 1);
 });
 
-Deno.test("cleura login --profile work as bob is refused: the profile is alice's, and the file is left alone", async () => {
+Deno.test("cleura login --profile work as bob is refused before any request: the profile is alice's, no SMS is spent, the file is left alone", async () => {
   await using s = await setup();
   const text = await Deno.readTextFile(s.path);
-  const run = await s.cli(
-    ["login", "--profile", "work"],
-    { CLEURA_API_USERNAME: "bob", CLEURA_API_PASSWORD: "bob-password" },
-    { stdin: () => [String(s.emu.lastSmsCode("bob")).padStart(6, "0")] },
-  );
+  const bob = {
+    CLEURA_API_USERNAME: "bob",
+    CLEURA_API_PASSWORD: "bob-password",
+  };
+  for (
+    const args of [
+      ["login", "--profile", "work"],
+      ["login", "--profile", "work", "--send-code"],
+      ["login", "--profile", "work", "--verify"],
+    ]
+  ) {
+    const run = await s.cli(args, { ...bob, CLEURA_VERIFICATION: "v-handle" }, {
+      stdin: () => ["123456"],
+    });
+    assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+    assert.match(
+      run.stderr,
+      /^error: Cannot store the token in .*config\.yaml: the profile is for another user \(log in as that user, or choose another profile\)$/,
+    );
+    assert.equal(run.stdout, "");
+  }
+  assert.equal(s.emu.counters.requests, 0);
+  assert.equal(s.emu.counters.smsSent, 0);
+  assert.equal(await Deno.readTextFile(s.path), text);
+});
+
+Deno.test("cleura login --profile into a config file that is a link is refused before any request", async () => {
+  await using s = await setup();
+  const link = s.path.replace(/config\.yaml$/, "link.yaml");
+  await Deno.symlink(s.path, link);
+  const run = await s.cli(["login", "--profile", "work"], {
+    CLEURA_CONFIG: link,
+    CLEURA_API_PASSWORD: "alice-password",
+  });
   assert.equal(run.code, 2, run.stderr);
   assert.match(
     run.stderr,
-    /error: Cannot store the token in .*config\.yaml: the profile is for another user/,
+    /^error: Cannot store the token in .*link\.yaml: it is a symbolic link/,
   );
-  assert.equal(await Deno.readTextFile(s.path), text);
+  assert.equal(s.emu.counters.requests, 0);
+});
+
+Deno.test("cleura login --profile new adds the profile to a file that does not have it, and makes a missing file", async () => {
+  await using s = await setup();
+  const alice = {
+    CLEURA_API_URL: s.emu.cleuraUrl,
+    CLEURA_API_USERNAME: "alice",
+    CLEURA_API_PASSWORD: "alice-password",
+  };
+  // A new profile has no user of its own: the login's comes from the environment.
+  const nobody = await s.cli(["login", "--profile", "lab"], {
+    CLEURA_API_PASSWORD: "alice-password",
+  });
+  assert.equal(nobody.code, 2);
+  assert.equal(nobody.stderr, "error: CLEURA_API_USERNAME is not set");
+  const run = await s.cli(["login", "--profile", "lab"], alice);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /Token stored in profile "lab" of .*config\.yaml/);
+  const after = load(await Deno.readTextFile(s.path)) as {
+    profiles: Record<string, Record<string, string>>;
+  };
+  assert.equal(after.profiles.lab!.username, "alice");
+  assert.ok(after.profiles.work);
+  const fresh = s.path.replace(/config\.yaml$/, "new/cleura/config.yaml");
+  const made = await s.cli(["login", "--profile", "lab"], {
+    ...alice,
+    CLEURA_CONFIG: fresh,
+  });
+  assert.equal(made.code, 0, made.stderr);
+  const created = load(await Deno.readTextFile(fresh)) as {
+    current_profile: string;
+    profiles: Record<string, Record<string, string>>;
+  };
+  assert.equal(created.current_profile, "lab");
+  assert.equal(created.profiles.lab!.username, "alice");
 });
 
 Deno.test("cleura login without --profile leaves the config file alone", async () => {
@@ -233,7 +297,7 @@ for (const [what, text, reason] of BAD_FILES) {
   });
 }
 
-Deno.test("--profile that is not in the file exits 2 naming it and the profiles there", async () => {
+Deno.test("--profile that is not in the file exits 2 naming it and the profiles there (only a login creates one)", async () => {
   await using s = await setup();
   const run = await s.cli(["shoot", "list", "--profile", "missing"]);
   assert.equal(run.code, 2);
@@ -242,10 +306,5 @@ Deno.test("--profile that is not in the file exits 2 naming it and the profiles 
     run.stderr,
     `error: Cleura CLI profile "missing" is not in ${s.path} (profiles: work, other)`,
   );
-  const login = await s.cli(["login", "--profile", "missing"], {
-    CLEURA_API_PASSWORD: "alice-password",
-  });
-  assert.equal(login.code, 2);
-  assert.match(login.stderr, /profile "missing" is not in/);
   assert.equal(s.emu.counters.requests, 0);
 });

@@ -9,7 +9,10 @@ import {
   readCleuraProfiles,
   selectProfile,
 } from "../lib/cleura/profile.ts";
-import { storeProfileToken } from "../lib/cleura/profile_store.ts";
+import {
+  checkProfileToken,
+  storeProfileToken,
+} from "../lib/cleura/profile_store.ts";
 import { CLEURA_COMPLIANT_URL, CLEURA_PUBLIC_URL } from "../lib/config.ts";
 import { rejection } from "./_helpers/assert.ts";
 import { tempDir } from "./_helpers/temp.ts";
@@ -728,4 +731,74 @@ Deno.test("storeProfileToken() fills in a username and API only where the profil
     token_stored_at: "2026-01-02T03:04:05.678Z",
   });
   assert.equal(file?.currentProfile, undefined);
+});
+
+Deno.test("checkProfileToken() throws exactly what storeProfileToken() would, and writes nothing", async () => {
+  await using dir = await tempDir();
+  const path = await write(`${dir.path}/config.yaml`, GO_FILE);
+  const cases: [Parameters<typeof checkProfileToken>[1], string | null][] = [
+    [{ profile: "work", username: "alice", apiUrl: CLEURA_PUBLIC_URL }, null],
+    [{ profile: "new-one", username: "mallory" }, null],
+    [{ profile: "work", username: "mallory" }, "another user"],
+    [
+      { profile: "lab", username: "bob", apiUrl: CLEURA_PUBLIC_URL },
+      "another API",
+    ],
+    [{ profile: "bad name!" }, "is not valid"],
+  ];
+  for (const [owner, refused] of cases) {
+    const checked = await checkProfileToken(path, owner).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    const stored = await storeProfileToken(`${dir.path}/copy.yaml`, {
+      ...owner,
+      token: "t",
+    }).then(() => null, (error: Error) => error.message);
+    if (refused === null) assert.equal(checked, null, JSON.stringify(owner));
+    else assert.match(checked ?? "", new RegExp(refused));
+    await Deno.writeTextFile(`${dir.path}/copy.yaml`, GO_FILE);
+    assert.equal(
+      checked?.replace(path, "P"),
+      stored?.replace(`${dir.path}/copy.yaml`, "P"),
+    );
+  }
+  const malformed = await write(`${dir.path}/bad.yaml`, "version: 1\n  x: [\n");
+  await rejection(
+    checkProfileToken(malformed, { profile: "work" }),
+    ConfigError,
+    /bad\.yaml: .*not valid YAML/,
+  );
+  // No file, no folder: nothing to refuse, and nothing is made.
+  await checkProfileToken(`${dir.path}/none/cleura/config.yaml`, {
+    profile: "work",
+  });
+  assert.equal(await Deno.readTextFile(path), GO_FILE);
+  assert.deepEqual(await entries(dir.path), [
+    "bad.yaml",
+    "config.yaml",
+    "copy.yaml",
+  ]);
+});
+
+Deno.test({
+  name: "checkProfileToken() refuses a link and a folder other users may write",
+  ignore: !POSIX,
+  fn: async () => {
+    await using dir = await tempDir();
+    const real = await write(`${dir.path}/real.yaml`, GO_FILE);
+    await Deno.symlink(real, `${dir.path}/config.yaml`);
+    await rejection(
+      checkProfileToken(`${dir.path}/config.yaml`, { profile: "work" }),
+      ConfigError,
+      /: it is a symbolic link/,
+    );
+    await Deno.chmod(dir.path, 0o777);
+    await rejection(
+      checkProfileToken(real, { profile: "work" }),
+      ConfigError,
+      /: its folder .* is refused: it is writable by other users/,
+    );
+    await Deno.chmod(dir.path, 0o700);
+  },
 });

@@ -117,6 +117,8 @@ export {
   selectProfile,
 } from "./profile.ts";
 export {
+  checkProfileToken,
+  type ProfileTokenOwner,
   storeProfileToken,
   type StoreProfileTokenOptions,
 } from "./profile_store.ts";

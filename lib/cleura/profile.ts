@@ -87,6 +87,12 @@ export interface CleuraProfileFile {
 export interface LoadProfileEnvOptions {
   /** The profile to use (a `--profile` flag); wins over `CLEURA_PROFILE`. */
   profile?: string;
+  /**
+   * A profile asked for by name may be missing, or the whole file (default
+   * `false`: either is an error): a login that stores its token creates it.
+   * The environment then comes back unchanged.
+   */
+  mayBeMissing?: boolean;
 }
 
 /** What {@linkcode loadProfileEnv} found. */
@@ -600,10 +606,16 @@ export async function loadProfileEnv(
     throw error;
   }
   if (file === undefined) {
-    if (asked === undefined) return { env };
+    if (asked === undefined || options.mayBeMissing) return { env };
     throw new ConfigError(
       `Cleura CLI profile "${asked}" is not available: ${path} does not exist`,
     );
+  }
+  if (
+    options.mayBeMissing && asked !== undefined &&
+    !Object.hasOwn(file.profiles, asked)
+  ) {
+    return { env };
   }
   const { name, profile } = selectProfile(file, asked);
   if (profile === undefined) return { env };

@@ -10,7 +10,8 @@ import { dump } from "js-yaml";
 import { PROFILE_NAME } from "../config.ts";
 import { ConfigError } from "../errors.ts";
 import { isRecord } from "../is_record.ts";
-import { distrust, POSIX, sameEntry } from "../cache_checks.ts";
+import { distrust, sameEntry } from "../cache_checks.ts";
+import { splitPath, writePrivateFile } from "../private_file.ts";
 import { apiOf, isSet, readConfig, shown, VERSION } from "./profile.ts";
 
 /** The first line of a file cloudgate creates. */
@@ -37,16 +38,6 @@ export interface StoreProfileTokenOptions {
   now?: Date;
 }
 
-/** The folder of a path (`.` for a bare name) and the file's name. */
-function splitPath(path: string): { folder: string; base: string } {
-  const at = POSIX
-    ? path.lastIndexOf("/")
-    : Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  const base = path.slice(at + 1);
-  if (at < 0) return { folder: ".", base };
-  return { folder: at === 0 ? path.slice(0, 1) : path.slice(0, at), base };
-}
-
 /** The leading comment lines of a file, or the default header. */
 function header(text: string | undefined): string {
   const lines: string[] = [];
@@ -65,22 +56,30 @@ function rfc3339(date: Date): string {
   return date.toISOString().replace(/\.000Z$/, "Z");
 }
 
-/** The document with the token set, every other field kept. */
-function withToken(
+/** Who a token is for, as {@linkcode checkProfileToken} checks it. */
+export type ProfileTokenOwner = Omit<StoreProfileTokenOptions, "token" | "now">;
+
+/**
+ * The document with the profile to store into (a copy of every other field),
+ * after refusing a profile of another user or API.
+ */
+function ownedProfile(
   document: Record<string, unknown> | undefined,
-  options: StoreProfileTokenOptions,
+  options: ProfileTokenOwner,
   fail: (reason: string) => Error,
-): Record<string, unknown> {
+): { next: Record<string, unknown>; profile: Record<string, unknown> } {
   const next: Record<string, unknown> = document === undefined
     ? { version: VERSION, current_profile: options.profile, profiles: {} }
     : { version: VERSION, ...document };
   next.version ??= VERSION;
-  if (!isRecord(next.profiles)) next.profiles = {};
+  next.profiles = isRecord(next.profiles) ? { ...next.profiles } : {};
   const profiles = next.profiles as Record<string, unknown>;
   const existing = Object.hasOwn(profiles, options.profile)
     ? profiles[options.profile]
     : undefined;
-  const profile: Record<string, unknown> = isRecord(existing) ? existing : {};
+  const profile: Record<string, unknown> = isRecord(existing)
+    ? { ...existing }
+    : {};
   if (
     isSet(options.username) && isSet(profile.username) &&
     profile.username.trim() !== options.username.trim()
@@ -89,19 +88,35 @@ function withToken(
       "the profile is for another user (log in as that user, or choose another profile)",
     );
   }
-  const profileApi = apiOf(
-    profile.api_url as string | undefined,
-    profile.cloud as string | undefined,
-  );
   const namesApi = isSet(profile.api_url) || isSet(profile.cloud);
   if (
     isSet(options.apiUrl) && namesApi &&
-    profileApi !== apiOf(options.apiUrl, undefined)
+    apiOf(
+        profile.api_url as string | undefined,
+        profile.cloud as string | undefined,
+      ) !== apiOf(options.apiUrl, undefined)
   ) {
     throw fail(
       "the profile is for another API (log in to that API, or choose another profile)",
     );
   }
+  Object.defineProperty(profiles, options.profile, {
+    value: profile,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return { next, profile };
+}
+
+/** The document with the token set, every other field kept. */
+function withToken(
+  document: Record<string, unknown> | undefined,
+  options: StoreProfileTokenOptions,
+  fail: (reason: string) => Error,
+): Record<string, unknown> {
+  const { next, profile } = ownedProfile(document, options, fail);
+  const namesApi = isSet(profile.api_url) || isSet(profile.cloud);
   if (!namesApi && isSet(options.apiUrl)) {
     profile.api_url = options.apiUrl.trim().replace(/\/+$/, "");
   }
@@ -110,12 +125,6 @@ function withToken(
   }
   profile.token = options.token;
   profile.token_stored_at = rfc3339(options.now ?? new Date());
-  Object.defineProperty(profiles, options.profile, {
-    value: profile,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
   return next;
 }
 
@@ -150,6 +159,86 @@ async function checkedFolder(
     throw fail(`its folder ${real} is refused: ${reason}`);
   }
   return { real, info };
+}
+
+/**
+ * The one-line error of storing into `path`; refuses a profile name Cleura's
+ * CLI would not accept.
+ */
+function failure(
+  path: string,
+  profile: string,
+): (reason: string) => ConfigError {
+  const fail = (reason: string) =>
+    new ConfigError(`Cannot store the token in ${path}: ${reason}`);
+  if (!PROFILE_NAME.test(profile)) {
+    throw fail(
+      `profile name "${
+        shown(profile)
+      }" is not valid: use up to 64 letters, digits, ".", "_" or "-"`,
+    );
+  }
+  return fail;
+}
+
+/** An error of storing as a {@linkcode ConfigError} naming the file. */
+function wrapped(error: unknown, path: string, folder: string): ConfigError {
+  if (error instanceof ConfigError) return error;
+  return new ConfigError(
+    `Cannot store the token in ${path}: ${writeReason(error, folder)}`,
+    { cause: error },
+  );
+}
+
+/**
+ * Checks, writing nothing, that {@linkcode storeProfileToken} could store a
+ * token for this user and API in this profile: the name is valid, the file
+ * (when there is one) is readable, well formed and no link, its folder (when
+ * there is one) is trusted, and the profile is not another user's or API's.
+ * A login calls it first, so that a token it cannot keep costs no SMS.
+ *
+ * @param path The file, e.g. from {@linkcode cleuraConfigPath}.
+ * @param owner The profile, and the user and API the token will be for.
+ * @returns Nothing.
+ * @throws {ConfigError} The error {@linkcode storeProfileToken} would throw.
+ *
+ * @example
+ * ```ts
+ * import { checkProfileToken } from "@cloudgate/toolkit";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(
+ *   `${dir}/config.yaml`,
+ *   "version: 1\nprofiles:\n  work:\n    username: bob\n",
+ * );
+ * await checkProfileToken(`${dir}/config.yaml`, { profile: "work", username: "alice" })
+ *   .catch((error) => console.log(error.message)); // ... the profile is for another user ...
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function checkProfileToken(
+  path: string,
+  owner: ProfileTokenOwner,
+): Promise<void> {
+  const fail = failure(path, owner.profile);
+  const { folder, base } = splitPath(path);
+  try {
+    let real: string;
+    try {
+      real = await Deno.realPath(folder);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      return; // No folder, no file: storing makes both.
+    }
+    const reason = distrust(await Deno.lstat(real), "folder");
+    if (reason !== undefined) {
+      throw fail(`its folder ${real} is refused: ${reason}`);
+    }
+    await checkTarget(`${real}/${base}`, fail);
+    ownedProfile((await readConfig(path))?.document, owner, fail);
+  } catch (error) {
+    throw wrapped(error, path, folder);
+  }
 }
 
 /**
@@ -191,18 +280,9 @@ export async function storeProfileToken(
   path: string,
   options: StoreProfileTokenOptions,
 ): Promise<void> {
-  const fail = (reason: string) =>
-    new ConfigError(`Cannot store the token in ${path}: ${reason}`);
-  if (!PROFILE_NAME.test(options.profile)) {
-    throw fail(
-      `profile name "${
-        shown(options.profile)
-      }" is not valid: use up to 64 letters, digits, ".", "_" or "-"`,
-    );
-  }
+  const fail = failure(path, options.profile);
   if (!isSet(options.token)) throw fail("the token is empty");
   const { folder, base } = splitPath(path);
-  let temp: string | undefined;
   try {
     const { real, info } = await checkedFolder(folder, fail);
     const target = `${real}/${base}`;
@@ -214,52 +294,22 @@ export async function storeProfileToken(
         noRefs: true,
       })
     }`;
-    temp = `${real}/.${base}.${crypto.randomUUID()}.tmp`;
-    const uid = await writeNew(temp, text);
-    const again = await Deno.lstat(real);
-    const reason = sameEntry(again, info)
-      ? distrust(again, "folder", uid)
-      : "it was replaced while the token was stored";
-    if (reason !== undefined) {
-      throw fail(`its folder ${real} is refused: ${reason}`);
-    }
-    await checkTarget(target, fail);
-    await Deno.rename(temp, target);
-    temp = undefined;
+    await writePrivateFile(target, text, {
+      beforeRename: async (uid) => {
+        const again = await Deno.lstat(real);
+        const reason = sameEntry(again, info)
+          ? distrust(again, "folder", uid)
+          : "it was replaced while the token was stored";
+        if (reason !== undefined) {
+          throw fail(`its folder ${real} is refused: ${reason}`);
+        }
+        await checkTarget(target, fail);
+        return true;
+      },
+    });
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(
-      `Cannot store the token in ${path}: ${writeReason(error, folder)}`,
-      { cause: error },
-    );
-  } finally {
-    if (temp !== undefined) await Deno.remove(temp).catch(() => {});
+    throw wrapped(error, path, folder);
   }
-}
-
-/**
- * Writes a new file, mode 0600, opened with O_EXCL (a new name, never through
- * a link), flushed to disk and closed.
- *
- * @returns The owner's user id, where files have one.
- */
-async function writeNew(
-  path: string,
-  text: string,
-): Promise<number | undefined> {
-  using file = await Deno.open(path, {
-    write: true,
-    createNew: true,
-    mode: 0o600,
-  });
-  if (POSIX) await Deno.chmod(path, 0o600);
-  const data = new TextEncoder().encode(text);
-  let written = 0;
-  while (written < data.length) {
-    written += await file.write(data.subarray(written));
-  }
-  await file.sync();
-  return (await file.stat()).uid ?? undefined;
 }
 
 /** Refuses a target that is a link or not a regular file. */
