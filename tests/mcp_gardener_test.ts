@@ -148,30 +148,32 @@ test("--toolsets gardener lists only the cluster tools; --toolsets itopia,cleura
   assert.ok(!others.some((tool) => /shoot/.test(tool.name)));
 });
 
-test("--toolsets bogus exits 2 with one line naming the accepted values", async () => {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-env",
-      SERVER,
-      "--toolsets",
-      "bogus",
-    ],
-    env: childEnv({}),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(stderr).trimEnd();
-  assert.equal(code, 2, text);
-  assert.equal(
-    text,
+const BAD_STARTS: [string[], string][] = [
+  [
+    ["--toolsets", "bogus"],
     'error: --toolsets takes a comma-separated list of cleura, itopia, gardener, got "bogus"',
-  );
-  assert.equal(stdout.length, 0);
-});
+  ],
+  [
+    ["stdio"],
+    'error: Unexpected argument "stdio": the server takes none (see --help)',
+  ],
+];
+for (const [args, expected] of BAD_STARTS) {
+  test(`the server started with ${args.join(" ")} exits 2 in one line`, async () => {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-net=127.0.0.1", "--allow-env", SERVER, ...args],
+      env: childEnv({}),
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stderr).trimEnd();
+    assert.equal(code, 2, text);
+    assert.equal(text, expected);
+    assert.equal(stdout.length, 0);
+  });
+}
 
 test("--allow-write lists cleura_hibernate_shoot and cleura_wake_shoot as destructive", async () => {
   await using emu = await startEmulator();
