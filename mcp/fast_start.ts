@@ -258,17 +258,18 @@ export class FastStart {
       return false;
     }
     if (!isRequest || !isModernParams(params, modern.version)) return false;
-    if (method === "server/discover") {
-      this.#era = "modern";
-      this.#answer(id, modern.discover);
-      return true;
-    }
-    if (method === "tools/list") {
-      this.#era = "modern";
-      this.#answer(id, { ...modern.toolsList, tools: this.#listings });
-      return true;
-    }
-    return false;
+    if (method !== "server/discover" && method !== "tools/list") return false;
+    // The SDK holds a connection to the era of its first request (a later
+    // request without the envelope is refused): it sees the first one too.
+    if (this.#era === "none") this.#opening.push(message as JSONRPCMessage);
+    this.#era = "modern";
+    this.#answer(
+      id,
+      method === "server/discover"
+        ? modern.discover
+        : { ...modern.toolsList, tools: this.#listings },
+    );
+    return true;
   }
 
   #answer(id: string | number, result: Record<string, unknown>): void {
