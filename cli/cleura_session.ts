@@ -10,7 +10,7 @@
 import { type CleuraConfig, cleuraConfig } from "../lib/config.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { CleuraSession } from "../lib/cleura/session.ts";
-import { loadProfileEnv } from "../lib/cleura/profile.ts";
+import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
 import type { CommandEnv } from "./command.ts";
 import { askCode } from "./io.ts";
 

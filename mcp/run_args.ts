@@ -6,7 +6,7 @@
  */
 
 import { configHomes, optionalEnv, readEnv } from "../lib/config.ts";
-import { loadProfileEnv } from "../lib/cleura/profile.ts";
+import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import { parseFlags } from "../lib/flags.ts";
 import { FastStart } from "./fast_start.ts";

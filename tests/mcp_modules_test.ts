@@ -29,7 +29,7 @@ const ids = (stdout: string) =>
     .filter((id) => id !== undefined);
 
 const TOOL_CODE =
-  /^(lib\/(cleura|itopia)\/(?!profile\.ts)|mcp\/tools\/|mcp\/(create_server|context|tool|stdio_server)\.ts$)/;
+  /^(lib\/(cleura|itopia)\/(?!profile(_env)?\.ts)|mcp\/tools\/|mcp\/(create_server|context|tool|stdio_server)\.ts$)/;
 
 for (const [era, opening] of Object.entries(OPENINGS)) {
   Deno.test(`the stdio server answers the ${era} opening without loading the SDK, zod, node: modules or any tool`, async () => {

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { load } from "js-yaml";
 import { ConfigError } from "../lib/errors.ts";
+import { cleuraConfigPath, readCleuraProfiles } from "../lib/cleura/profile.ts";
 import {
-  cleuraConfigPath,
   loadProfileEnv,
   mergeProfileEnv,
   profileEnv,
-  readCleuraProfiles,
   selectProfile,
-} from "../lib/cleura/profile.ts";
+} from "../lib/cleura/profile_env.ts";
 import {
   checkProfileToken,
   storeProfileToken,

@@ -108,14 +108,16 @@ export {
   cleuraConfigPath,
   type CleuraProfile,
   type CleuraProfileFile,
+  readCleuraProfiles,
+} from "./profile.ts";
+export {
   loadProfileEnv,
   type LoadProfileEnvOptions,
   mergeProfileEnv,
   type ProfileEnv,
   profileEnv,
-  readCleuraProfiles,
   selectProfile,
-} from "./profile.ts";
+} from "./profile_env.ts";
 export {
   checkProfileToken,
   type ProfileTokenOwner,

@@ -12,7 +12,8 @@ import { ConfigError } from "../errors.ts";
 import { isRecord } from "../is_record.ts";
 import { distrust, sameEntry } from "../cache_checks.ts";
 import { splitPath, writePrivateFile } from "../private_file.ts";
-import { apiOf, isSet, readConfig, shown, VERSION } from "./profile.ts";
+import { isSet, readConfig, shown, VERSION } from "./profile.ts";
+import { apiOf } from "./profile_env.ts";
 
 /** The first line of a file cloudgate creates. */
 const DEFAULT_HEADER =
