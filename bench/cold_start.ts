@@ -36,6 +36,7 @@ import { parseArgs } from "node:util";
 import { Client, type JSONRPCMessage } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { SERVER_EVERYTHING, toolArgs } from "../tests/_helpers/tools.ts";
+import { Answers } from "./_answers.ts";
 
 const { values } = parseArgs({
   options: {
@@ -312,40 +313,17 @@ async function once(target: Target): Promise<Sample> {
     stderr: "null",
   }).spawn();
   const writer = child.stdin.getWriter();
-  const reader = child.stdout.getReader();
-  let first: number | undefined;
-  let list: number | undefined;
-  let listBytes = 0;
+  const answers = new Answers(child.stdout, started);
   try {
     await writer.write(opening.bytes);
-    let buffer = new Uint8Array(0);
-    while (list === undefined) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      const now = performance.now() - started;
-      const joined = new Uint8Array(buffer.length + value.length);
-      joined.set(buffer);
-      joined.set(value, buffer.length);
-      buffer = joined;
-      for (let nl = buffer.indexOf(10); nl >= 0; nl = buffer.indexOf(10)) {
-        const line = buffer.subarray(0, nl);
-        buffer = buffer.subarray(nl + 1);
-        let id: unknown;
-        try {
-          id = JSON.parse(new TextDecoder().decode(line)).id;
-        } catch {
-          continue;
-        }
-        if (first === undefined && id === opening.firstId) first = now;
-        if (id === listId) {
-          list = now;
-          listBytes = line.length;
-        }
-      }
-    }
+    const first = await answers.answer(opening.firstId);
+    const list = await answers.answer(listId);
+    return { first: first.at, list: list.at, listBytes: list.bytes };
+  } catch {
+    throw new Error(`${target.name} (${target.era}) did not answer tools/list`);
   } finally {
     await writer.close().catch(() => {});
-    await reader.cancel().catch(() => {});
+    await answers.cancel();
     try {
       child.kill();
     } catch {
@@ -353,10 +331,6 @@ async function once(target: Target): Promise<Sample> {
     }
     await child.status;
   }
-  if (first === undefined || list === undefined) {
-    throw new Error(`${target.name} (${target.era}) did not answer tools/list`);
-  }
-  return { first, list, listBytes };
 }
 
 function quantile(xs: number[], q: number): number {

@@ -8,6 +8,7 @@
 //   deno run -A bench/first_run.ts [--runs 3] [--json]
 
 import { parseArgs } from "node:util";
+import { Answers } from "./_answers.ts";
 
 const { values } = parseArgs({
   options: { runs: { type: "string" }, json: { type: "boolean" } },
@@ -91,34 +92,20 @@ async function round(): Promise<Round> {
       stderr: "null",
     }).spawn();
     const writer = child.stdin.getWriter();
-    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const answers = new Answers(child.stdout, started);
     await writer.write(
       new TextEncoder().encode(
         OPENING.map((m) => `${JSON.stringify(m)}\n`).join(""),
       ),
     );
-    let buffer = "";
-    const waitFor = async (id: number) => {
-      for (;;) {
-        const at = buffer.split("\n").slice(0, -1).findIndex((l) =>
-          JSON.parse(l).id === id
-        );
-        if (at >= 0) return;
-        const { value, done } = await lines.read();
-        if (done) throw new Error(`the server ended before answering ${id}`);
-        buffer += value;
-      }
-    };
-    await waitFor(1);
-    const listMs = performance.now() - started;
+    const listMs = (await answers.answer(1)).at;
     const listCache = await cacheSize(denoDir);
     const callStarted = performance.now();
     await writer.write(new TextEncoder().encode(`${JSON.stringify(CALL)}\n`));
-    await waitFor(2);
-    const callMs = performance.now() - callStarted;
+    const callMs = (await answers.answer(2)).at - (callStarted - started);
     const callCache = await cacheSize(denoDir);
     await writer.close();
-    await lines.cancel();
+    await answers.cancel();
     await child.status;
     return { listMs, listCache, callMs, callCache };
   } finally {

@@ -7,6 +7,7 @@
 //   deno run -A --config tests/tools/deno.json bench/mcp_bench.ts [--json]
 
 import { parseArgs } from "node:util";
+import { Answers } from "./_answers.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { cleuraEnv, itopiaEnv } from "../tests/_helpers/accounts.ts";
 import { ItopiaAuth, listCloudInstances } from "../mod.ts";
@@ -196,18 +197,13 @@ delete env.ITOPIA_DEPLOYMENT_ID;
     await writer.write(new TextEncoder().encode(
       OPENING.map((m) => `${JSON.stringify(m)}\n`).join(""),
     ));
-    const reader = child.stdout.getReader();
-    let text = "";
-    while (!new RegExp(`"id":${id}[,}]`).test(text)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
+    const answers = new Answers(child.stdout, performance.now());
+    await answers.answer(id);
     await new Promise((r) => setTimeout(r, 1000));
     const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
     await writer.close();
-    await reader.cancel();
+    await answers.cancel();
     try {
       child.kill(); // the floor idles until killed
     } catch {
