@@ -63,9 +63,9 @@ export {
   loadConfig,
   readEnv,
 } from "./lib/config.ts";
+export { defaultCacheDir } from "./lib/cache_dir.ts";
 export {
   type CachedToken,
-  defaultCacheDir,
   TokenCache,
   type TokenCacheOptions,
 } from "./lib/token_cache.ts";

@@ -4,7 +4,7 @@ import { cliArgs } from "./_helpers/cli.ts";
 import { childEnv } from "./_helpers/mcp.ts";
 import { CleuraSession, ConfigError, listRegions, TokenCache } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
-import { cacheDirFrom, defaultCacheDir } from "../lib/token_cache.ts";
+import { cacheDirFrom, defaultCacheDir } from "../lib/cache_dir.ts";
 
 const key = { apiUrl: "https://rest.cleura.cloud", login: "alice" };
 
