@@ -16,6 +16,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { CloudgateError } from "../lib/errors.ts";
+import { cleanText } from "../lib/text.ts";
 import type { ToolCall } from "./tool.ts";
 
 const CONFIRM_KEY = "confirm";
@@ -84,13 +85,13 @@ export async function confirmed(
   return inputRequired({
     inputRequests: {
       [CONFIRM_KEY]: inputRequired.elicit({
-        message: change.question,
+        message: cleanText(change.question, { multiline: false }),
         requestedSchema: {
           type: "object",
           properties: {
             confirm: {
               type: "boolean",
-              title: change.title,
+              title: cleanText(change.title, { multiline: false }),
               description: "Check to confirm; nothing changes otherwise",
             },
           },

@@ -5,12 +5,30 @@
  * @module
  */
 
-import { McpServer } from "@modelcontextprotocol/server";
+import { McpServer, type Transport } from "@modelcontextprotocol/server";
 import { CODE_TIMEOUT_MS } from "./code_pages.ts";
 import type { ToolContext } from "./context.ts";
 import { INSTRUCTIONS, SERVER_INFO } from "./protocol.ts";
-import { registerTools, selectTools, type ToolDefinition } from "./tool.ts";
+import {
+  oneLineToolError,
+  registerTools,
+  selectTools,
+  type ToolDefinition,
+} from "./tool.ts";
 import { TOOLS } from "./tools/mod.ts";
+
+/**
+ * The SDK's server, whose tool errors reach the client on one line also when
+ * the SDK made them (its input validation, its legacy shim's failures).
+ */
+class CloudgateServer extends McpServer {
+  override connect(transport: Transport): Promise<void> {
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) =>
+      send(oneLineToolError(message), options);
+    return super.connect(transport);
+  }
+}
 
 /**
  * Creates an MCP server with the given tools, sharing the given state.
@@ -24,7 +42,7 @@ export function createMcpServer(
   ctx: ToolContext,
   tools: readonly ToolDefinition[] = selectTools(TOOLS),
 ): McpServer {
-  const server = new McpServer({ ...SERVER_INFO }, {
+  const server = new CloudgateServer({ ...SERVER_INFO }, {
     // The tool list never changes while the server runs.
     capabilities: { logging: {}, tools: { listChanged: false } },
     instructions: INSTRUCTIONS,

@@ -4,24 +4,23 @@
  * declined or abandoned; calls that arrive meanwhile wait for it, bounded,
  * and then find the token (or ask on their own, reusing the same SMS).
  *
- * On a 2025 connection the question is asked while the call is open, so a
- * cancelled call or a closed connection releases the gate at once, and the
- * others may wait as long as the code is valid to be typed. On a 2026-07-28
- * connection the question travels in the call's result and the server cannot
- * see a client give up, so the others wait at most {@linkcode MODERN_WAIT_MS}
- * after it was asked.
+ * Whatever the era, the others wait at most {@linkcode ASK_WAIT_MS} after
+ * the holder's question went out, then ask on their own with the same SMS:
+ * on a 2026-07-28 connection the question travels in the call's result and
+ * the server cannot see a client give up, and on a 2025 connection the user
+ * may never answer. On a 2025 connection a cancelled call or a closed
+ * connection also releases the gate at once.
  *
  * @module
  */
 
 import { CODE_TIMEOUT_MS } from "./code_pages.ts";
 
-/** How long a call waits for a question asked on a 2026-07-28 connection. */
-export const MODERN_WAIT_MS = 1_500;
+/** How long a call waits for a question another call asked. */
+export const ASK_WAIT_MS = 1_500;
 
 interface Holder {
   id: string;
-  legacy: boolean;
   askedAt: number | undefined;
   released: PromiseWithResolvers<void>;
 }
@@ -47,10 +46,11 @@ export class AskGate {
     const holder = this.#holder;
     if (!holder) return "released";
     if (signal.aborted) return "bound";
+    // Before its question goes out the holder is posting the password or
+    // sending the SMS, which its own timeouts bound.
     const bound = holder.askedAt === undefined
       ? CODE_TIMEOUT_MS
-      : holder.askedAt + (holder.legacy ? CODE_TIMEOUT_MS : MODERN_WAIT_MS) -
-        Date.now();
+      : holder.askedAt + ASK_WAIT_MS - Date.now();
     if (bound <= 0) return "bound";
     return await new Promise((resolve) => {
       const timer = setTimeout(() => done("bound"), bound);
@@ -77,7 +77,6 @@ export class AskGate {
     const previous = this.#holder;
     const holder: Holder = {
       id: crypto.randomUUID(),
-      legacy,
       askedAt: undefined,
       released: Promise.withResolvers<void>(),
     };

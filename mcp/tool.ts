@@ -13,6 +13,7 @@ import {
   type InputRequiredResult,
   isInputRequiredResult,
   type McpServer,
+  PROTOCOL_VERSION_META_KEY,
   type ServerContext,
   type ToolAnnotations,
 } from "@modelcontextprotocol/server";
@@ -42,6 +43,11 @@ export interface ToolCall {
   era: "legacy" | "modern";
   /** The elicitation modes the client declared, or `undefined` for none. */
   elicitation: { form: boolean; url: boolean } | undefined;
+  /**
+   * On a 2025 connection whose client declared URL mode: tells the client
+   * that the URL-mode elicitation of this id is complete.
+   */
+  completeElicitation?: (elicitationId: string) => void;
   /** The opened `requestState` of a retried call. */
   state<T>(): T | undefined;
   /** The answers a retried call carries (untrusted). */
@@ -99,9 +105,9 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   return definition;
 }
 
-/** The hint for a client that cannot show an SMS code question. */
+/** What a user does when neither the client nor a code page can take the SMS code. */
 export const NO_ELICITATION_HINT =
-  "This MCP client cannot ask you for the SMS code (it does not support elicitation): set CLEURA_API_TOKEN in the server's environment, for example from `deno task cli cleura token`, and restart the server";
+  "Set CLEURA_API_TOKEN in the server's environment instead (for example from `cloudgate cleura token`) and restart the server";
 
 /**
  * A successful result: the structured content, and the same JSON as text
@@ -144,15 +150,81 @@ export function fail(error: unknown): CallToolResult {
   };
 }
 
+/** A zod issue as the SDK's validation messages list them. */
+interface Issue {
+  path?: unknown[];
+  message?: unknown;
+}
+
+/**
+ * A tool error the SDK itself made (its input validation, its legacy shim's
+ * failures: a client's malformed answer), on one clean line: a listed zod
+ * dump becomes `field: message; field: message`. Every other message passes
+ * as it is; cloudgate's own errors are one line already ({@linkcode fail}).
+ */
+export function oneLineToolError<M>(message: M): M {
+  const result = (message as { result?: Record<string, unknown> }).result;
+  if (result?.isError !== true || !Array.isArray(result.content)) {
+    return message;
+  }
+  const content = result.content.map(
+    (block: { type?: unknown; text?: unknown }) => {
+      if (block.type !== "text" || typeof block.text !== "string") return block;
+      return { ...block, text: oneLine(block.text) };
+    },
+  );
+  return { ...message, result: { ...result, content } };
+}
+
+function oneLine(text: string): string {
+  const listed = /^([^\n[]*?):?\s*(\[[\s\S]*\])\s*$/.exec(text);
+  if (listed) {
+    try {
+      const issues = JSON.parse(listed[2]!) as Issue[];
+      const parts = issues.map((issue) =>
+        `${(issue.path ?? []).join(".") || "arguments"}: ${
+          String(issue.message ?? "invalid")
+        }`
+      );
+      if (parts.length > 0) text = `${listed[1]}: ${parts.join("; ")}`;
+    } catch {
+      // Not a list of issues: keep the text, on one line.
+    }
+  }
+  return cleanText(text, { multiline: false }).replace(/\s{2,}/g, " ").trim();
+}
+
+/** The first revision without `initialize`, whose requests carry the client's capabilities. */
+const MODERN_REVISION = "2026-07-28";
+
+/**
+ * The era of a request, from the protocol: the version the connection
+ * negotiated, else the envelope's `protocolVersion`. The mere presence of an
+ * envelope says nothing: the SDK lifts any reserved `_meta` key into it,
+ * also on 2025 sessions (a client's per-request log level, say).
+ */
+function eraOf(server: McpServer, request: ServerContext): ToolCall["era"] {
+  const envelope = request.mcpReq.envelope as
+    | Record<string, unknown>
+    | undefined;
+  const version = server.server.getNegotiatedProtocolVersion() ??
+    envelope?.[PROTOCOL_VERSION_META_KEY];
+  // Revisions are dates, so they compare as text.
+  return typeof version === "string" && version >= MODERN_REVISION
+    ? "modern"
+    : "legacy";
+}
+
 function elicitationOf(
   server: McpServer,
   request: ServerContext,
+  era: ToolCall["era"],
 ): ToolCall["elicitation"] {
   const envelope = request.mcpReq.envelope as
     | Record<string, { elicitation?: unknown } | undefined>
     | undefined;
-  const caps = envelope
-    ? envelope[CLIENT_CAPABILITIES_META_KEY]
+  const caps = era === "modern"
+    ? envelope?.[CLIENT_CAPABILITIES_META_KEY]
     : server.server.getClientCapabilities();
   const elicitation = caps?.elicitation as
     | { form?: unknown; url?: unknown }
@@ -285,12 +357,23 @@ export function registerTools(
           "cloudgate",
         ).catch(() => {});
       };
+      const era = eraOf(server, request);
+      const elicitation = elicitationOf(server, request, era);
       const call: ToolCall = {
         ctx,
         tool: tool.name,
         signal: request.mcpReq.signal,
-        era: request.mcpReq.envelope ? "modern" : "legacy",
-        elicitation: elicitationOf(server, request),
+        era,
+        elicitation,
+        ...(era === "legacy" && elicitation?.url
+          ? {
+            completeElicitation: (id: string) => {
+              server.server.createElicitationCompletionNotifier(id)().catch(
+                () => {},
+              );
+            },
+          }
+          : {}),
         state: <T>() => request.mcpReq.requestState<T>(),
         inputResponses: request.mcpReq.inputResponses,
         log,

@@ -167,17 +167,6 @@ for (const era of ERAS) {
     );
   });
 
-  test(`mcp without elicitation fails at once, before any SMS, and says how to proceed (${era})`, async () => {
-    await using t = await bob();
-    const { emu } = t;
-    const result = await call(t.client, "cleura_list_regions");
-    assert.equal(result.isError, true);
-    assert.match(result.text, /does not support elicitation/);
-    assert.match(result.text, /CLEURA_API_TOKEN/);
-    assert.match(result.text, /cleura token/);
-    assert.equal(emu.counters.smsSent, 0);
-  });
-
   test(`mcp logs the login's progress and never a secret (${era})`, async () => {
     await using t = await bob({ elicit: "sms" });
     // 2025: a session-wide level; 2026-07-28: a level in each request's _meta.

@@ -149,18 +149,57 @@ interface Located {
   call: SessionCallOptions;
 }
 
-function locate(session: CleuraSession, target: ShootTarget): Located {
-  const { region, projectId, gardenDomain, ...call } = target;
-  const lower = checked(
-    region,
+/** A cluster's region, project and, for one cluster, its name. */
+export interface ShootNames {
+  /** The region code, e.g. `sto2`. */
+  region: string;
+  /** The project id. */
+  projectId: string;
+  /** The cluster's name. */
+  name?: string;
+}
+
+/**
+ * Checks a cluster's region, project and (when given) name as the API's
+ * paths need them, without contacting the API: a tool checks them before it
+ * asks the user anything about the cluster.
+ *
+ * @param target The region, project id and cluster name.
+ * @returns The region in lower case, the project id and the name.
+ * @throws {ConfigError} Naming the value that is not a region code, a
+ * project id or a cluster name.
+ *
+ * @example
+ * ```ts
+ * import { checkShootNames } from "@cloudgate/toolkit/cleura";
+ *
+ * console.log(checkShootNames({ region: "Sto2", projectId: "p1", name: "prod" }));
+ * // { region: "sto2", projectId: "p1", name: "prod" }
+ * ```
+ */
+export function checkShootNames(target: ShootNames): ShootNames {
+  const region = checked(
+    target.region,
     REGION,
     "The region must be a region code such as sto2 (a letter, then at most 31 letters, digits or dashes)",
   ).toLowerCase();
-  const project = checked(
-    projectId,
+  const projectId = checked(
+    target.projectId,
     PROJECT_ID,
     "The project id must be 1 to 128 letters, digits, underscores or dashes",
   );
+  if (target.name === undefined) return { region, projectId };
+  const name = checked(
+    target.name,
+    CLUSTER_NAME,
+    "The cluster name must be 1 to 63 lower-case letters, digits or dashes, starting and ending with a letter or digit",
+  );
+  return { region, projectId, name };
+}
+
+function locate(session: CleuraSession, target: ShootTarget): Located {
+  const { region, projectId, gardenDomain, ...call } = target;
+  const names = checkShootNames({ region, projectId });
   const garden = gardenDomain ?? gardenDomainFor(session.apiUrl);
   if (garden !== "public" && garden !== "compliant") {
     throw new ConfigError(
@@ -168,10 +207,12 @@ function locate(session: CleuraSession, target: ShootTarget): Located {
     );
   }
   return {
-    path: `gardener/v1/${garden}/shoot/${lower}/${encodeURIComponent(project)}`,
-    region: lower,
-    projectId: project,
-    where: `project "${project}" in ${lower}`,
+    path: `gardener/v1/${garden}/shoot/${names.region}/${
+      encodeURIComponent(names.projectId)
+    }`,
+    region: names.region,
+    projectId: names.projectId,
+    where: `project "${names.projectId}" in ${names.region}`,
     call,
   };
 }
@@ -183,11 +224,7 @@ export function locateShoot(
 ): Located & { name: string } {
   const { name, ...rest } = target;
   const located = locate(session, rest);
-  const checkedName = checked(
-    name,
-    CLUSTER_NAME,
-    "The cluster name must be 1 to 63 lower-case letters, digits or dashes, starting and ending with a letter or digit",
-  );
+  const checkedName = checkShootNames({ ...located, name }).name ?? name;
   return {
     ...located,
     path: `${located.path}/${checkedName}`,

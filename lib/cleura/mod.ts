@@ -84,6 +84,7 @@ export {
   parseDuration,
 } from "./kubeconfig.ts";
 export {
+  checkShootNames,
   type CleuraShoot,
   type CleuraShootSpec,
   type CleuraShootStatus,
@@ -96,6 +97,7 @@ export {
   NotFoundError,
   type ShootCondition,
   type ShootLastOperation,
+  type ShootNames,
   type ShootOperationSummary,
   type ShootSummary,
   type ShootTarget,

@@ -9,10 +9,12 @@
 
 import { z } from "zod";
 import {
+  checkShootNames,
   cleuraShootSchema,
   getShoot,
   hibernateShoot,
   listShoots,
+  type ShootNames,
   shootSummarySchema,
   type ShootTarget,
   summarizeShoot,
@@ -127,8 +129,12 @@ function changeTool(action: "hibernate" | "wake") {
       destructiveHint: true,
       idempotentHint: true,
     },
-    run: async ({ name, ...args }, call) => {
-      const target = targetOf(call, args);
+    run: async (args, call) => {
+      // Checked before the user is asked anything about the cluster.
+      const { name, ...target } = checkShootNames({
+        ...targetOf(call, args),
+        name: args.name,
+      }) as Required<ShootNames>;
       const key = `${action} ${target.region}/${target.projectId}/${name}`;
       const ok = await confirmed(call, {
         key,

@@ -233,6 +233,7 @@ export async function memoryClient(
   test[Symbol.asyncDispose] = async () => {
     await close();
     await server.close();
+    await ctx.pages.closeAll();
   };
   return test;
 }
