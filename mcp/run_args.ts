@@ -39,9 +39,10 @@ and written with the URL to a file only you can read
   -h, --help     Show this help
 
 Both MCP protocol eras are served: 2026-07-28 (stateless) and 2025-11-25 and
-earlier (initialize). When a Cleura login needs the SMS code, the user is asked
-through elicitation: a one-time local page (URL mode) when the client supports
-it, else a form.
+earlier (initialize). When a Cleura login needs the SMS code, the user types it
+on a one-time local page: the client shows its link (URL-mode elicitation), or,
+when the client cannot elicit at all, the tool's error gives it; a client with
+form elicitation only is asked in a form.
 
 Credentials come from the environment: CLEURA_API_USERNAME, CLEURA_API_PASSWORD or
 CLEURA_API_TOKEN, CLEURA_API_URL or CLEURA_CLOUD, CLEURA_REGION and CLEURA_PROJECT_ID

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import type { ElicitResult } from "@modelcontextprotocol/client";
 import { cleuraEnv } from "./_helpers/accounts.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import { selectTools } from "../mcp/tool.ts";
@@ -15,6 +16,7 @@ import {
   SERVER,
   type SetUp,
   setUp,
+  smsAnswer,
   test,
   type Transport,
 } from "./_helpers/mcp.ts";
@@ -279,4 +281,40 @@ test("mcp without elicitation and without a loopback page says how to proceed, b
   } finally {
     await client.close();
   }
+});
+
+test("mcp call waits at most 2 s for a 2025 client's open question, then asks on its own with the same SMS", async () => {
+  await using emu = await startEmulator();
+  await using http = await serveMcp(env(emu));
+  const never = Promise.withResolvers<ElicitResult>();
+  await using holder = await httpClient(http, () => never.promise, {
+    era: "legacy",
+  });
+  const held = call(holder.client, "cleura_list_regions");
+  for (let i = 0; i < 100 && holder.elicitations.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(holder.elicitations.length, 1, "the 2025 client is asked");
+  const started = Date.now();
+  await using other = await httpClient(http, smsAnswer(emu), { era: "pin" });
+  const result = await call(other.client, "cleura_list_domains");
+  assert.equal(result.isError, false, result.text);
+  assert.ok(Date.now() - started < 2_000, `${Date.now() - started} ms`);
+  assert.equal(emu.counters.smsSent, 1, "the same SMS");
+  never.resolve({ action: "cancel" });
+  assert.equal((await held).isError, false, "the holder finds the token");
+});
+
+test("mcp 2025 client answering a question malformed gets a one-line tool error", async () => {
+  await using t = await setUp(env, {
+    transport: "memory",
+    era: "legacy",
+    elicit: () => () =>
+      Promise.resolve(
+        { action: "accept", content: { code: { nested: 1 } } } as never,
+      ),
+  });
+  const result = await call(t.client, "cleura_list_regions");
+  assert.equal(result.isError, true);
+  assert.ok(!result.text.includes("\n"), result.text);
 });
