@@ -30,6 +30,8 @@ export function toolTable(tools: readonly ToolDefinition[] = TOOLS): string {
   const rows = tools.map((tool) => {
     const effect = tool.write
       ? "destructive; only with `--allow-write`, confirmed by the user"
+      : tool.annotations?.readOnlyHint === false
+      ? "changes nothing, but returns a credential (not read-only)"
       : "read-only";
     return `| \`${tool.name}\` | ${tool.toolset} | ${tool.title} | ${
       fields(tool.input)

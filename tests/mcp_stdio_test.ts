@@ -49,7 +49,11 @@ for (const era of ERAS) {
         tool.name,
       );
       assert.equal(tool.outputSchema?.type, "object", tool.name);
-      assert.equal(tool.annotations?.readOnlyHint, true, tool.name);
+      // The mint tool hands a live credential to the model: never one a
+      // client may run without asking.
+      const mint = tool.name === "itopia_mint_jwt";
+      assert.equal(tool.annotations?.readOnlyHint, !mint, tool.name);
+      if (mint) assert.equal(tool.annotations?.destructiveHint, false);
       const props = JSON.stringify(tool.inputSchema);
       assert.doesNotMatch(
         props,
