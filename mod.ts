@@ -63,6 +63,12 @@ export {
   loadConfig,
   readEnv,
 } from "./lib/config.ts";
+export {
+  acquireLoginLock,
+  LOGIN_LOCK_WAIT_MS,
+  type LoginLock,
+  type LoginLockOptions,
+} from "./lib/login_lock.ts";
 export { defaultCacheDir } from "./lib/cache_dir.ts";
 export {
   type CachedToken,

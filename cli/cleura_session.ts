@@ -104,6 +104,13 @@ export async function loginSession(
     cache,
     onEvent: (event) => {
       if (event.type === "warning") io.err(`warning: ${event.message}`);
+      if (event.type === "login-waiting") {
+        io.err(
+          `note: waiting for the Cleura login of ${
+            event.pid === undefined ? "another process" : `process ${event.pid}`
+          } to finish`,
+        );
+      }
     },
   });
 }

@@ -81,3 +81,52 @@ export interface CheckedDir {
   info: Deno.FileInfo;
   uid: number | undefined;
 }
+
+/** Why a cache file cannot be used, in words that say what to do. */
+export function fsReason(error: unknown, dir: string): string {
+  if (
+    error instanceof Deno.errors.NotCapable ||
+    error instanceof Deno.errors.PermissionDenied
+  ) {
+    return `not permitted (run with --allow-read=${dir} --allow-write=${dir}, or --no-cache)`;
+  }
+  if (error instanceof Deno.errors.InvalidData) return error.message;
+  return error instanceof Error ? error.name : "unreadable";
+}
+
+/** The name (a hash) of the entries of an API URL and login, without suffix. */
+export async function entryName(
+  apiUrl: string,
+  login: string,
+): Promise<string> {
+  const data = new TextEncoder().encode(`${apiUrl}\n${login}`);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  return `${
+    Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0"))
+      .join("")
+  }`;
+}
+
+/**
+ * Reads a checked file, at most 64 KiB, making sure the file opened is the
+ * one `lstat` saw: its text, or why it is refused.
+ */
+export async function readChecked(
+  path: string,
+  checked: Deno.FileInfo,
+): Promise<{ text: string } | { refused: string }> {
+  using file = await Deno.open(path, { read: true });
+  const opened = await file.stat();
+  if (!opened.isFile || !sameEntry(opened, checked)) {
+    return { refused: "it was replaced while being read" };
+  }
+  const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
+  let length = 0;
+  while (length < buffer.length) {
+    const n = await file.read(buffer.subarray(length));
+    if (n === null) break;
+    length += n;
+  }
+  if (length > MAX_FILE_BYTES) return { refused: "it is larger than 64 KiB" };
+  return { text: new TextDecoder().decode(buffer.subarray(0, length)) };
+}

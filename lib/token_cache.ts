@@ -16,17 +16,24 @@
  * @module
  */
 
-import { ConfigError } from "./errors.ts";
+import { CloudgateError, ConfigError } from "./errors.ts";
 import { cacheDirFrom, defaultCacheDir, noCacheDir } from "./cache_dir.ts";
 import { optionalEnv } from "./config.ts";
 import {
   type CheckedDir,
   distrust,
-  MAX_FILE_BYTES,
+  entryName,
+  fsReason,
   ownUid,
   POSIX,
+  readChecked,
   sameEntry,
 } from "./cache_checks.ts";
+import {
+  acquireLoginLock,
+  type LoginLock,
+  type LoginLockOptions,
+} from "./login_lock.ts";
 import { isRecord } from "./is_record.ts";
 import { writePrivateFile } from "./private_file.ts";
 
@@ -57,26 +64,6 @@ export interface CachedToken {
   savedAt: string;
   /** When the token expires (ISO 8601), where that is known. */
   expiresAt?: string;
-}
-
-/** Why a cache file cannot be used, in words that say what to do. */
-function fsReason(error: unknown, dir: string): string {
-  if (
-    error instanceof Deno.errors.NotCapable ||
-    error instanceof Deno.errors.PermissionDenied
-  ) {
-    return `not permitted (run with --allow-read=${dir} --allow-write=${dir}, or --no-cache)`;
-  }
-  return error instanceof Error ? error.name : "unreadable";
-}
-
-async function fileName(apiUrl: string, login: string): Promise<string> {
-  const data = new TextEncoder().encode(`${apiUrl}\n${login}`);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  return `${
-    Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0"))
-      .join("")
-  }.json`;
 }
 
 /**
@@ -149,7 +136,7 @@ export class TokenCache {
   }
 
   async #path(key: { apiUrl: string; login: string }): Promise<string> {
-    return `${this.dir}/${await fileName(key.apiUrl, key.login)}`;
+    return `${this.dir}/${await entryName(key.apiUrl, key.login)}.json`;
   }
 
   /** Stops using `path` from now on, with one warning saying why. */
@@ -217,34 +204,6 @@ export class TokenCache {
   }
 
   /**
-   * Reads a checked file, at most 64 KiB, making sure the file opened is the
-   * one checked; `undefined` when it is refused.
-   */
-  async #read(
-    path: string,
-    checked: Deno.FileInfo,
-  ): Promise<string | undefined> {
-    using file = await Deno.open(path, { read: true });
-    const opened = await file.stat();
-    if (!opened.isFile || !sameEntry(opened, checked)) {
-      this.#refuse("file", path, "it was replaced while being read");
-      return undefined;
-    }
-    const buffer = new Uint8Array(MAX_FILE_BYTES + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const n = await file.read(buffer.subarray(length));
-      if (n === null) break;
-      length += n;
-    }
-    if (length > MAX_FILE_BYTES) {
-      this.#refuse("file", path, "it is larger than 64 KiB");
-      return undefined;
-    }
-    return new TextDecoder().decode(buffer.subarray(0, length));
-  }
-
-  /**
    * Reads the token for an API URL and login. A refused folder or file (see
    * the module's notes) is warned about once and read as no entry.
    *
@@ -257,14 +216,18 @@ export class TokenCache {
   ): Promise<CachedToken | undefined> {
     if (!this.#enabled || !this.#hasDir()) return undefined;
     const path = await this.#path(key);
-    let text: string | undefined;
+    let text: string;
     try {
       const dir = await this.#checkDir(false);
       if (dir === undefined) return undefined;
       const info = await this.#checkFile(path, dir);
       if (typeof info === "string") return undefined;
-      text = await this.#read(path, info);
-      if (text === undefined) return undefined;
+      const read = await readChecked(path, info);
+      if ("refused" in read) {
+        this.#refuse("file", path, read.refused);
+        return undefined;
+      }
+      text = read.text;
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
       this.#onWarning?.(
@@ -380,6 +343,48 @@ export class TokenCache {
         }`,
         { cause: error },
       );
+    }
+  }
+
+  /**
+   * Takes the login lock of an API URL and login: the file
+   * `login-<hash>.lock` beside its token file ({@linkcode acquireLoginLock}),
+   * waiting while another process holds it. A refused folder or lock file, or
+   * one that cannot be opened, is warned about once and means no lock.
+   *
+   * @param key The API URL and login.
+   * @param options The signal, the longest wait, and a callback for the wait.
+   * @returns The held lock, or `undefined` when the cache is off or has no
+   * usable folder.
+   * @throws {AuthError} When the wait is aborted or lasts too long.
+   *
+   * @example
+   * ```ts
+   * import { TokenCache } from "@cloudgate/toolkit";
+   *
+   * const dir = await Deno.makeTempDir();
+   * const cache = new TokenCache({ dir });
+   * const lock = await cache.lock({ apiUrl: "https://rest.cleura.cloud", login: "alice" });
+   * lock?.release();
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   */
+  async lock(
+    key: { apiUrl: string; login: string },
+    options: LoginLockOptions = {},
+  ): Promise<LoginLock | undefined> {
+    if (!this.#enabled || !this.#hasDir()) return undefined;
+    const name = await entryName(key.apiUrl, key.login);
+    const path = `${this.dir}/login-${name}.lock`;
+    try {
+      const dir = await this.#checkDir(true);
+      if (dir === undefined) return undefined;
+      if (await this.#checkFile(path, dir) === "refused") return undefined;
+      return await acquireLoginLock(path, options);
+    } catch (error) {
+      if (error instanceof CloudgateError) throw error;
+      this.#refuse("file", path, fsReason(error, this.dir));
+      return undefined;
     }
   }
 }

@@ -17,6 +17,7 @@ import {
 } from "../lib/config.ts";
 import { CleuraSession } from "../lib/cleura/session.ts";
 import type { SessionEvent } from "../lib/cleura/session_options.ts";
+import type { TokenCache } from "../lib/token_cache.ts";
 import { ItopiaAuth, type ItopiaAuthEvent } from "../lib/itopia/auth.ts";
 import { UrlCodePages } from "./code_pages.ts";
 import { AskGate } from "./gate.ts";
@@ -40,6 +41,8 @@ export interface ToolContextOptions {
   stateKey?: Uint8Array;
   /** How long a sealed `requestState` stays valid (default 5 minutes). */
   stateTtlMs?: number;
+  /** The token cache the Cleura session shares with the CLI (none by default). */
+  cache?: TokenCache;
 }
 
 /** The state shared by every tool call of one server process. */
@@ -92,6 +95,13 @@ function describe(event: SessionEvent | ItopiaAuthEvent): [LogLevel, string] {
           ? `Reusing the Cleura token of "${event.login}"`
           : "Reusing the itopia token",
       ];
+    case "login-waiting":
+      return [
+        "info",
+        `Waiting for the Cleura login of ${
+          event.pid === undefined ? "another process" : `process ${event.pid}`
+        } to finish`,
+      ];
     case "token-rejected":
       return [
         "info",
@@ -138,6 +148,7 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
     cleura() {
       session ??= CleuraSession.fromConfig(cleuraConfig(options.env), {
         ...http,
+        ...(options.cache ? { cache: options.cache } : {}),
         onEvent,
       });
       return session;

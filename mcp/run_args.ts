@@ -9,6 +9,7 @@ import { configHomes, optionalEnv, readEnv } from "../lib/config.ts";
 import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import { parseFlags } from "../lib/flags.ts";
+import { TokenCache } from "../lib/token_cache.ts";
 import { FastStart } from "./fast_start.ts";
 import { parseStateKey } from "./state.ts";
 import { DenoStdioTransport } from "./stdio.ts";
@@ -50,7 +51,12 @@ CLEURA_API_TOKEN, CLEURA_API_URL or CLEURA_CLOUD, CLEURA_REGION and CLEURA_PROJE
 ~/.config/cleura/config.yaml). ITOPIA_API_KEY, ITOPIA_ORGANIZATION_ID,
 ITOPIA_DEPLOYMENT_ID, or ITOPIA_USERNAME and ITOPIA_PASSWORD.
 CLOUDGATE_STATE_KEY (32 bytes, base64 or hex) lets several server instances
-accept each other's pending SMS questions.`;
+accept each other's pending SMS questions.
+
+Tokens (never passwords) are cached where the CLI caches them
+($XDG_CACHE_HOME/cloudgate, else ~/.cache/cloudgate), so a login of either serves
+both. One process at a time logs in to an account: the others wait for it (a log
+line names its pid) and use the token it stored.`;
 
 function stateKey(): Uint8Array | undefined {
   const text = optionalEnv("CLOUDGATE_STATE_KEY");
@@ -100,6 +106,21 @@ async function writeTokenFile(
   return undefined;
 }
 
+/**
+ * The CLI's token cache (the same folder, files and checks), so that a login
+ * of either serves both; each distinct warning goes to stderr once.
+ */
+function sharedCache(): TokenCache {
+  const warned = new Set<string>();
+  return new TokenCache({
+    onWarning: (message) => {
+      if (warned.has(message)) return;
+      warned.add(message);
+      console.error(`warning: ${message}`);
+    },
+  });
+}
+
 /** The toolsets of `--toolsets a,b`. */
 function toolsetsOf(raw: string | undefined) {
   try {
@@ -123,6 +144,7 @@ async function setUp(flags: {
   return {
     env,
     key: stateKey(),
+    cache: sharedCache(),
     selection: {
       ...(toolsets ? { toolsets } : {}),
       allowWrite: flags["allow-write"] === true,
@@ -201,7 +223,7 @@ export async function runWithArgs(args: string[]): Promise<number> {
     return 2;
   }
   if (!values.http) return await runStdio(setup);
-  const { env, key } = setup;
+  const { env, key, cache } = setup;
   try {
     const port = values.port === undefined ? 8787 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -226,7 +248,12 @@ export async function runWithArgs(args: string[]): Promise<number> {
       ...(values.host ? { hostname: values.host } : {}),
       ...(token ? { token } : {}),
       context: (pages) =>
-        createToolContext({ env, pages, ...(key ? { stateKey: key } : {}) }),
+        createToolContext({
+          env,
+          pages,
+          ...(key ? { stateKey: key } : {}),
+          ...(cache ? { cache } : {}),
+        }),
       createServer: (ctx) => createMcpServer(ctx, tools),
     });
     console.error(`cloudgate MCP server listening on ${http.url}/mcp`);

@@ -8,6 +8,7 @@
 
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { EnvSource } from "../lib/config.ts";
+import type { TokenCache } from "../lib/token_cache.ts";
 import { createToolContext } from "./context.ts";
 import { createMcpServer } from "./create_server.ts";
 import type { DenoStdioTransport } from "./stdio.ts";
@@ -22,6 +23,8 @@ export interface StdioSetup {
   key: Uint8Array | undefined;
   /** The tools it lists. */
   selection: ToolSelection;
+  /** The token cache shared with the CLI, if any. */
+  cache?: TokenCache;
 }
 
 /**
@@ -39,6 +42,7 @@ export function attachStdio(
   const ctx = createToolContext({
     env: setup.env,
     ...(setup.key ? { stateKey: setup.key } : {}),
+    ...(setup.cache ? { cache: setup.cache } : {}),
   });
   const tools = selectTools(TOOLS, setup.selection);
   const handle = serveStdio(() => createMcpServer(ctx, tools), {

@@ -144,8 +144,11 @@ Deno.test("-P=cli reads the environment and caches the token under a HOME with a
     assert.match(run.stdout, /^Sto2 /m);
   }
   assert.equal(emu.counters.cleuraLogins, 1, "the second run used the cache");
-  const cached = [...Deno.readDirSync(`${home.path}/.cache/cloudgate`)];
-  assert.equal(cached.length, 1);
+  const cached = [...Deno.readDirSync(`${home.path}/.cache/cloudgate`)]
+    .map((e) => e.name).sort();
+  assert.equal(cached.length, 2, "the token and the login lock");
+  assert.match(cached[0]!, /^[0-9a-f]{32}\.json$/);
+  assert.match(cached[1]!, /^login-[0-9a-f]{32}\.lock$/);
 });
 
 Deno.test("deno run -P=mcp --config deno.json mcp/server.ts lists the tools and mints a JWT", async () => {

@@ -60,6 +60,10 @@ interface PendingChallenge {
   createdAt: number;
   smsSentAt?: number;
   sending?: Promise<number>;
+  /** The login lock, held until the challenge ends. */
+  lock?: Disposable | undefined;
+  /** Ends the challenge (and lets the lock go) once its code has expired. */
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 /** Options of a {@linkcode StepwiseLogin}. */
@@ -78,6 +82,13 @@ export interface StepwiseLoginOptions {
   onEvent?: (event: LoginEvent) => void;
   /** Keeps the token a login gave. */
   onToken?: (token: string) => Promise<void>;
+  /**
+   * Takes the login lock before the password is posted (waiting while
+   * another process logs in); held until the challenge ends.
+   */
+  lock?: (signal?: AbortSignal) => Promise<Disposable | undefined>;
+  /** Once the lock is held: whether another process stored a token meanwhile. */
+  recheck?: () => Promise<boolean>;
 }
 
 /**
@@ -121,8 +132,33 @@ export class StepwiseLogin {
     if (!pending) return undefined;
     const born = pending.smsSentAt ?? pending.createdAt;
     if (Date.now() - born < SMS_CODE_TTL_MS) return pending;
-    this.#pending = undefined;
+    this.#close(pending);
     return undefined;
+  }
+
+  /** Opens a challenge, to end when its code expires. */
+  #open(pending: PendingChallenge): void {
+    this.#pending = pending;
+    this.#expireAt(pending, pending.createdAt);
+  }
+
+  #expireAt(pending: PendingChallenge, born: number): void {
+    clearTimeout(pending.timer);
+    if (!pending.lock) return;
+    const timer = setTimeout(
+      () => this.#close(pending),
+      born + SMS_CODE_TTL_MS - Date.now(),
+    );
+    Deno.unrefTimer(timer);
+    pending.timer = timer;
+  }
+
+  /** Ends a challenge: its lock, if any, is let go. */
+  #close(pending: PendingChallenge): void {
+    clearTimeout(pending.timer);
+    pending.lock?.[Symbol.dispose]();
+    delete pending.lock;
+    if (this.#pending === pending) this.#pending = undefined;
   }
 
   /**
@@ -158,17 +194,26 @@ export class StepwiseLogin {
         `Cannot log in "${login}": no password is set (CLEURA_API_PASSWORD) and no valid token is available`,
       );
     }
-    this.#o.onEvent?.({ type: "login-started", login });
-    const start = await startLogin({ apiUrl, login, password }, {
-      ...this.#http(options),
-      ...(this.#o.twofa ? { twofa: this.#o.twofa } : {}),
-    });
-    if (start.kind === "token") {
-      await this.#keep(start.token);
-      return { kind: "token" };
+    const http = this.#http(options);
+    let lock = await this.#o.lock?.(http.signal);
+    try {
+      if (lock && await this.#o.recheck?.()) return { kind: "token" };
+      this.#o.onEvent?.({ type: "login-started", login });
+      const start = await startLogin({ apiUrl, login, password }, {
+        ...http,
+        ...(this.#o.twofa ? { twofa: this.#o.twofa } : {}),
+      });
+      if (start.kind === "token") {
+        await this.#keep(start.token);
+        return { kind: "token" };
+      }
+      const { verification } = start;
+      this.#open({ verification, createdAt: Date.now(), lock });
+      lock = undefined;
+      return { kind: "sms", verification };
+    } finally {
+      lock?.[Symbol.dispose]();
     }
-    this.#pending = { verification: start.verification, createdAt: Date.now() };
-    return { kind: "sms", verification: start.verification };
   }
 
   /**
@@ -210,6 +255,7 @@ export class StepwiseLogin {
       );
       const now = Date.now();
       pending.smsSentAt = now;
+      this.#expireAt(pending, now);
       this.#lastSmsAt = now;
       this.#o.onEvent?.({ type: "sms-sent", login });
       return now;
@@ -240,8 +286,11 @@ export class StepwiseLogin {
       { apiUrl, login, verification, code },
       this.#http(options),
     );
-    this.drop(verification);
-    await this.#keep(token);
+    try {
+      await this.#keep(token);
+    } finally {
+      this.drop(verification);
+    }
   }
 
   async #keep(token: string): Promise<void> {
@@ -256,6 +305,7 @@ export class StepwiseLogin {
    * @param verification The challenge's verification handle.
    */
   drop(verification: string): void {
-    if (this.#pending?.verification === verification) this.#pending = undefined;
+    const pending = this.#pending;
+    if (pending?.verification === verification) this.#close(pending);
   }
 }

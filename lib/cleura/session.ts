@@ -22,6 +22,7 @@ import {
 } from "../http.ts";
 import { type AskCode, type CleuraToken, loginCleura } from "./auth.ts";
 import { StepwiseLogin } from "./challenge.ts";
+import { sessionLock } from "./session_lock.ts";
 import type {
   CleuraCall,
   CleuraSessionOptions,
@@ -60,7 +61,6 @@ export class CleuraSession {
   #options: CleuraSessionOptions;
   #token: string | undefined;
   #loading: Promise<string> | undefined;
-  #cacheChecked = false;
   /**
    * The stepwise login of this account (password, SMS, code as separate
    * calls), for a caller that cannot wait inside one call for the code, such
@@ -90,6 +90,8 @@ export class CleuraSession {
       http: () => httpOptionsOf(this.#options),
       onEvent: (event) => this.#event(event),
       onToken: (token) => this.#keep(token),
+      lock: (signal) => this.#lock(signal),
+      recheck: async () => (await this.#fromCache()) !== undefined,
     });
   }
 
@@ -178,10 +180,7 @@ export class CleuraSession {
       });
       return Promise.resolve(this.#token);
     }
-    this.#loading ??= this.#acquire(options.askCode).finally(() => {
-      this.#loading = undefined;
-    });
-    return this.#loading;
+    return this.#start(options.askCode, false);
   }
 
   /**
@@ -193,15 +192,23 @@ export class CleuraSession {
    * @throws {AuthError} When there is no password to log in with.
    */
   relogin(options: { askCode?: AskCode } = {}): Promise<string> {
-    if (!this.#loading) {
-      this.#token = undefined;
-      this.#cacheChecked = true;
-    }
-    return this.token(options);
+    if (!this.#loading) this.#token = undefined;
+    return this.#start(options.askCode, true);
   }
 
-  async #acquire(askCode: AskCode | undefined): Promise<string> {
-    const stored = await this.storedToken();
+  #start(askCode: AskCode | undefined, fresh: boolean): Promise<string> {
+    this.#loading ??= this.#acquire(askCode, fresh).finally(() => {
+      this.#loading = undefined;
+    });
+    return this.#loading;
+  }
+
+  async #acquire(askCode: AskCode | undefined, fresh: boolean) {
+    // A relogin takes no cached token, but one stored while it waited.
+    const cached = fresh
+      ? await this.#options.cache?.get(this).catch(() => undefined)
+      : undefined;
+    const stored = fresh ? undefined : await this.storedToken();
     if (stored !== undefined) return stored;
     const password = this.#options.password;
     if (password === undefined) {
@@ -209,6 +216,9 @@ export class CleuraSession {
         `Cannot log in "${this.login}": no password is set (CLEURA_API_PASSWORD) and no valid token is available`,
       );
     }
+    using lock = await this.#lock(httpOptionsOf(this.#options).signal);
+    const theirs = lock ? await this.#fromCache(cached?.token) : undefined;
+    if (theirs !== undefined) return theirs;
     const result = await loginCleura(
       { apiUrl: this.apiUrl, login: this.login, password },
       {
@@ -222,11 +232,6 @@ export class CleuraSession {
     );
     await this.#keep(result.token);
     return result.token;
-  }
-
-  /** Whether a token was rejected and a fresh login can replace it. */
-  #canRelogin(): boolean {
-    return this.#options.password !== undefined;
   }
 
   async #drop(token: string): Promise<void> {
@@ -273,18 +278,14 @@ export class CleuraSession {
           method: call.method ?? "GET",
           ...(call.body === undefined ? {} : { body: call.body }),
           ...(call.ignoreBody ? { ignoreBody: true } : {}),
-          headers: cleuraHeaders({
-            apiUrl: this.apiUrl,
-            login: this.login,
-            token,
-          }),
+          headers: cleuraHeaders(this.#tokenOf(token)),
           step: call.step,
           secrets: [token, this.#options.password],
         }, http);
       } catch (error) {
         if (!isTokenRejected(error)) throw error;
         await this.#drop(token);
-        if (!this.#canRelogin()) {
+        if (this.#options.password === undefined) {
           throw new AuthError(
             `Cannot ${call.step}: the token of "${this.login}" has expired or was revoked (the API answered ${
               (error as ApiError).status
@@ -312,27 +313,32 @@ export class CleuraSession {
    * ```
    */
   async storedToken(): Promise<string | undefined> {
-    if (this.#token !== undefined) return this.#token;
+    return this.#token ?? await this.#fromCache();
+  }
+
+  /** The cached token unless it is `stale`: read whenever none is held. */
+  async #fromCache(stale?: string): Promise<string | undefined> {
     const cache = this.#options.cache;
-    if (cache?.enabled && !this.#cacheChecked) {
-      this.#cacheChecked = true;
-      const cached = await cache.get(this).catch(() => undefined);
-      if (cached) {
-        this.#token = cached.token;
-        this.#event({
-          type: "token-reused",
-          login: this.login,
-          source: "cache",
-        });
-      }
-    }
+    if (!cache?.enabled) return undefined;
+    const cached = await cache.get(this).catch(() => undefined);
+    if (!cached || cached.token === stale) return undefined;
+    this.#token ??= cached.token;
+    this.#event({ type: "token-reused", login: this.login, source: "cache" });
     return this.#token;
+  }
+
+  #lock(signal: AbortSignal | undefined) {
+    return sessionLock(
+      this.#options.cache,
+      this,
+      signal,
+      (e) => this.#event(e),
+    );
   }
 
   /** Holds a fresh token and saves it to the cache, if any. */
   async #keep(token: string): Promise<void> {
     this.#token = token;
-    this.#cacheChecked = true;
     const cache = this.#options.cache;
     if (!cache?.enabled) return;
     await cache.set({ apiUrl: this.apiUrl, login: this.login, token }).catch(

@@ -16,6 +16,8 @@ export type SessionEvent =
   | LoginEvent
   | { type: "token-reused"; login: string; source: "memory" | "cache" }
   | { type: "token-rejected"; login: string }
+  /** Another process is logging in to this account; this one waits for it. */
+  | { type: "login-waiting"; login: string; pid?: number }
   | { type: "warning"; message: string };
 
 /** Options of a {@linkcode CleuraSession}. */

@@ -129,18 +129,29 @@ function makeClient(
   };
 }
 
-/** An SDK client connected to `mcp/server.ts` over stdio. */
+/**
+ * An SDK client connected to `mcp/server.ts` over stdio. With `cacheHome`
+ * the server may read and write that folder only, and has it as
+ * `XDG_CACHE_HOME` (its token cache); without, it may touch no file.
+ */
 export async function stdioClient(
   env: Record<string, string>,
   elicit?: Elicit,
-  options: ClientOptions = {},
+  options: ClientOptions & { cacheHome?: string } = {},
 ): Promise<TestClient> {
   const test = makeClient(elicit, options);
+  const { cacheHome } = options;
+  const files = cacheHome === undefined
+    ? []
+    : [`--allow-read=${cacheHome}`, `--allow-write=${cacheHome}`];
   await test.client.connect(
     new StdioClientTransport({
       command: Deno.execPath(),
-      args: ["run", "--allow-net=127.0.0.1", "--allow-env", SERVER],
-      env: childEnv(env),
+      args: ["run", "--allow-net=127.0.0.1", "--allow-env", ...files, SERVER],
+      env: childEnv({
+        ...env,
+        ...(cacheHome === undefined ? {} : { XDG_CACHE_HOME: cacheHome }),
+      }),
       stderr: "ignore",
     }),
   );
