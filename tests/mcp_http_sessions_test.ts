@@ -89,7 +89,7 @@ for (const [ending, end] of Object.entries(ENDINGS)) {
       assert.equal(ctx().gate.held, true);
       await end(gone, drop);
       // The call was aborted: the gate is free, with no bound to wait out.
-      await until(() => !ctx().gate.held, 1_000);
+      await until(() => !ctx().gate.held, 2_000);
       assert.equal(http.sessions(), ending === "drops its connection" ? 1 : 0);
 
       let askedAt = 0;
@@ -158,7 +158,7 @@ Deno.test("mcp over HTTP: a table full of busy sessions answers 503 with Retry-A
     if (i === 0) await asked.promise;
   }
   // Every session has a call in flight (one asked, the others waiting).
-  await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 500));
   const refused = await RawSession.open(http);
   assert.ok(!(refused instanceof RawSession));
   assert.equal(refused.status, 503);
