@@ -7,6 +7,13 @@
  * loopback, a body size limit read while streaming, a cap and an idle timeout
  * on sessions, and the one-time SMS code pages of URL-mode elicitation.
  *
+ * Nothing waits on a client that is gone: when the body of a streamed answer
+ * is cancelled (the client closed the connection), the calls of that request
+ * are aborted, and a session that is closed (DELETE, evicted, idle) aborts
+ * its own. The server never reads Deno's `request.signal` (reading it prints
+ * a warning about its legacy abort): an answer not yet streamed when the
+ * client leaves runs to its end, and is then dropped.
+ *
  * @module
  */
 
@@ -27,13 +34,25 @@ import {
   sameText,
 } from "./http_guard.ts";
 import { readLimited } from "../lib/bytes.ts";
+import {
+  cancelRequests,
+  requestIds,
+  type Session,
+  SessionTable,
+  watchBody,
+} from "./http_sessions.ts";
 
 /** The largest request body accepted, in bytes (1 MiB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** How many 2025-era sessions may be open at once. */
-export const MAX_SESSIONS = 64;
-/** How many 2025-era sessions one bearer token may hold at once. */
-export const MAX_SESSIONS_PER_TOKEN = 16;
+/**
+ * How many 2025-era sessions may be open at once, in all: every local client
+ * shares the one bearer token, so there is no cap per token. An idle session
+ * holds about 130 KB (the server's RSS grew 126–131 KB a session over 128
+ * sessions, `bench/http_load.ts`), so the table holds about 17 MB at most.
+ * When the table is full, the least recently used idle session is closed to
+ * make room; when every session is busy, a new one gets 503.
+ */
+export const MAX_SESSIONS = 128;
 /** How long an unused session lives, in milliseconds (30 minutes). */
 export const SESSION_IDLE_MS = 30 * 60_000;
 
@@ -62,6 +81,8 @@ export interface HttpServeOptions {
   createServer: (ctx: ToolContext) => McpServer;
   /** How long an unused session lives (default 30 minutes). */
   idleMs?: number;
+  /** The cap on open sessions (default {@linkcode MAX_SESSIONS}). */
+  maxSessions?: number;
 }
 
 /** A running HTTP server. */
@@ -74,16 +95,6 @@ export interface HttpServer extends AsyncDisposable {
   sessions(): number;
   /** Stops the server and closes every session. */
   close(): Promise<void>;
-}
-
-interface Session {
-  transport: WebStandardStreamableHTTPServerTransport;
-  server: McpServer;
-  lastUsed: number;
-  /** Requests of this session being answered now. */
-  busy: number;
-  /** The bearer token that opened it. */
-  owner: string;
 }
 
 /** `Deno.serve`, with a refused address or permission as a one-line ConfigError. */
@@ -141,7 +152,7 @@ export async function serveHttp(
     allowedHosts.add(hostname);
   }
   const idleMs = options.idleMs ?? SESSION_IDLE_MS;
-  const sessions = new Map<string, Session>();
+  const sessions = new SessionTable(options.maxSessions ?? MAX_SESSIONS);
   const shared: { ctx?: ToolContext } = {};
   const modern = createMcpHandler(() => options.createServer(shared.ctx!), {
     legacy: "reject",
@@ -177,73 +188,63 @@ export async function serveHttp(
     return undefined;
   }
 
-  async function closeSession(id: string): Promise<void> {
-    const session = sessions.get(id);
-    if (!session) return;
-    sessions.delete(id);
-    await session.server.close().catch(() => {});
-  }
-
-  /**
-   * Makes room for one more session of `owner`: within the caps, or by
-   * closing the least recently used idle session (of that owner when it is
-   * the one at its cap).
-   */
-  async function makeRoom(owner: string): Promise<boolean> {
-    const mine = [...sessions].filter(([, s]) => s.owner === owner);
-    const pool = mine.length >= MAX_SESSIONS_PER_TOKEN
-      ? mine
-      : sessions.size >= MAX_SESSIONS
-      ? [...sessions]
-      : undefined;
-    if (!pool) return true;
-    const idle = pool.filter(([, s]) => s.busy === 0)
-      .sort(([, a], [, b]) => a.lastUsed - b.lastUsed)[0];
-    if (!idle) return false;
-    await closeSession(idle[0]);
-    return true;
-  }
-
   async function startSession(
     request: Request,
     parsedBody: unknown,
   ): Promise<Response> {
-    const owner = token ?? "";
-    if (!(await makeRoom(owner))) {
-      return plain(503, "Too many sessions", { "retry-after": "60" });
+    const reserved = sessions.reserve();
+    if (!reserved) {
+      return plain(503, "Too many sessions busy: retry later", {
+        "retry-after": "5",
+      });
     }
-    const server = options.createServer(shared.ctx!);
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => crypto.randomUUID(),
-      onsessioninitialized: (sessionId) => {
-        sessions.set(sessionId, {
-          transport,
-          server,
-          lastUsed: Date.now(),
-          busy: 0,
-          owner,
-        });
-      },
-      onsessionclosed: (sessionId) => closeSession(sessionId),
-    });
-    await server.connect(transport);
-    const response = await transport.handleRequest(request, { parsedBody });
-    if (!transport.sessionId) await server.close().catch(() => {});
-    return response;
+    try {
+      const server = options.createServer(shared.ctx!);
+      const transport = new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => crypto.randomUUID(),
+        onsessioninitialized: (sessionId) => {
+          sessions.add(sessionId, {
+            transport,
+            server,
+            lastUsed: Date.now(),
+            busy: 0,
+          });
+        },
+        onsessionclosed: (sessionId) => sessions.close(sessionId),
+      });
+      await server.connect(transport);
+      const response = await transport.handleRequest(request, { parsedBody });
+      if (!transport.sessionId) await server.close().catch(() => {});
+      return response;
+    } finally {
+      reserved();
+    }
   }
 
+  /**
+   * Serves one request of a session, which stays busy until the answer's
+   * body has ended or been cancelled; a cancelled body cancels the requests
+   * it was to answer.
+   */
   async function use(
     session: Session,
+    ids: readonly (string | number)[],
     fn: () => Promise<Response>,
   ): Promise<Response> {
     session.lastUsed = Date.now();
     session.busy++;
+    let response: Response;
     try {
-      return await fn();
-    } finally {
+      response = await fn();
+    } catch (error) {
+      session.busy--;
+      throw error;
+    }
+    return watchBody(response, (cancelled) => {
       session.busy--;
       session.lastUsed = Date.now();
-    }
+      if (cancelled) cancelRequests(session, ids);
+    });
   }
 
   async function handleMcp(request: Request): Promise<Response> {
@@ -256,7 +257,17 @@ export async function serveHttp(
           allow: "POST",
         });
       }
-      return await use(session, () => session.transport.handleRequest(request));
+      if (request.method === "GET") {
+        // The standalone stream of server messages: open as long as the
+        // client likes, so it does not make the session busy.
+        session.lastUsed = Date.now();
+        return await session.transport.handleRequest(request);
+      }
+      return await use(
+        session,
+        [],
+        () => session.transport.handleRequest(request),
+      );
     }
     const body = await readLimited(request.body, MAX_BODY_BYTES);
     if (body === undefined) return plain(413, "Request body too large");
@@ -274,24 +285,33 @@ export async function serveHttp(
         { status: 400, headers: { "content-type": "application/json" } },
       );
     }
+    // The SDK's per-request transport closes the exchange when this signal
+    // aborts: when the streamed answer's body is cancelled.
+    const gone = new AbortController();
     const replay = new Request(request.url, {
       method: "POST",
       headers: request.headers,
       body: body as Uint8Array<ArrayBuffer>,
-      signal: request.signal,
+      signal: gone.signal,
     });
     if (id) {
       const session = sessions.get(id);
       if (!session) return plain(404, "Session not found");
       return await use(
         session,
+        requestIds(parsedBody),
         () => session.transport.handleRequest(replay, { parsedBody }),
       );
     }
     if (await isLegacyRequest(replay, parsedBody)) {
       return await startSession(replay, parsedBody);
     }
-    return await modern.fetch(replay, { parsedBody });
+    return watchBody(
+      await modern.fetch(replay, { parsedBody }),
+      (cancelled) => {
+        if (cancelled) gone.abort();
+      },
+    );
   }
 
   const listening = Promise.withResolvers<Deno.NetAddr>();
@@ -318,12 +338,10 @@ export async function serveHttp(
   });
   const addr = await listening.promise;
   port = String(addr.port);
-  const sweeper = setInterval(() => {
-    const now = Date.now();
-    for (const [id, session] of sessions) {
-      if (now - session.lastUsed > idleMs) closeSession(id);
-    }
-  }, Math.min(idleMs, 60_000));
+  const sweeper = setInterval(
+    () => sessions.sweep(idleMs),
+    Math.min(idleMs, 60_000),
+  );
   const shownHost = loopbackBind || hostname === "0.0.0.0" || hostname === "::"
     ? "127.0.0.1"
     : hostname;
@@ -337,7 +355,7 @@ export async function serveHttp(
   const close = () => {
     closed ??= (async () => {
       clearInterval(sweeper);
-      await Promise.all([...sessions.keys()].map(closeSession));
+      await sessions.closeAll();
       await modern.close().catch(() => {});
       await pages.closeAll();
       await httpServer.shutdown();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { accountEnv, cleuraEnv } from "./_helpers/accounts.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
-import { MAX_BODY_BYTES, MAX_SESSIONS_PER_TOKEN } from "../mcp/http.ts";
+import { MAX_BODY_BYTES } from "../mcp/http.ts";
 import {
   assertTwentyShareOneLogin,
   authHeaders,
@@ -216,13 +216,14 @@ Deno.test("mcp over HTTP refuses a body over 1 MiB and an unknown session", asyn
   await unknown.body?.cancel();
 });
 
-Deno.test("mcp over HTTP caps sessions per token: the least recently used idle one makes room", async () => {
-  await using http = await serveMcp({});
+Deno.test("mcp over HTTP caps sessions in all: the least recently used idle one makes room", async () => {
+  const cap = 4;
+  await using http = await serveMcp({}, { maxSessions: cap });
   const clients = [];
-  for (let i = 0; i < MAX_SESSIONS_PER_TOKEN + 2; i++) {
+  for (let i = 0; i < cap + 2; i++) {
     clients.push(await httpClient(http));
   }
-  assert.equal(http.sessions(), MAX_SESSIONS_PER_TOKEN);
+  assert.equal(http.sessions(), cap);
   await assert.rejects(clients[0]!.client.listTools(), "the oldest was closed");
   const { tools } = await clients.at(-1)!.client.listTools();
   assert.equal(tools.length, LISTED_TOOL_NAMES.length);
