@@ -372,7 +372,7 @@ function html(status: number, body: string): Response {
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-store",
         "x-frame-options": "DENY",
-        "referrer-policy": "no-referrer",
+        "referrer-policy": "same-origin",
         "content-security-policy": "default-src 'none'; form-action 'self'",
       },
     },
