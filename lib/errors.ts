@@ -235,31 +235,3 @@ export class SmsCodeRequiredError extends AuthError {
     this.name = "SmsCodeRequiredError";
   }
 }
-
-/**
- * Removes every secret from a text, replacing each with `[redacted]`. Used on
- * every message built from a server's answer, so that a server that echoes a
- * password or token back cannot leak it through an error.
- *
- * @param text The text to clean.
- * @param secrets The values to remove; empty and very short values are ignored.
- * @returns The text with every secret replaced.
- *
- * @example
- * ```ts
- * import { redact } from "./errors.ts";
- *
- * console.log(redact("bad password hunter22", ["hunter22"])); // bad password [redacted]
- * ```
- */
-export function redact(
-  text: string,
-  secrets: readonly (string | undefined)[],
-): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret === undefined || secret.length < 4) continue;
-    out = out.split(secret).join("[redacted]");
-  }
-  return out;
-}

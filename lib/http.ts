@@ -8,13 +8,13 @@
  */
 
 import { readLimited } from "./bytes.ts";
+import { redact } from "./redact.ts";
 import { serverMessage } from "./server_text.ts";
 import {
   ApiError,
   CloudgateError,
   ConfigError,
   NetworkError,
-  redact,
   ResponseFormatError,
   TimeoutError,
 } from "./errors.ts";

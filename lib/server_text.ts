@@ -3,13 +3,13 @@
  * (`{"error":{"message","description","errors"}}`, `{"message"}`, plain text
  * or an HTML page), made one clean line of at most 120 characters, and
  * redacted at both ends: every secret of the call is removed from the raw
- * body before anything can cut or rejoin it, and again from the final line,
- * with pieces of a secret and a cut that ends in one.
+ * body before anything can cut or rejoin it, and again from the clean line,
+ * with the pieces of one where the server cut or split its text.
  *
  * @module
  */
 
-import { redact } from "./errors.ts";
+import { redact, REDACTED, redactLine } from "./redact.ts";
 import { isRecord } from "./is_record.ts";
 import { cleanText } from "./text.ts";
 
@@ -26,14 +26,17 @@ export function serverMessage(
   secrets: readonly (string | undefined)[],
 ): { serverMessage?: string; result?: string } {
   // Redact at both ends: the raw body first (before anything can cut or
-  // rejoin a secret), and the final line again.
+  // rejoin a secret), and the clean line again (after JSON escapes, tags and
+  // whitespace are gone, and with the pieces a server's cut or split left).
   const raw = redact(text, secrets);
   let message: string | undefined;
   let result: string | undefined;
   try {
     const json: unknown = JSON.parse(raw);
     message = messageOf(json, secrets);
-    if (isRecord(json) && typeof json.result === "string") result = json.result;
+    if (isRecord(json) && typeof json.result === "string") {
+      result = redact(json.result, secrets);
+    }
   } catch {
     message = excerpt(raw, secrets);
   }
@@ -87,63 +90,33 @@ function excerpt(
 
 /**
  * One clean line of at most 120 characters: no escape sequences or control
- * characters, no secret, and no tail that could be the start of one.
+ * characters, no secret and no piece of one where the server cut or split its
+ * text (see `redactLine`). The text is redacted before it is cut, so the cut
+ * can only drop text: it never splits a `[redacted]` mark, and what is left
+ * at the cut is not followed by the rest of a secret in the server's text.
  */
 function oneLine(
   text: string,
   secrets: readonly (string | undefined)[],
 ): string {
-  let line = redactFragments(
-    redact(
-      cleanText(text, { multiline: false }).replace(/\s+/g, " ").trim(),
-      secrets,
-    ),
+  let line = redact(
+    cleanText(text, { multiline: false }).replace(/\s+/g, " ").trim(),
     secrets,
   );
-  if (line.length > 120) line = `${cutTail(line.slice(0, 117), secrets)}...`;
-  return redact(line, secrets);
+  // Only the start of a long line is shown: pieces are looked for there, and
+  // a little beyond, where one that reaches into the shown part ends.
+  const longest = Math.max(0, ...secrets.map((s) => s?.length ?? 0));
+  const shown = 117 + 4 * longest + 64;
+  if (line.length > 120) line = line.slice(0, shown);
+  line = redactLine(line, secrets);
+  return line.length > 120 ? `${cut(line, 117)}...` : line;
 }
 
-/** The shortest piece of a secret that is removed wherever it appears. */
-const FRAGMENT = 6;
-
-/**
- * Removes every piece of a secret at least {@linkcode FRAGMENT} characters
- * long, so that a server that splits a secret (with tags or spaces) cannot
- * get it shown in parts.
- */
-function redactFragments(
-  text: string,
-  secrets: readonly (string | undefined)[],
-): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret === undefined || secret.length < FRAGMENT) continue;
-    let i = 0;
-    while (i + FRAGMENT <= out.length) {
-      let n = 0;
-      while (
-        i + n < out.length && secret.includes(out.slice(i, i + n + 1))
-      ) n++;
-      if (n >= FRAGMENT) {
-        out = `${out.slice(0, i)}[redacted]${out.slice(i + n)}`;
-        i += "[redacted]".length;
-      } else i++;
-    }
+/** The first `length` characters, or fewer so as not to split a mark. */
+function cut(line: string, length: number): string {
+  const mark = line.lastIndexOf(REDACTED, length - 1);
+  if (mark >= 0 && mark + REDACTED.length > length) {
+    return line.slice(0, mark).trimEnd();
   }
-  return out;
-}
-
-/** Drops a tail of a cut line that is the beginning of a secret. */
-function cutTail(
-  line: string,
-  secrets: readonly (string | undefined)[],
-): string {
-  for (const secret of secrets) {
-    if (secret === undefined || secret.length < 4) continue;
-    for (let n = Math.min(secret.length - 1, line.length); n >= 3; n--) {
-      if (line.endsWith(secret.slice(0, n))) return line.slice(0, -n);
-    }
-  }
-  return line;
+  return line.slice(0, length);
 }

@@ -195,8 +195,11 @@ Deno.test("escapes: CLI errors quote the server's message without its sequences"
 
   for (
     const [args, message] of [
-      // (The fixture key holds "deployment", so that word is redacted.)
-      [["itopia", "instances", "--deployment-id", "999"], "not found"],
+      // (The fixture key holds "deployment"; the word is still shown.)
+      [
+        ["itopia", "instances", "--deployment-id", "999"],
+        "Deployment not found",
+      ],
       [["cleura", "projects", "--domain", "nope"], "Domain not found"],
       [["cleura", "projects", "--domain", "nope", "--json"], "Domain not"],
     ] as const
