@@ -20,7 +20,7 @@
  * @module
  */
 
-import { runWithArgs } from "./run_args.ts";
+import { main } from "./main.ts";
 
 /**
  * Runs the server as a program: stdio when there are no arguments, else as
@@ -38,7 +38,7 @@ import { runWithArgs } from "./run_args.ts";
  * ```
  */
 export function runServer(args: string[]): Promise<number> {
-  return runWithArgs(args);
+  return main(args);
 }
 
 if (import.meta.main) {

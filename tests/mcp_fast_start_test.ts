@@ -15,7 +15,7 @@ import {
   sdkAnswers,
 } from "../scripts/catalog.ts";
 import { FastStart, type FastWire } from "../mcp/fast_start.ts";
-import { serveStdioFast } from "../mcp/run_args.ts";
+import { serveStdioFast } from "../mcp/main.ts";
 import type { ToolSelection } from "../mcp/toolsets.ts";
 
 type Answer = Record<string, unknown>;

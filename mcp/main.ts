@@ -193,7 +193,7 @@ async function runStdio(setup: StdioSetup): Promise<number> {
  * @param args The arguments.
  * @returns The exit code once the server stops (2 for a usage error).
  */
-export async function runWithArgs(args: string[]): Promise<number> {
+export async function main(args: string[]): Promise<number> {
   let values;
   try {
     values = parseFlags(args, {
