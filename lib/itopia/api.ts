@@ -33,18 +33,38 @@ const ALIASES: Record<"id" | "name" | "status", string[]> = {
   status: ["status", "Status", "state", "State", "powerState", "PowerState"],
 };
 
-function normalize(raw: Record<string, unknown>): CloudInstance {
-  if (
-    raw.id !== undefined && raw.name !== undefined && raw.status !== undefined
-  ) return raw as CloudInstance;
+/**
+ * The instance with `id`, `name` and `status` filled from the usual spellings;
+ * a name or status given as a number becomes its text.
+ *
+ * @throws {ResponseFormatError} When one of the three is of another type (an
+ * object, a list, a boolean), naming the field: a filter or a table would
+ * otherwise trip over it.
+ */
+function normalize(
+  raw: Record<string, unknown>,
+  at: string,
+  source: { step: string; endpoint: string },
+): CloudInstance {
   const instance: CloudInstance = { ...raw };
   for (const [field, names] of Object.entries(ALIASES)) {
-    if (instance[field] !== undefined) continue;
-    const found = names.map((n) => raw[n]).find((v) =>
-      typeof v === "string" || typeof v === "number"
-    );
-    if (found !== undefined) {
-      instance[field] = field === "id" ? found : String(found);
+    const given = instance[field];
+    if (given === undefined || given === null) {
+      delete instance[field];
+      const found = names.map((n) => raw[n]).find((v) =>
+        typeof v === "string" || typeof v === "number"
+      );
+      if (found !== undefined) {
+        instance[field] = field === "id" ? found : String(found);
+      }
+    } else if (typeof given === "number" && field !== "id") {
+      instance[field] = String(given);
+    } else if (typeof given !== "string" && typeof given !== "number") {
+      throw new ResponseFormatError(
+        `Cannot ${source.step}: the response of ${source.endpoint} has an unexpected shape at "${at}.${field}": expected ${
+          field === "id" ? "a string or a number" : "a string"
+        }, got ${Array.isArray(given) ? "a list" : typeof given}`,
+      );
     }
   }
   return instance;
@@ -57,7 +77,8 @@ function normalize(raw: Record<string, unknown>): CloudInstance {
  * @param body The parsed JSON body.
  * @param deploymentId The deployment, for error messages.
  * @returns The instances.
- * @throws {ResponseFormatError} When the body holds no list of objects.
+ * @throws {ResponseFormatError} When the body holds no list of objects, or an
+ * instance's id, name or status is of an unusable type (an object, a list).
  *
  * @example
  * ```ts
@@ -84,7 +105,7 @@ export function parseCloudInstances(
         `Cannot ${source.step}: the response of ${source.endpoint} has an unexpected shape at "${i}": expected an object`,
       );
     }
-    instances[i] = normalize(item);
+    instances[i] = normalize(item, String(i), source);
   }
   return instances;
 }
