@@ -144,6 +144,7 @@ export {
   type ShootOperationSummary,
   type ShootSummary,
   type ShootTarget,
+  shootVersion,
   type ShootWorker,
   type ShootWorkerSummary,
   SMS_CODE_TTL_MS,

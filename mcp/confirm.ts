@@ -2,8 +2,9 @@
  * The user's confirmation of a change, asked through a form elicitation
  * written as a multi round-trip request (the SDK's legacy shim turns it into
  * `elicitation/create` for 2025 clients). The confirmation is bound to what
- * it names: the sealed state holds the tool and the exact target, so a retry
- * for another cluster asks again.
+ * it names: the sealed state holds the tool and the exact target (for a
+ * cluster, its present version too), so a retry for another cluster, or for
+ * one that changed since, asks again.
  *
  * @module
  */
@@ -45,6 +46,32 @@ export interface Change {
 }
 
 /**
+ * Refuses a change at once when the client cannot ask the user (no form
+ * elicitation), before anything is sent to the API.
+ *
+ * @throws {CloudgateError} Naming what the user can do instead.
+ */
+export function refuseWithoutForm(
+  call: ToolCall,
+  change: Pick<Change, "instead">,
+): void {
+  if (!call.elicitation?.form) {
+    throw new CloudgateError(
+      `This MCP client cannot ask the user to confirm (it has no form elicitation), so nothing was changed; ${change.instead}`,
+    );
+  }
+}
+
+/**
+ * What this call's state says the user confirmed for this tool, to keep in
+ * the state of a login that must come first (see `withCleura`'s `bind`).
+ */
+export function confirmedKey(call: ToolCall): string | undefined {
+  const state = call.state<Partial<ConfirmState>>();
+  return state?.tool === call.tool ? state.confirm : undefined;
+}
+
+/**
  * Whether the user confirmed this change in this call: `true`, or the
  * `input_required` answer that asks them.
  *
@@ -76,11 +103,7 @@ export async function confirmed(
       );
     }
   }
-  if (!call.elicitation?.form) {
-    throw new CloudgateError(
-      `This MCP client cannot ask the user to confirm (it has no form elicitation), so nothing was changed; ${change.instead}`,
-    );
-  }
+  refuseWithoutForm(call, change);
   const sealed: ConfirmState = { tool: call.tool, confirm: change.key };
   return inputRequired({
     inputRequests: {

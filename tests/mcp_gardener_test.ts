@@ -296,7 +296,7 @@ for (const era of ERAS) {
     assert.equal(s.emu.counters.requests, 0);
   });
 
-  Deno.test(`cleura_hibernate_shoot for bob asks to confirm, then for the SMS code: one SMS, hibernated (${era})`, async () => {
+  Deno.test(`cleura_hibernate_shoot for bob asks for the SMS code, then to confirm the cluster as it is: one SMS, hibernated (${era})`, async () => {
     await using s = await writeServer("bob");
     await using c = await httpClient(
       s.http,
@@ -315,11 +315,11 @@ for (const era of ERAS) {
     );
     assert.equal(result.isError, false, result.text);
     assert.deepEqual(c.elicitations.map((e) => /SMS/.test(e.message)), [
-      false,
       true,
+      false,
     ]);
     assert.match(
-      c.elicitations[0]!.message,
+      c.elicitations[1]!.message,
       /^Hibernate Kubernetes cluster "prod-cluster"/,
     );
     assert.equal(hibernated(s.emu, "prod-cluster"), true);
@@ -348,16 +348,14 @@ async function manualClient(http: { url: string; token?: string | undefined }) {
       requestInit: { headers: { authorization: `Bearer ${http.token}` } },
     }),
   );
+  const change = (tool: string) => async (name: string, extra = {}) =>
+    await client.callTool(
+      { name: tool, arguments: { name, ...WHERE }, ...extra },
+      { allowInputRequired: true },
+    ) as Answer;
   return {
-    hibernate: async (name: string, extra = {}) =>
-      await client.callTool(
-        {
-          name: "cleura_hibernate_shoot",
-          arguments: { name, ...WHERE },
-          ...extra,
-        },
-        { allowInputRequired: true },
-      ) as Answer,
+    hibernate: change("cleura_hibernate_shoot"),
+    wake: change("cleura_wake_shoot"),
     [Symbol.asyncDispose]: () => client.close(),
   };
 }
@@ -390,14 +388,10 @@ Deno.test("a confirmation of prod-cluster replayed for dev-cluster asks again in
   assert.equal(hibernated(s.emu, "prod-cluster"), false);
 });
 
-Deno.test("bob's SMS question after confirming prod-cluster, answered for dev-cluster, asks to confirm again (2026-07-28)", async () => {
+Deno.test("bob's SMS state answered for dev-cluster asks to confirm dev-cluster; the confirmation of prod-cluster is not taken for it (2026-07-28)", async () => {
   await using s = await writeServer("bob");
   await using c = await manualClient(s.http);
-  const first = await c.hibernate("prod-cluster");
-  const sms = await c.hibernate("prod-cluster", {
-    inputResponses: YES,
-    requestState: first.requestState,
-  });
+  const sms = await c.hibernate("prod-cluster");
   assert.equal(sms.resultType, "input_required", JSON.stringify(sms));
   assert.match(sms.inputRequests!.code!.params.message, /SMS/);
   const code = {
@@ -414,4 +408,55 @@ Deno.test("bob's SMS question after confirming prod-cluster, answered for dev-cl
   );
   assert.equal(s.emu.counters.shootHibernations, 0);
   assert.equal(hibernated(s.emu, "prod-cluster"), false);
+});
+
+Deno.test("a used hibernate confirmation replayed on another instance after the cluster was woken asks again instead of hibernating (shared CLOUDGATE_STATE_KEY)", async () => {
+  const emu = await startEmulator();
+  const stateKey = new Uint8Array(32).fill(9);
+  const tools = selectTools(TOOLS, { allowWrite: true });
+  await using a = await serveMcp(cleuraEnv(emu, "alice"), {
+    tools,
+    context: { stateKey },
+  });
+  await using b = await serveMcp(cleuraEnv(emu, "alice"), {
+    tools,
+    context: { stateKey },
+  });
+  await using _emu = emu;
+  await using ca = await manualClient(a);
+  await using cb = await manualClient(b);
+  const asked = await ca.hibernate("prod-cluster");
+  assert.equal(asked.resultType, "input_required", JSON.stringify(asked));
+  const confirmation = {
+    inputResponses: YES,
+    requestState: asked.requestState,
+  };
+  const done = await ca.hibernate("prod-cluster", confirmation);
+  assert.equal(done.isError, undefined, JSON.stringify(done));
+  assert.equal(hibernated(emu, "prod-cluster"), true);
+  // The user wakes it, confirmed on B.
+  const wake = await cb.wake("prod-cluster");
+  const woken = await cb.wake("prod-cluster", {
+    inputResponses: YES,
+    requestState: wake.requestState,
+  });
+  assert.equal(woken.isError, undefined, JSON.stringify(woken));
+  assert.equal(hibernated(emu, "prod-cluster"), false);
+  await assert.rejects(
+    ca.hibernate("prod-cluster", confirmation),
+    /Invalid or expired requestState/,
+    "the instance that issued it knows it was used",
+  );
+  const replayedOnB = await cb.hibernate("prod-cluster", confirmation);
+  assert.equal(
+    replayedOnB.resultType,
+    "input_required",
+    `B must ask again, not act: ${JSON.stringify(replayedOnB)}`,
+  );
+  assert.match(
+    replayedOnB.inputRequests!.confirm!.params.message,
+    /"prod-cluster"/,
+  );
+  assert.equal(emu.counters.shootHibernations, 1);
+  assert.equal(hibernated(emu, "prod-cluster"), false);
 });

@@ -154,6 +154,31 @@ Deno.test("a requestState sealed by one instance is accepted by another with the
   assert.equal(emu.counters.smsSent, 1);
 });
 
+Deno.test("a used SMS state replayed on another instance with the same key logs nobody in: the verification it holds is spent", async () => {
+  await using emu = await startEmulator();
+  const key = new Uint8Array(32).fill(5);
+  await using a = await serve(emu, { stateKey: key });
+  await using b = await serve(emu, { stateKey: key });
+  await using ca = await manualClient(a);
+  await using cb = await manualClient(b);
+  const first = await ca.callTool();
+  const code = emu.lastSmsCode("bob");
+  const done = await ca.callTool(answer(code, first.requestState!));
+  assert.equal(done.isError, undefined, JSON.stringify(done));
+  assert.equal(emu.counters.cleuraLogins, 1);
+  // B can open the state (it never saw it used), but Cleura refuses the spent
+  // verification: B asks again at most, and no result comes of it.
+  const replayed = await cb.callTool(answer(code, first.requestState!));
+  assert.ok(
+    replayed.resultType === "input_required" || replayed.isError === true,
+    JSON.stringify(replayed),
+  );
+  assert.equal(replayed.structuredContent, undefined);
+  assert.doesNotMatch(JSON.stringify(replayed), /sto2|regions/);
+  assert.equal(emu.counters.cleuraLogins, 1, "no second token");
+  assert.equal(emu.counters.smsSent, 1);
+});
+
 Deno.test("a requestState of another tool is refused as a tool error", async () => {
   await using emu = await startEmulator();
   await using http = await serve(emu);

@@ -33,6 +33,7 @@ export {
   type ShootOperationSummary,
   type ShootSummary,
   shootSummarySchema,
+  shootVersion,
   type ShootWorker,
   type ShootWorkerSummary,
   summarizeShoot,

@@ -101,6 +101,7 @@ export {
   type ShootOperationSummary,
   type ShootSummary,
   type ShootTarget,
+  shootVersion,
   type ShootWorker,
   type ShootWorkerSummary,
   summarizeShoot,

@@ -345,3 +345,38 @@ export function summarizeShoot(shoot: CleuraShoot): ShootSummary {
     })),
   };
 }
+
+/**
+ * What identifies a cluster's present state, for a confirmation bound to it:
+ * its id and Kubernetes `resourceVersion`/`generation` (when the API passes
+ * them), whether it is or should be hibernated, and its last operation with
+ * the time of its last update. Any change to the cluster since (a hibernation,
+ * a wake, a reconcile) gives another value.
+ *
+ * @param shoot The cluster, as {@linkcode getShoot} returns it.
+ * @returns An opaque text; equal texts mean an unchanged cluster.
+ *
+ * @example
+ * ```ts
+ * import { shootVersion } from "@cloudgate/toolkit";
+ *
+ * const awake = { metadata: { name: "c", uid: "1" }, status: { hibernated: false } };
+ * const asleep = { metadata: { name: "c", uid: "1" }, status: { hibernated: true } };
+ * console.log(shootVersion(awake) === shootVersion(asleep)); // false
+ * ```
+ */
+export function shootVersion(shoot: CleuraShoot): string {
+  const { metadata, spec, status } = shoot;
+  const op = status?.lastOperation ?? undefined;
+  return JSON.stringify([
+    metadata.uid ?? null,
+    metadata.resourceVersion ?? null,
+    metadata.generation ?? null,
+    spec?.hibernation?.enabled ?? null,
+    status?.hibernated ?? null,
+    op?.type ?? null,
+    op?.state ?? null,
+    op?.progress ?? null,
+    op?.lastUpdateTime ?? null,
+  ]);
+}

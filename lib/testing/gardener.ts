@@ -62,7 +62,7 @@ function seedShoot(
   workers: Record<string, unknown>[],
 ): CleuraShoot {
   return {
-    metadata: { name, uid: crypto.randomUUID() },
+    metadata: { name, uid: crypto.randomUUID(), resourceVersion: "1" },
     spec: {
       purpose,
       region: "sto2",
@@ -98,6 +98,7 @@ function seedShoot(
         state: "Succeeded",
         progress: 100,
         description: "Shoot cluster has been successfully reconciled.",
+        lastUpdateTime: "2026-01-01T00:00:00Z",
       },
     },
   };
@@ -217,6 +218,10 @@ function change(
   const { shoot } = found;
   const spec = shoot.spec ??= {};
   spec.hibernation = { ...spec.hibernation, enabled: hibernate };
+  // As Kubernetes does: every change gives the object a new resourceVersion.
+  shoot.metadata.resourceVersion = String(
+    Number(shoot.metadata.resourceVersion ?? 0) + 1,
+  );
   shoot.status = {
     ...shoot.status,
     hibernated: hibernate,
@@ -225,6 +230,7 @@ function change(
       state: "Processing",
       progress: 0,
       description: hibernate ? "Hibernating cluster" : "Waking up cluster",
+      lastUpdateTime: new Date().toISOString(),
     },
   };
   if (hibernate) state.counters.shootHibernations++;

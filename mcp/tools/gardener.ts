@@ -17,12 +17,13 @@ import {
   type ShootNames,
   shootSummarySchema,
   type ShootTarget,
+  shootVersion,
   summarizeShoot,
   wakeShoot,
 } from "../../lib/cleura/gardener.ts";
 import { ConfigError } from "../../lib/errors.ts";
 import { withCleura } from "../cleura_login.ts";
-import { confirmed } from "../confirm.ts";
+import { confirmed, confirmedKey, refuseWithoutForm } from "../confirm.ts";
 import { defineTool, type ToolCall, type ToolDefinition } from "../tool.ts";
 
 const where = {
@@ -135,20 +136,27 @@ function changeTool(action: "hibernate" | "wake") {
         ...targetOf(call, args),
         name: args.name,
       }) as Required<ShootNames>;
-      const key = `${action} ${target.region}/${target.projectId}/${name}`;
-      const ok = await confirmed(call, {
-        key,
+      const where = `${target.region}/${target.projectId}/${name}`;
+      const change = {
         question:
           `${verb} Kubernetes cluster "${name}" in project "${target.projectId}", region ${target.region}?`,
         title: `${verb} ${name}`,
         instead: `the user can run: cli.ts cleura shoot ${action} ${name}`,
         unchanged: `cluster "${name}" was not ${done}`,
-      });
-      if (ok !== true) return ok;
+      };
+      refuseWithoutForm(call, change);
       return await withCleura(call, async (session, options) => {
+        const shoot = await getShoot(session, { ...options, ...target, name });
+        // Bound to the cluster as it is now: a confirmation given before it
+        // changed (replayed on another instance, say) asks again.
+        const ok = await confirmed(call, {
+          ...change,
+          key: `${action} ${where} ${shootVersion(shoot)}`,
+        });
+        if (ok !== true) return ok;
         await run(session, { ...options, ...target, name });
         return { name, ...target, accepted: true };
-      }, key);
+      }, confirmedKey(call));
     },
   });
 }
