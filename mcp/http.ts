@@ -29,6 +29,9 @@ import type { ToolContext } from "./context.ts";
 import {
   authority,
   bearer,
+  FailureThrottle,
+  listen,
+  MIN_TOKEN_LENGTH,
   plain,
   randomToken,
   sameText,
@@ -83,6 +86,12 @@ export interface HttpServeOptions {
   idleMs?: number;
   /** The cap on open sessions (default {@linkcode MAX_SESSIONS}). */
   maxSessions?: number;
+  /**
+   * Beyond loopback, how many refused tokens an address may send in a window
+   * before it gets 429 with `Retry-After` until the window ends (default 10
+   * in 60 seconds). Loopback clients are not throttled.
+   */
+  throttle?: { failures: number; windowMs: number };
 }
 
 /** A running HTTP server. */
@@ -91,40 +100,15 @@ export interface HttpServer extends AsyncDisposable {
   url: string;
   /** The bearer token every request to `/mcp` must carry. */
   token: string | undefined;
+  /**
+   * The address and port bound, e.g. `0.0.0.0:8787` (where `url` says
+   * `127.0.0.1`, the address this machine's clients use).
+   */
+  bound: string;
   /** How many 2025-era sessions are open. */
   sessions(): number;
   /** Stops the server and closes every session. */
   close(): Promise<void>;
-}
-
-/** `Deno.serve`, with a refused address or permission as a one-line ConfigError. */
-function listen(
-  options: Deno.ServeTcpOptions,
-  handler: Deno.ServeHandler,
-): Deno.HttpServer<Deno.NetAddr> {
-  const where = `${options.hostname}:${options.port}`;
-  try {
-    return Deno.serve(options, handler);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotCapable) {
-      throw new ConfigError(
-        `Cannot listen on ${where}: not permitted (run with --allow-net=${where})`,
-        { cause: error },
-      );
-    }
-    if (error instanceof Deno.errors.AddrInUse) {
-      throw new ConfigError(
-        `Cannot listen on ${where}: the address is in use`,
-        { cause: error },
-      );
-    }
-    throw new ConfigError(
-      `Cannot listen on ${where}: ${
-        error instanceof Error ? error.name : "failed"
-      }`,
-      { cause: error },
-    );
-  }
 }
 
 /**
@@ -144,9 +128,18 @@ export async function serveHttp(
       `CLOUDGATE_MCP_TOKEN must be set to serve on "${hostname}": beyond loopback every client must send it as a bearer token`,
     );
   }
+  if (!loopbackBind && options.token!.length < MIN_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `CLOUDGATE_MCP_TOKEN is too short to serve on "${hostname}": beyond loopback it must be at least ${MIN_TOKEN_LENGTH} random characters (e.g. from \`openssl rand -base64 32\`)`,
+    );
+  }
   const token = options.unauthenticated
     ? undefined
     : options.token ?? randomToken();
+  const throttle = loopbackBind ? undefined : new FailureThrottle(
+    options.throttle?.failures ?? 10,
+    options.throttle?.windowMs ?? 60_000,
+  );
   const allowedHosts = new Set(LOOPBACK);
   if (!loopbackBind && hostname !== "0.0.0.0" && hostname !== "::") {
     allowedHosts.add(hostname);
@@ -176,11 +169,25 @@ export async function serveHttp(
     return undefined;
   }
 
-  /** The bearer token, compared in constant time. */
-  function checkToken(request: Request): Response | undefined {
+  /**
+   * The bearer token, compared in constant time; beyond loopback, an address
+   * that sent too many wrong ones waits first.
+   */
+  function checkToken(request: Request, from: string): Response | undefined {
     if (token === undefined) return undefined;
+    const wait = throttle?.blocked(from);
+    if (wait !== undefined) {
+      return plain(
+        429,
+        "Too many wrong tokens from this address: retry later",
+        {
+          "retry-after": String(wait),
+        },
+      );
+    }
     const sent = bearer(request.headers.get("authorization"));
     if (sent === undefined || !sameText(sent, token)) {
+      throttle?.fail(from);
       return plain(401, "Unauthorized: send Authorization: Bearer <token>", {
         "www-authenticate": 'Bearer realm="cloudgate"',
       });
@@ -320,7 +327,7 @@ export async function serveHttp(
     port: options.port ?? 8787,
     onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
     onError: () => plain(500, "Internal server error"),
-  }, async (request) => {
+  }, async (request, info) => {
     const foreign = checkOrigin(request);
     if (foreign) return foreign;
     const path = new URL(request.url).pathname;
@@ -329,7 +336,10 @@ export async function serveHttp(
     if (path.startsWith("/sms/")) {
       return (await pages.handle(request, path)) ?? plain(404, "Not found");
     }
-    const refused = checkToken(request);
+    const refused = checkToken(
+      request,
+      (info.remoteAddr as Deno.NetAddr).hostname,
+    );
     if (refused) return refused;
     const length = Number(request.headers.get("content-length") ?? "0");
     if (length > MAX_BODY_BYTES) return plain(413, "Request body too large");
@@ -365,6 +375,9 @@ export async function serveHttp(
   return {
     url,
     token,
+    bound: `${
+      hostname.includes(":") ? `[${hostname}]` : hostname
+    }:${addr.port}`,
     sessions: () => sessions.size,
     close,
     [Symbol.asyncDispose]: close,

@@ -256,7 +256,12 @@ export async function main(args: string[]): Promise<number> {
         }),
       createServer: (ctx) => createMcpServer(ctx, tools),
     });
-    console.error(`cloudgate MCP server listening on ${http.url}/mcp`);
+    const here = new URL(http.url).host;
+    console.error(
+      http.bound === here
+        ? `cloudgate MCP server listening on ${http.url}/mcp`
+        : `cloudgate MCP server listening on ${http.bound} (every address of this machine); on this machine: ${http.url}/mcp`,
+    );
     let file: string | undefined;
     if (!token && http.token) {
       console.error(`bearer token (made at start): ${http.token}`);

@@ -232,6 +232,8 @@ Deno.test("mcp over HTTP caps sessions in all: the least recently used idle one 
   }
 });
 
+const LONG_TOKEN = "s3cret-token-of-32-characters-ok";
+
 Deno.test("mcp over HTTP beyond loopback needs CLOUDGATE_MCP_TOKEN and checks it", async () => {
   await assert.rejects(
     serveMcp({}, { hostname: "127.0.0.2" }),
@@ -239,15 +241,13 @@ Deno.test("mcp over HTTP beyond loopback needs CLOUDGATE_MCP_TOKEN and checks it
   );
   await using http = await serveMcp({}, {
     hostname: "127.0.0.2",
-    token: "s3cret-token",
+    token: LONG_TOKEN,
   });
-  assert.equal(http.token, "s3cret-token");
+  assert.equal(http.token, LONG_TOKEN);
   const denied = await fetch(`${http.url}/mcp`, { method: "POST", body: "{}" });
   assert.equal(denied.status, 401);
   await denied.body?.cancel();
-  await using t = await httpClient(http, undefined, {
-    token: "s3cret-token",
-  });
+  await using t = await httpClient(http, undefined, { token: LONG_TOKEN });
   const { tools } = await t.client.listTools();
   assert.equal(tools.length, LISTED_TOOL_NAMES.length);
 });
