@@ -78,35 +78,6 @@ function tokenDirs(): string[] {
 }
 
 /**
- * Writes `{ url, token }` for clients to read, to a file only the user can
- * read (written to a temporary name, then renamed).
- *
- * @returns The file's path, or `undefined` when no folder could take it.
- */
-async function writeTokenFile(
-  url: string,
-  token: string,
-): Promise<string | undefined> {
-  const port = new URL(url).port;
-  // Loaded here: only a server over HTTP writes a file.
-  const { writePrivateFile } = await import("../lib/private_file.ts");
-  for (const dir of tokenDirs()) {
-    try {
-      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-      const path = `${dir}/mcp-http-${port}.json`;
-      await writePrivateFile(
-        path,
-        `${JSON.stringify({ url: `${url}/mcp`, token })}\n`,
-      );
-      return path;
-    } catch {
-      // Not permitted or not possible here: try the next folder.
-    }
-  }
-  return undefined;
-}
-
-/**
  * The CLI's token cache (the same folder, files and checks), so that a login
  * of either serves both; each distinct warning goes to stderr once.
  */
@@ -233,9 +204,19 @@ export async function main(args: string[]): Promise<number> {
       return 2;
     }
     const token = optionalEnv("CLOUDGATE_MCP_TOKEN");
-    const [{ serveHttp }, { createToolContext }, { createMcpServer }, {
-      TOOLS,
-    }, { selectTools }] = await Promise.all([
+    const [
+      { stopSignal, writeTokenFile },
+      { serveHttp },
+      {
+        createToolContext,
+      },
+      { createMcpServer },
+      {
+        TOOLS,
+      },
+      { selectTools },
+    ] = await Promise.all([
+      import("./token_file.ts"),
       import("./http.ts"),
       import("./context.ts"),
       import("./create_server.ts"),
@@ -265,17 +246,14 @@ export async function main(args: string[]): Promise<number> {
     let file: string | undefined;
     if (!token && http.token) {
       console.error(`bearer token (made at start): ${http.token}`);
-      file = await writeTokenFile(http.url, http.token);
+      file = await writeTokenFile(tokenDirs(), http.url, http.token);
       console.error(
         file
           ? `URL and token written to ${file} (mode 0600)`
           : "warning: cannot write the URL and token to a file (no permission); use the token above",
       );
     }
-    await new Promise<void>((resolve) => {
-      Deno.addSignalListener("SIGINT", resolve);
-      Deno.addSignalListener("SIGTERM", resolve);
-    });
+    await stopSignal();
     await http.close();
     if (file) await Deno.remove(file).catch(() => {});
     return 0;

@@ -3,7 +3,7 @@
 // HOME, no token) cannot reach the tools.
 
 import assert from "node:assert/strict";
-import { childEnv, postMcp, SERVER } from "./_helpers/mcp.ts";
+import { childEnv, closedPort, postMcp, SERVER } from "./_helpers/mcp.ts";
 
 async function readUntil(
   reader: ReadableStreamDefaultReader<string>,
@@ -71,6 +71,7 @@ Deno.test("mcp --http makes a token, writes it with the URL to a 0600 file, and 
     assert.deepEqual(JSON.parse(await Deno.readTextFile(file)), {
       url,
       token: printed,
+      pid: server.pid,
     });
     assert.equal(log.split(printed).length - 1, 1, "the token is printed once");
 
@@ -138,6 +139,58 @@ Deno.test("mcp --http with CLOUDGATE_MCP_TOKEN uses it and prints no token", asy
   } finally {
     server.kill("SIGTERM");
     await server.status;
+    await reader.cancel().catch(() => {});
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("mcp --http removes its token file on SIGHUP (a closed terminal), and a new server removes the files of dead servers", async () => {
+  const home = await Deno.makeTempDir();
+  const dir = `${home}/.config/cloudgate`;
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  const stale = `${dir}/mcp-http-1.json`;
+  const live = `${dir}/mcp-http-2.json`;
+  const old = `${dir}/mcp-http-3.json`;
+  // Nothing listens on a closed port; this test's listener does; a file
+  // naming no loopback URL cannot be judged.
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const at = (port: number) => `http://127.0.0.1:${port}/mcp`;
+  const write = (path: string, url: string) =>
+    Deno.writeTextFile(path, JSON.stringify({ url, token: "t", pid: 1 }));
+  await write(stale, at(closedPort()));
+  await write(live, at(listener.addr.port));
+  await write(old, "http://192.0.2.1:1/mcp");
+  const env = childEnv({
+    HOME: home,
+    ITOPIA_API_KEY: "k",
+    ITOPIA_ORGANIZATION_ID: "42",
+  });
+  delete env.XDG_RUNTIME_DIR;
+  delete env.XDG_CONFIG_HOME;
+  delete env.CLOUDGATE_MCP_TOKEN;
+  const { server, reader } = startServer(env, [
+    `--allow-read=${home}`,
+    `--allow-write=${home}`,
+  ]);
+  try {
+    const log = await readUntil(reader, /written to (\S+) \(mode 0600\)/);
+    const file = /written to (\S+) \(mode 0600\)/.exec(log)![1]!;
+    await assert.rejects(Deno.stat(stale), Deno.errors.NotFound);
+    await Deno.stat(live);
+    await Deno.stat(old);
+    server.kill("SIGHUP");
+    assert.equal((await server.status).code, 0);
+    await assert.rejects(
+      Deno.stat(file),
+      Deno.errors.NotFound,
+      "removed on SIGHUP",
+    );
+  } finally {
+    try {
+      server.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
     await reader.cancel().catch(() => {});
     await Deno.remove(home, { recursive: true });
   }
