@@ -35,7 +35,10 @@ export interface Loaded {
   own: string[];
   /** The npm packages any module was loaded from. */
   npm: string[];
-  /** The modules of Deno's Node compatibility layer (`ext:deno_node/...`). */
+  /**
+   * The `node:` modules loaded, by name (`util` for `ext:deno_node/util.ts`),
+   * without the internals of Deno's Node compatibility layer they pull in.
+   */
   node: string[];
 }
 
@@ -116,6 +119,9 @@ export async function loadedBy(
     stdout: new TextDecoder().decode(stdout),
     own: own.toSorted(),
     npm: [...npm].toSorted(),
-    node: urls.filter((u) => u.startsWith("ext:deno_node/")),
+    node: urls.flatMap((u) =>
+      /^ext:deno_node\/([a-z]\w*)\.m?[jt]s$/.exec(u)?.[1] ?? []
+    )
+      .toSorted(),
   };
 }
