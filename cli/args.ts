@@ -1,7 +1,6 @@
 /**
  * Flags: the typed option specs commands declare, parsing with
- * `lib/flags.ts` (not `node:util` `parseArgs`: loading any `node:` module
- * costs about 0.6 of a bare Deno start), the refusal of secrets as flags, and
+ * `lib/flags.ts` (`node:util` `parseArgs`), the refusal of secrets as flags, and
  * the resolution of a flag against its environment default (the settings
  * `lib/config.ts` reads for the CLI and the MCP server alike).
  *

@@ -1,27 +1,22 @@
 /**
- * A small command-line flag parser for the CLI and the MCP server, in place
- * of `node:util` `parseArgs`: loading any `node:` module starts Deno's Node
- * compatibility layer, which costs about 0.6 of a bare Deno start.
+ * The command-line flag parser of the CLI and the MCP server: `node:util`
+ * `parseArgs`, read through its tokens so that every mistake is a
+ * {@linkcode FlagError} with a one-line message naming the flag, and never
+ * the value after a `=` (it may be a secret).
  *
- * What it accepts:
- *
- * - `--name VALUE` and `--name=VALUE` (also `--name=`, an empty value) for a
- *   string flag; a separate value may not start with `-` (write
- *   `--name=-1` for that), so a forgotten value is not taken from the next
- *   flag;
- * - `--name` for a boolean flag (`true`); `--name=VALUE` is refused;
- * - `-x VALUE` and `-xVALUE` for a string flag with the short alias `x`,
- *   `-x` for a boolean one, and booleans grouped (`-ab`, where the last of
- *   the group may be a string flag taking the rest or the next argument);
- * - `--` ends the flags: every argument after it is positional; a lone `-`
- *   is positional too;
- * - a flag given twice keeps its last value.
- *
- * Anything else is a {@linkcode FlagError} with a one-line message.
+ * What it accepts is what `parseArgs` accepts in strict mode: `--name VALUE`,
+ * `--name=VALUE` (also `--name=`), `-x VALUE`, `-xVALUE`, booleans as
+ * `--name` or `-x`, grouped short booleans (`-ab`, the last of which may take
+ * a value), `--` before positionals, and a flag given twice keeps its last
+ * value. A separate value may not start with `-` (write `--name=-1`). Two
+ * things are stricter: a `-` inside a group (`-v-`, which `parseArgs` reads
+ * as `-v --`) is an unknown option, and so is an inherited property
+ * (`--constructor`).
  *
  * @module
  */
 
+import { parseArgs } from "node:util";
 import { ConfigError } from "./errors.ts";
 
 /** One flag: a boolean switch or a string that takes a value. */
@@ -133,11 +128,14 @@ export function shownArg(arg: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-function unknown(flag: string): FlagError {
+function unknown(flag: string, group = flag): FlagError {
+  const shown = shownArg(flag);
   return new FlagError(
     "unknown-option",
-    shownArg(flag),
-    `Unknown option "${shownArg(flag)}"`,
+    shown,
+    group === flag
+      ? `Unknown option "${shown}"`
+      : `Unknown option "${shown}" in "${shownArg(group)}"`,
   );
 }
 
@@ -153,9 +151,29 @@ function missingValue(flag: string, long: string, next?: string): FlagError {
   );
 }
 
-/** A flag's value, `-` and `--` aside: an argument that looks like a flag is none. */
-function looksLikeFlag(arg: string): boolean {
-  return arg.length > 1 && arg.startsWith("-");
+/** Sets a value, even one named `__proto__`. */
+function define(values: object, name: string, value: string | boolean): void {
+  Object.defineProperty(values, name, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** Checks the short aliases, which `parseArgs` would let two flags share. */
+function checkShorts(options: FlagSpecs): void {
+  const shorts = new Set<string>();
+  for (const [name, { short }] of Object.entries(options)) {
+    if (short === undefined) continue;
+    if (short.length !== 1 || short === "-") {
+      throw new TypeError(`The short alias of --${name} must be one character`);
+    }
+    if (shorts.has(short)) {
+      throw new TypeError(`Two flags share the short alias -${short}`);
+    }
+    shorts.add(short);
+  }
 }
 
 /**
@@ -187,111 +205,62 @@ export function parseFlags<const S extends FlagSpecs>(
   options: S,
   settings: ParseFlagsOptions,
 ): ParsedFlags<S> {
-  const shorts = new Map<string, string>();
-  for (const [name, spec] of Object.entries(options)) {
-    if (spec.short === undefined) continue;
-    if ([...spec.short].length !== 1 || spec.short === "-") {
-      throw new TypeError(`The short alias of --${name} must be one character`);
-    }
-    if (shorts.has(spec.short)) {
-      throw new TypeError(`Two flags share the short alias -${spec.short}`);
-    }
-    shorts.set(spec.short, name);
-  }
-  const specOf = (name: string): FlagSpec | undefined =>
-    Object.hasOwn(options, name) ? options[name] : undefined;
-
+  checkShorts(options);
+  // Not strict: its checks are made here, in order, with these messages.
+  const { tokens } = parseArgs({
+    args: [...args],
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const values: Record<string, string | boolean> = {};
-  const set = (name: string, value: string | boolean) =>
-    Object.defineProperty(values, name, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
   const positionals: string[] = [];
-  const positional = (arg: string) => {
-    if (!settings.allowPositionals) {
-      throw new FlagError(
-        "unexpected-argument",
-        shownArg(arg),
-        `Unexpected argument "${shownArg(arg)}": ${
-          settings.subject ?? "the command"
-        } takes none`,
-      );
-    }
-    positionals.push(arg);
-  };
-
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--") {
-      for (const rest of args.slice(i + 1)) positional(rest);
-      break;
-    }
-    if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-      const flag = `--${name}`;
-      const spec = specOf(name);
-      if (spec === undefined) throw unknown(flag);
-      if (spec.type === "boolean") {
-        if (eq >= 0) {
-          throw new FlagError(
-            "unexpected-value",
-            flag,
-            `Option "${flag}" takes no value`,
-          );
-        }
-        set(name, true);
-        continue;
-      }
-      if (eq >= 0) {
-        set(name, arg.slice(eq + 1));
-        continue;
-      }
-      const next = args[i + 1];
-      if (next === undefined) throw missingValue(flag, name);
-      if (looksLikeFlag(next)) throw missingValue(flag, name, next);
-      set(name, next);
-      i++;
+  for (const token of tokens) {
+    const arg = args[token.index]!;
+    if (token.kind === "option-terminator") {
+      // From "-v-": the "-" of a group, which parseArgs reads as "--".
+      if (arg !== "--") throw unknown(arg.slice(0, arg.indexOf("-", 1) + 1));
       continue;
     }
-    if (!looksLikeFlag(arg)) {
-      positional(arg);
-      continue;
-    }
-    // One or more short flags: -x, -xVALUE, -ab, -abVALUE.
-    const chars = [...arg.slice(1)];
-    for (let c = 0; c < chars.length; c++) {
-      const flag = `-${chars[c]}`;
-      const name = shorts.get(chars[c]!);
-      if (name === undefined) {
-        // Named with the letters before it (all flags without a value),
-        // never what follows, which could be a value.
-        const seen = `-${chars.slice(0, c + 1).join("")}`;
-        if (c === 0 || chars[c] === "-") throw unknown(seen);
+    if (token.kind === "positional") {
+      if (!settings.allowPositionals) {
         throw new FlagError(
-          "unknown-option",
-          shownArg(flag),
-          `Unknown option "${shownArg(flag)}" in "${shownArg(seen)}"`,
+          "unexpected-argument",
+          shownArg(token.value),
+          `Unexpected argument "${shownArg(token.value)}": ${
+            settings.subject ?? "the command"
+          } takes none`,
         );
       }
-      if (options[name]!.type === "boolean") {
-        set(name, true);
-        continue;
-      }
-      const rest = chars.slice(c + 1).join("");
-      if (rest !== "") {
-        set(name, rest);
-        break;
-      }
-      const next = args[i + 1];
-      if (next === undefined) throw missingValue(flag, name);
-      if (looksLikeFlag(next)) throw missingValue(flag, name, next);
-      set(name, next);
-      i++;
+      positionals.push(token.value);
+      continue;
     }
+    const { name, rawName, value, inlineValue } = token;
+    const spec = Object.hasOwn(options, name) ? options[name] : undefined;
+    if (spec === undefined) {
+      // A short one in a group is named with the letters before it (all
+      // flags without a value), never what follows, which could be a value.
+      throw rawName.startsWith("--")
+        ? unknown(rawName)
+        : unknown(rawName, arg.slice(0, arg.indexOf(name, 1) + 1));
+    }
+    if (spec.type === "boolean") {
+      if (value !== undefined) {
+        throw new FlagError(
+          "unexpected-value",
+          rawName,
+          `Option "${rawName}" takes no value`,
+        );
+      }
+      define(values, name, true);
+      continue;
+    }
+    if (value === undefined) throw missingValue(rawName, name);
+    if (!inlineValue && value.length > 1 && value.startsWith("-")) {
+      throw missingValue(rawName, name, value);
+    }
+    define(values, name, value);
   }
   return { values: values as FlagValues<S>, positionals };
 }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { sleep } from "./_sleep.ts";
 import { readLimited } from "./bytes.ts";
 import { redact } from "./redact.ts";
 import { serverMessage } from "./server_text.ts";
@@ -384,19 +385,4 @@ function retryAfterMs(headers: Headers): number | undefined {
     : Date.parse(value) - Date.now();
   if (!Number.isFinite(ms) || ms < 0) ms = 0;
   return Math.min(ms, MAX_RETRY_AFTER_MS);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

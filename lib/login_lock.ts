@@ -8,6 +8,7 @@
  * @module
  */
 
+import { sleep } from "./_sleep.ts";
 import { AuthError } from "./errors.ts";
 
 /**
@@ -62,21 +63,6 @@ async function holderPid(file: Deno.FsFile): Promise<number | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** Waits `ms`, or rejects with `signal`'s reason when it is aborted first. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** "process 1234", or "another process" when the pid is unknown. */
@@ -150,7 +136,7 @@ export async function acquireLoginLock(
           } s (lock file "${path}")`,
         );
       }
-      await pause(pollMs, signal).catch(() => {});
+      await sleep(pollMs, signal).catch(() => {});
     }
     await file.truncate(0);
     await file.seek(0, Deno.SeekMode.Start);

@@ -1,10 +1,9 @@
 // What each CLI command loads, read from Deno's own debug log of the module
-// loader (one "ES module: <url>" line per module it evaluates): the help,
-// the version and completion load no API code and no npm package;
-// `itopia jwt` loads jose and no zod, no js-yaml, no `node:` module (Deno's
-// Node compatibility layer costs about 0.6 of a bare start) and nothing of
+// loader: the help, the version and completion load no API code and no npm
+// package; `itopia jwt` loads jose and no zod, no js-yaml and nothing of
 // Cleura; a Cleura command loads nothing of itopia; js-yaml loads only for
-// `-o yaml`. No timings here: those are in bench/cli_start.ts.
+// `-o yaml`; the one `node:` module is `node:util`, for the flag parser's
+// `parseArgs`. No timings here: those are in bench/cli_start.ts.
 
 import assert from "node:assert/strict";
 import { type Loaded, loadedBy } from "./_helpers/loaded.ts";
@@ -19,7 +18,7 @@ function loaded(
 
 const API_CODE = /^(lib\/(cleura|itopia)\/|cli\/\w+_run\.ts$)/;
 
-Deno.test("the help, the version and completion load no API code, no npm package and no node: module", async () => {
+Deno.test("the help, the version and completion load no API code, no npm package, and of node: only util", async () => {
   for (
     const args of [
       ["--help"],
@@ -35,7 +34,7 @@ Deno.test("the help, the version and completion load no API code, no npm package
     const what = args.join(" ");
     assert.equal(run.code, what === "cleura" ? 2 : 0, what);
     assert.deepEqual(run.npm, [], what);
-    assert.deepEqual(run.node, [], what);
+    assert.deepEqual(run.node, ["util"], what);
     assert.deepEqual(run.own.filter((m) => API_CODE.test(m)), [], what);
     assert.ok(!run.own.includes("lib/token_cache.ts"), what);
   }
@@ -46,11 +45,11 @@ const JWT_ENV = {
   ITOPIA_ORGANIZATION_ID: "42",
 };
 
-Deno.test("itopia jwt loads jose and the JWT module only: no zod, no js-yaml, no node: module, nothing of Cleura", async () => {
+Deno.test("itopia jwt loads jose and the JWT module only: no zod, no js-yaml, of node: only util, nothing of Cleura", async () => {
   const run = await loaded(["itopia", "jwt"], JWT_ENV);
   assert.equal(run.code, 0);
   assert.deepEqual(run.npm, ["jose"]);
-  assert.deepEqual(run.node, []);
+  assert.deepEqual(run.node, ["util"]);
   assert.deepEqual(run.own.filter((m) => API_CODE.test(m)), [
     "cli/itopia_run.ts",
     "lib/itopia/jwt.ts",
@@ -58,6 +57,7 @@ Deno.test("itopia jwt loads jose and the JWT module only: no zod, no js-yaml, no
   const yaml = await loaded(["itopia", "jwt", "-o", "yaml"], JWT_ENV);
   assert.equal(yaml.code, 0);
   assert.deepEqual(yaml.npm, ["jose", "js-yaml"]);
+  assert.deepEqual(yaml.node, ["util"]);
 });
 
 Deno.test("a Cleura command loads nothing of itopia", async () => {

@@ -63,7 +63,7 @@ export {
   SMS_RESEND_MS,
   StepwiseLogin,
   type StepwiseLoginOptions,
-} from "./challenge.ts";
+} from "./stepwise_login.ts";
 export {
   type CleuraApiRegion,
   type CleuraDomain,

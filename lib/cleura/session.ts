@@ -21,7 +21,7 @@ import {
   type HttpResponse,
 } from "../http.ts";
 import { type AskCode, type CleuraToken, loginCleura } from "./auth.ts";
-import { StepwiseLogin } from "./challenge.ts";
+import { StepwiseLogin } from "./stepwise_login.ts";
 import { sessionLock } from "./session_lock.ts";
 import type {
   CleuraCall,

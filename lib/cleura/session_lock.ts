@@ -8,7 +8,7 @@
 
 import type { LoginLock } from "../login_lock.ts";
 import type { TokenCache } from "../token_cache.ts";
-import { SMS_CODE_TTL_MS } from "./challenge.ts";
+import { SMS_CODE_TTL_MS } from "./stepwise_login.ts";
 import type { SessionEvent } from "./session_options.ts";
 
 /**

@@ -1,5 +1,14 @@
 // What a program of the project loads, read from Deno's own debug log of the
-// module loader (one "ES module: <url>" line per module it evaluates).
+// module loader. The "ES module: <url>" lines it reads are the V8 code
+// cache's: "code cache hit" when a module compiles from the cache, "Updating
+// code cache" once a graph has finished evaluating. A program that ends in
+// `Deno.exit()` inside its top-level await never finishes evaluating its
+// static graph, so it never caches it itself: on a fresh DENO_DIR its static
+// modules named no line until some other process (a test importing cli.ts)
+// happened to cache them, which made this helper flaky under `--parallel`.
+// So each run is preceded by one that imports the program as a module (not
+// main, so it does not run), which caches the same static graph (`deno eval`
+// does not: its code cache is not kept).
 
 import assert from "node:assert/strict";
 import { tempDir } from "./temp.ts";
@@ -26,7 +35,10 @@ export interface Loaded {
   own: string[];
   /** The npm packages any module was loaded from. */
   npm: string[];
-  /** The modules of Deno's Node compatibility layer (`ext:deno_node/...`). */
+  /**
+   * The `node:` modules loaded, by name (`util` for `ext:deno_node/util.ts`),
+   * without the internals of Deno's Node compatibility layer they pull in.
+   */
   node: string[];
 }
 
@@ -40,16 +52,26 @@ export async function loadedBy(
   options: { env?: Record<string, string>; stdin?: string } = {},
 ): Promise<Loaded> {
   await using home = await tempDir();
+  const run = ["run", "--config", `${ROOT}deno.json`, "-A"];
+  const warm = await new Deno.Command(Deno.execPath(), {
+    args: [...run, "-"],
+    env: { PATH: Deno.env.get("PATH") ?? "", DENO_DIR: await denoDir() },
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const writer = warm.stdin.getWriter();
+  await writer.write(
+    new TextEncoder().encode(
+      `await import(${JSON.stringify(ROOT_URL.href + script)});`,
+    ),
+  );
+  await writer.close();
+  const warmed = await warm.output();
+  assert.equal(warmed.code, 0, new TextDecoder().decode(warmed.stderr));
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      `${ROOT}deno.json`,
-      "-A",
-      "--log-level=debug",
-      `${ROOT}${script}`,
-      ...args,
-    ],
+    args: [...run, "--log-level=debug", `${ROOT}${script}`, ...args],
     env: {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: home.path,
@@ -70,8 +92,9 @@ export async function loadedBy(
     await writer.close();
   }
   const { code, stdout, stderr } = await child.output();
+  const log = new TextDecoder().decode(stderr);
   const urls = [
-    ...new TextDecoder().decode(stderr).matchAll(
+    ...log.matchAll(
       /ES module: ([^\s,]+)/g,
     ),
   ].map((m) => m[1]!);
@@ -80,7 +103,9 @@ export async function loadedBy(
     .map((u) => u.slice(root.length));
   assert.ok(
     own.includes(script),
-    "the debug log names no module: has the format of Deno's log changed?",
+    `the debug log names no module: has the format of Deno's log changed? (exit code ${code}; the end of stderr:\n${
+      log.split("\n").slice(-15).join("\n")
+    })`,
   );
   const npm = new Set<string>();
   for (const url of urls) {
@@ -94,6 +119,9 @@ export async function loadedBy(
     stdout: new TextDecoder().decode(stdout),
     own: own.toSorted(),
     npm: [...npm].toSorted(),
-    node: urls.filter((u) => u.startsWith("ext:deno_node/")),
+    node: urls.flatMap((u) =>
+      /^ext:deno_node\/([a-z]\w*)\.m?[jt]s$/.exec(u)?.[1] ?? []
+    )
+      .toSorted(),
   };
 }

@@ -42,7 +42,7 @@ export const SMS_RESEND_MS = 60_000;
 
 /**
  * Where a stepwise login stands: a token, or an SMS challenge whose code the
- * user must give (see {@linkcode CleuraSession.beginLogin}).
+ * user must give (see {@linkcode StepwiseLogin.begin}).
  */
 export type LoginStep =
   | { kind: "token" }
