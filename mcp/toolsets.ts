@@ -1,7 +1,6 @@
 /**
  * The groups of tools `--toolsets` chooses from, and the selection rule the
- * server, its fast start (from `catalog.json`) and the tests share. No
- * dependencies: the fast start loads it before the SDK.
+ * server and the tests share.
  *
  * @module
  */
