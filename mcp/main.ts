@@ -16,7 +16,12 @@ import { createToolContext } from "./context.ts";
 import { createMcpServer } from "./create_server.ts";
 import { parseStateKey } from "./state.ts";
 import { DenoStdioTransport } from "./stdio.ts";
-import { parseToolsets, selectTools, type ToolSelection } from "./toolsets.ts";
+import {
+  parseToolsets,
+  selectTools,
+  type ToolSelection,
+  TOOLSET_DESCRIPTIONS,
+} from "./toolsets.ts";
 import { TOOLS } from "./tools/mod.ts";
 
 /** What the server runs with. */
@@ -37,8 +42,12 @@ Usage: server.ts [--toolsets LIST] [--allow-write] [--profile NAME]
                  [--http [--port 8787] [--host 127.0.0.1]]
 
   (no flags)       Serve MCP over stdio (for Claude Desktop, Claude Code, VS Code, Cursor)
-  --toolsets LIST  The tools to list, comma-separated: cleura, itopia, gardener
-                   (Kubernetes clusters); default all
+  --toolsets LIST  The tools to list, comma-separated (default all):
+${
+  Object.entries(TOOLSET_DESCRIPTIONS).map(([name, line]) =>
+    `                     ${name.padEnd(9)}${line}`
+  ).join("\n")
+}
   --allow-write    Also list the tools that change something (cleura_hibernate_shoot,
                    cleura_wake_shoot); each asks the user to confirm first
   --profile NAME   Use this profile of Cleura's CLI config (default CLEURA_PROFILE,

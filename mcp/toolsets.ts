@@ -11,6 +11,21 @@ export const TOOLSETS = ["cleura", "itopia", "gardener"] as const;
 /** Which group of tools a tool belongs to. */
 export type Toolset = typeof TOOLSETS[number];
 
+/**
+ * What each toolset is for, in one line (shown in the server's `--help`).
+ *
+ * @example
+ * ```ts
+ * import { TOOLSET_DESCRIPTIONS } from "./toolsets.ts";
+ * console.log(TOOLSET_DESCRIPTIONS.gardener);
+ * ```
+ */
+export const TOOLSET_DESCRIPTIONS: Readonly<Record<Toolset, string>> = {
+  cleura: "Cleura Cloud account: domains, regions, projects, token checks",
+  itopia: "itopia: minted JWTs and cloud instances",
+  gardener: "Kubernetes clusters (Gardener shoots) on Cleura",
+};
+
 /** Which tools a server lists. */
 export interface ToolSelection {
   /** The toolsets (default all). */
