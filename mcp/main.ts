@@ -10,11 +10,31 @@ import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import { parseFlags } from "../lib/flags.ts";
 import { TokenCache } from "../lib/token_cache.ts";
-import { FastStart } from "./fast_start.ts";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import type { EnvSource } from "../lib/config.ts";
+import { createToolContext } from "./context.ts";
+import { createMcpServer } from "./create_server.ts";
 import { parseStateKey } from "./state.ts";
 import { DenoStdioTransport } from "./stdio.ts";
-import type { StdioSetup } from "./stdio_server.ts";
-import { parseToolsets } from "./toolsets.ts";
+import {
+  parseToolsets,
+  selectTools,
+  type ToolSelection,
+  TOOLSET_DESCRIPTIONS,
+} from "./toolsets.ts";
+import { TOOLS } from "./tools/mod.ts";
+
+/** What the server runs with. */
+interface StdioSetup {
+  /** The environment, over the chosen profile of Cleura's CLI config. */
+  env: EnvSource;
+  /** The `requestState` key, when shared. */
+  key: Uint8Array | undefined;
+  /** The tools it lists. */
+  selection: ToolSelection;
+  /** The token cache shared with the CLI, if any. */
+  cache?: TokenCache;
+}
 
 const HELP = `cloudgate MCP server
 
@@ -22,8 +42,12 @@ Usage: server.ts [--toolsets LIST] [--allow-write] [--profile NAME]
                  [--http [--port 8787] [--host 127.0.0.1]]
 
   (no flags)       Serve MCP over stdio (for Claude Desktop, Claude Code, VS Code, Cursor)
-  --toolsets LIST  The tools to list, comma-separated: cleura, itopia, gardener
-                   (Kubernetes clusters); default all
+  --toolsets LIST  The tools to list, comma-separated (default all):
+${
+  Object.entries(TOOLSET_DESCRIPTIONS).map(([name, line]) =>
+    `                     ${name.padEnd(9)}${line}`
+  ).join("\n")
+}
   --allow-write    Also list the tools that change something (cleura_hibernate_shoot,
                    cleura_wake_shoot); each asks the user to confirm first
   --profile NAME   Use this profile of Cleura's CLI config (default CLEURA_PROFILE,
@@ -124,37 +148,24 @@ async function setUp(flags: {
 }
 
 /**
- * Serves MCP over a stdio transport, both eras, until its input ends. The
- * opening is answered by the fast start; the SDK server and the tools load
- * with the first message it leaves to them.
- *
- * @param transport Standard input and output (not yet started).
- * @param setup The environment, state key and tool selection.
- * @returns Once the input has ended and the server has stopped.
+ * Serves MCP over the process's stdin and stdout with the SDK, both eras;
+ * 0 once stdin ends.
  */
-export async function serveStdioFast(
-  transport: DenoStdioTransport,
-  setup: StdioSetup,
-): Promise<void> {
-  let server: { close(): Promise<void> } | undefined;
-  const front = new FastStart(transport, setup.selection, async () => {
-    const { attachStdio } = await import("./stdio_server.ts");
-    return () => {
-      server = attachStdio(transport, setup);
-    };
-  });
-  await transport.start();
-  await transport.closed;
-  if (front.loading) await front.settled().catch(() => {});
-  await server?.close();
-}
-
-/** Serves MCP over the process's stdin and stdout; 0 once stdin ends. */
 async function runStdio(setup: StdioSetup): Promise<number> {
-  await serveStdioFast(
-    new DenoStdioTransport(Deno.stdin.readable, Deno.stdout),
-    setup,
-  );
+  const ctx = createToolContext({
+    env: setup.env,
+    ...(setup.key ? { stateKey: setup.key } : {}),
+    ...(setup.cache ? { cache: setup.cache } : {}),
+  });
+  const tools = selectTools(TOOLS, setup.selection);
+  const transport = new DenoStdioTransport(Deno.stdin.readable, Deno.stdout);
+  const handle = serveStdio(() => createMcpServer(ctx, tools), {
+    transport,
+    onerror: () => {},
+  });
+  await transport.closed;
+  await handle.close();
+  await ctx.pages.closeAll();
   return 0;
 }
 
@@ -204,24 +215,9 @@ export async function main(args: string[]): Promise<number> {
       return 2;
     }
     const token = optionalEnv("CLOUDGATE_MCP_TOKEN");
-    const [
-      { stopSignal, writeTokenFile },
-      { serveHttp },
-      {
-        createToolContext,
-      },
-      { createMcpServer },
-      {
-        TOOLS,
-      },
-      { selectTools },
-    ] = await Promise.all([
+    const [{ stopSignal, writeTokenFile }, { serveHttp }] = await Promise.all([
       import("./token_file.ts"),
       import("./http.ts"),
-      import("./context.ts"),
-      import("./create_server.ts"),
-      import("./tools/mod.ts"),
-      import("./toolsets.ts"),
     ]);
     const tools = selectTools(TOOLS, setup.selection);
     const http = await serveHttp({

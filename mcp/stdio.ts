@@ -44,8 +44,6 @@ export class DenoStdioTransport implements Transport {
   #drained: (() => void) | undefined;
   #encoder = new TextEncoder();
   #started = false;
-  /** Requests replayed to the SDK whose answers were already written. */
-  #answered = new Set<string | number>();
 
   /**
    * Creates the transport; reading starts with `start()`.
@@ -188,22 +186,6 @@ export class DenoStdioTransport implements Transport {
   }
 
   /**
-   * Hands `onmessage` a request whose answer was already written (by the fast
-   * start), so the SDK learns what the connection opened with; its answer to
-   * it is dropped.
-   *
-   * @param message A message that came in on stdin earlier.
-   */
-  replay(message: JSONRPCMessage): void {
-    const { id, method } = message as {
-      id?: string | number;
-      method?: unknown;
-    };
-    if (method !== undefined && id !== undefined) this.#answered.add(id);
-    this.onmessage?.(message);
-  }
-
-  /**
    * Writes a message as one line.
    *
    * @param message The JSON-RPC message.
@@ -212,7 +194,6 @@ export class DenoStdioTransport implements Transport {
     const response = message as { id?: string | number; method?: unknown };
     const isResponse = response.method === undefined &&
       response.id !== undefined;
-    if (isResponse && this.#answered.delete(response.id!)) return;
     const written = this.#write(message);
     // Answered once queued: closing waits for every queued write.
     if (isResponse) {

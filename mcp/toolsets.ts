@@ -1,7 +1,6 @@
 /**
  * The groups of tools `--toolsets` chooses from, and the selection rule the
- * server, its fast start (from `catalog.json`) and the tests share. No
- * dependencies: the fast start loads it before the SDK.
+ * server and the tests share.
  *
  * @module
  */
@@ -11,6 +10,21 @@ export const TOOLSETS = ["cleura", "itopia", "gardener"] as const;
 
 /** Which group of tools a tool belongs to. */
 export type Toolset = typeof TOOLSETS[number];
+
+/**
+ * What each toolset is for, in one line (shown in the server's `--help`).
+ *
+ * @example
+ * ```ts
+ * import { TOOLSET_DESCRIPTIONS } from "./toolsets.ts";
+ * console.log(TOOLSET_DESCRIPTIONS.gardener);
+ * ```
+ */
+export const TOOLSET_DESCRIPTIONS: Readonly<Record<Toolset, string>> = {
+  cleura: "Cleura Cloud account: domains, regions, projects, token checks",
+  itopia: "itopia: minted JWTs and cloud instances",
+  gardener: "Kubernetes clusters (Gardener shoots) on Cleura",
+};
 
 /** Which tools a server lists. */
 export interface ToolSelection {
