@@ -54,7 +54,7 @@ export function withToolTable(readme: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start < 0 || end < start) {
-    throw new Error("README.md has no tools:start / tools:end markers");
+    throw new Error("docs/mcp.md has no tools:start / tools:end markers");
   }
   return `${readme.slice(0, start + START.length)}\n\n${toolTable()}\n\n${
     readme.slice(end)
@@ -62,7 +62,7 @@ export function withToolTable(readme: string): string {
 }
 
 if (import.meta.main) {
-  const path = new URL("../README.md", import.meta.url);
+  const path = new URL("../docs/mcp.md", import.meta.url);
   const readme = await Deno.readTextFile(path);
   await Deno.writeTextFile(path, withToolTable(readme));
 }

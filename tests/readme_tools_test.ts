@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { TOOLS } from "../mcp/tools/mod.ts";
 import { withToolTable } from "../scripts/tool_table.ts";
 
-Deno.test("the README's tool table is generated from the tool list and up to date", async () => {
+Deno.test("the tool table of docs/mcp.md is generated from the tool list and up to date", async () => {
   const readme = await Deno.readTextFile(
-    new URL("../README.md", import.meta.url),
+    new URL("../docs/mcp.md", import.meta.url),
   );
   const formatted = await format(withToolTable(readme));
   assert.equal(readme, formatted, "run `deno task readme`");

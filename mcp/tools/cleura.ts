@@ -1,8 +1,7 @@
 /**
  * The Cleura tools, each declared once as a value, and their list. The tools of
- * one API share a file (rather than one file each) so that adding an API call
- * touches three files: the lib function with its schema, the CLI command and
- * this tool list (see the README's "Adding an API call").
+ * one API share a file (rather than one file each); every file a new API call
+ * touches is listed in docs/adding-an-api-call.md.
  *
  * @module
  */
