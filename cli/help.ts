@@ -58,7 +58,7 @@ export function mainHelp(apis: readonly Api[]): string {
     ).map((e) => `  ${e}`),
     "",
     "Exit codes: 0 success; 1 API, authentication or network failure;",
-    "2 usage or configuration error.",
+    "2 usage or configuration error; 130 Ctrl-C at a prompt.",
   ].join("\n");
 }
 

@@ -90,6 +90,7 @@ Deno.test("cli --help lists every command; no arguments is a usage error", async
   await using s = await setup();
   const help = await s.cli(["--help"]);
   assert.equal(help.code, 0);
+  assert.match(help.stdout.replace(/\s+/g, " "), /130 Ctrl-C/);
   for (
     const command of [
       "cleura regions",

@@ -53,3 +53,12 @@ Deno.test("the README is at most 300 lines", async () => {
   const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
   assert.ok(lines <= 300, `README.md has ${lines} lines`);
 });
+
+Deno.test("docs/layout.md lists every module with its doc, as `deno task readme` writes it", async () => {
+  const { withLayout } = await import("../scripts/layout.ts");
+  const page = await Deno.readTextFile(new URL("docs/layout.md", ROOT));
+  const fresh = await withLayout(page);
+  // deno fmt rewraps the list; compare the module paths and words only.
+  const words = (text: string) => text.replace(/\s+/g, " ");
+  assert.equal(words(page), words(fresh), "run `deno task readme`");
+});

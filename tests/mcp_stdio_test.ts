@@ -277,6 +277,21 @@ for (const era of ERAS) {
     assert.match(shoot.text, /name/);
   });
 
+  test(`mcp points from an unknown domain to cleura_list_domains (${era})`, async () => {
+    await using t = await setUp((emu) => cleuraEnv(emu, "alice"), {
+      transport: "stdio",
+      era,
+    });
+    const unknown = await call(t.client, "cleura_list_projects", {
+      domainId: "no-such-domain",
+    });
+    assert.equal(unknown.isError, true);
+    assert.match(
+      unknown.text,
+      /No domain "no-such-domain".*cleura_list_domains/,
+    );
+  });
+
   test(`mcp reports missing configuration as a tool error naming the variable (${era})`, async () => {
     await using t = await setUp((emu) => ({
       CLEURA_API_URL: emu.cleuraUrl,

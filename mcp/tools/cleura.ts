@@ -83,7 +83,7 @@ export const cleuraListProjects = defineTool({
       const domain = all.find((d) => d.id === domainId);
       if (!domain) {
         throw new ConfigError(
-          `No domain "${domainId}" in this account (see cleura_list_regions)`,
+          `No domain "${domainId}" in this account (see cleura_list_domains)`,
         );
       }
       const projects = await listProjects(session, { ...options, domainId });
