@@ -36,12 +36,12 @@ export async function cleuraSettings(
   profileFlag: string | undefined,
   storing = false,
 ): Promise<CleuraSettings> {
-  const loaded = await loadProfileEnv(
-    env.io.env,
-    profileFlag === undefined
+  const loaded = await loadProfileEnv(env.io.env, {
+    onWarning: (message) => env.io.err(`warning: ${message}`),
+    ...(profileFlag === undefined
       ? {}
-      : { profile: profileFlag, mayBeMissing: storing },
-  );
+      : { profile: profileFlag, mayBeMissing: storing }),
+  });
   const config = cleuraConfig(loaded.env);
   if (!config.username) {
     throw new ConfigError(

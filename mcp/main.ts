@@ -132,10 +132,10 @@ async function setUp(flags: {
   profile?: string | undefined;
 }): Promise<StdioSetup> {
   const toolsets = toolsetsOf(flags.toolsets);
-  const { env } = await loadProfileEnv(
-    { ...readEnv(), ...configHomes() },
-    flags.profile === undefined ? {} : { profile: flags.profile },
-  );
+  const { env } = await loadProfileEnv({ ...readEnv(), ...configHomes() }, {
+    onWarning: (message) => console.error(`warning: ${message}`),
+    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+  });
   return {
     env,
     key: stateKey(),

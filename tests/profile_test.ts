@@ -247,20 +247,7 @@ Deno.test("readCleuraProfiles() refuses a file over 256 KiB and a folder", async
   );
 });
 
-Deno.test({
-  name: "readCleuraProfiles() refuses a file every user may write",
-  ignore: !POSIX,
-  fn: async () => {
-    await using dir = await tempDir();
-    const path = await write(`${dir.path}/config.yaml`, GO_FILE);
-    await Deno.chmod(path, 0o666);
-    await rejection(
-      readCleuraProfiles(path),
-      ConfigError,
-      `Cannot read the Cleura CLI config ${path}: it is writable by every user (mode 0666)`,
-    );
-  },
-});
+// A file or folder someone else could write: tests/config_trust_test.ts.
 
 Deno.test({
   name: "readCleuraProfiles() names the flag when reading is not permitted",

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { CAN_CHOWN, OTHER_UID } from "./_helpers/other_uid.ts";
 import { creds } from "./_helpers/accounts.ts";
 import { cliArgs } from "./_helpers/cli.ts";
 import { childEnv } from "./_helpers/mcp.ts";
@@ -175,27 +176,6 @@ Deno.test({
 // into the refused place.
 
 const POSIX = Deno.build.os !== "windows";
-
-/**
- * A uid, not this process's, that this process may give a file to (root may),
- * or `undefined`. The owner is read from a file made here, so no
- * `--allow-sys` is needed.
- */
-const OTHER_UID = POSIX
-  ? await (async () => {
-    const probe = await Deno.makeTempFile();
-    try {
-      const other = (await Deno.stat(probe)).uid === 65534 ? 65533 : 65534;
-      await Deno.chown(probe, other, other);
-      return other;
-    } catch {
-      return undefined;
-    } finally {
-      await Deno.remove(probe);
-    }
-  })()
-  : undefined;
-const CAN_CHOWN = OTHER_UID !== undefined;
 
 /** A test that runs on POSIX systems only, with a cache folder as `withDir` gives. */
 function posixTest(

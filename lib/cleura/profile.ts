@@ -29,7 +29,8 @@
 import { type EnvName, type EnvSource, parseVar } from "../config.ts";
 import { ConfigError } from "../errors.ts";
 import { isRecord } from "../is_record.ts";
-import { POSIX, sameEntry } from "../cache_checks.ts";
+import { distrust, ownUid, POSIX, sameEntry } from "../cache_checks.ts";
+import { splitPath } from "../private_file.ts";
 
 export type { EnvSource } from "../config.ts";
 
@@ -135,6 +136,55 @@ export function cleuraConfigPath(env: EnvSource): string | undefined {
   return undefined;
 }
 
+/**
+ * The refusal of a config file that someone else could have written: its
+ * profile's `api_url` would receive the password of the environment. Not
+ * exported from the package: {@linkcode readCleuraProfiles} throws it as a
+ * {@linkcode ConfigError}.
+ */
+export class UntrustedConfigError extends ConfigError {
+  override name = "ConfigError";
+}
+
+/**
+ * The user id to compare owners with: `Deno.uid()` when `--allow-sys=uid` is
+ * granted, else learnt as the token cache learns it; `undefined` when neither
+ * is possible (the modes are still checked).
+ */
+async function userId(folder: string): Promise<number | undefined> {
+  const sys = await Deno.permissions.query({ name: "sys", kind: "uid" });
+  if (sys.state === "granted") return Deno.uid() ?? undefined;
+  // Never a prompt: the probe is written only where writing is granted.
+  const write = await Deno.permissions.query({ name: "write", path: folder });
+  if (write.state !== "granted") return undefined;
+  try {
+    return await ownUid(folder);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the file (seen by `stat`) or its folder, or the folder it links into,
+ * is not to be trusted: writable by group or others, or another user's.
+ */
+async function untrusted(
+  path: string,
+  info: Deno.FileInfo,
+): Promise<string | undefined> {
+  if (!POSIX) return undefined;
+  const folders = new Set([splitPath(path).folder]);
+  folders.add(splitPath(await Deno.realPath(path)).folder);
+  const uid = await userId([...folders].at(-1)!);
+  const own = distrust(info, "file", uid);
+  if (own !== undefined) return own;
+  for (const folder of folders) {
+    const reason = distrust(await Deno.stat(folder), "folder", uid);
+    if (reason !== undefined) return `its folder ${folder} ${reason.slice(3)}`;
+  }
+  return undefined;
+}
+
 /** The file's text, checked and capped; `undefined` when it does not exist. */
 async function readText(path: string): Promise<string | undefined> {
   const fail = (reason: string, cause?: unknown) =>
@@ -148,10 +198,13 @@ async function readText(path: string): Promise<string | undefined> {
     const info = await Deno.stat(path);
     if (!info.isFile) throw fail("it is not a regular file");
     if (info.size > MAX_CONFIG_BYTES) throw fail("it is larger than 256 KiB");
-    // Anyone could have pointed its API URL elsewhere, to collect a password.
-    if (POSIX && info.mode !== null && (info.mode & 0o002) !== 0) {
-      const mode = (info.mode & 0o7777).toString(8).padStart(4, "0");
-      throw fail(`it is writable by every user (mode ${mode})`);
+    // Whoever could write it could point its API URL at a server of theirs,
+    // to collect the password of the environment.
+    const reason = await untrusted(path, info);
+    if (reason !== undefined) {
+      throw new UntrustedConfigError(
+        `Ignoring the Cleura CLI config ${path}: ${reason}`,
+      );
     }
     using file = await Deno.open(path, { read: true });
     if (!sameEntry(await file.stat(), info)) {
@@ -299,7 +352,8 @@ export async function readConfig(
  * @returns The config, or `undefined` when the file does not exist.
  * @throws {ConfigError} In one line naming the file, never showing a value
  * from it: when it cannot be read (not permitted, not a regular file, larger
- * than 256 KiB, writable by every user), is not YAML or not a mapping, uses
+ * than 256 KiB; writable by group or others, or owned by another user, it or
+ * its folder), is not YAML or not a mapping, uses
  * aliases, has a field of the wrong type, or has a `version` other than 1.
  *
  * @example

@@ -45,6 +45,7 @@ import {
   isSet,
   readCleuraProfiles,
   shown,
+  UntrustedConfigError,
 } from "./profile.ts";
 
 /** Where {@linkcode loadProfileEnv} looks. */
@@ -57,6 +58,14 @@ export interface LoadProfileEnvOptions {
    * The environment then comes back unchanged.
    */
   mayBeMissing?: boolean;
+  /**
+   * Told, in one line naming the file and why, when the config file is not
+   * used because another user could have written it (it or its folder is
+   * writable by group or others, or not the user's). Without a profile asked
+   * for by name, the environment alone is then used; with one, that is an
+   * error.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** What {@linkcode loadProfileEnv} found. */
@@ -313,6 +322,17 @@ export async function loadProfileEnv(
     const notPermitted = error instanceof ConfigError &&
       error.cause instanceof Deno.errors.NotCapable;
     if (notPermitted && asked === undefined && !env.CLEURA_CONFIG) {
+      return { env };
+    }
+    if (error instanceof UntrustedConfigError) {
+      if (asked !== undefined) {
+        throw new ConfigError(
+          `Cleura CLI profile "${asked}" is not available: ${
+            error.message.replace(/^Ignoring the Cleura CLI config /, "")
+          }`,
+        );
+      }
+      options.onWarning?.(error.message);
       return { env };
     }
     throw error;
