@@ -273,11 +273,6 @@ function isLoopback(hostname: string): boolean {
     /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-/** A URL for messages: no user name or password, even when it will not parse. */
-function shownUrl(raw: string): string {
-  return raw.replace(/^([a-z][\w+.-]*:\/\/)[^/?#]*@/i, "$1").slice(0, 60);
-}
-
 /**
  * Reads an API's base URL: http or https, without credentials, and over
  * plain http only to this machine unless `CLOUDGATE_ALLOW_HTTP=1`.
@@ -285,22 +280,25 @@ function shownUrl(raw: string): string {
 function apiUrl(env: EnvSource, name: EnvName): string | undefined {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return undefined;
+  // An API's base URL never needs an "@": any text with one may hold a user
+  // name and password (one with "/", "?" or "#" in it would not even parse
+  // as such), so it is refused before anything else, and never shown.
+  if (raw.includes("@")) {
+    throw new ConfigError(
+      `${name} must not contain a user name or password (it has an "@"; the value is not shown); cloudgate reads credentials only from their own variables`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new ConfigError(
-      `${name} must be an http or https URL, got "${shownUrl(raw)}"`,
-    );
-  }
-  if (url.username !== "" || url.password !== "") {
-    throw new ConfigError(
-      `${name} must not contain a user name or password; cloudgate reads credentials only from their own variables`,
+      `${name} must be an http or https URL, got "${raw.slice(0, 60)}"`,
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ConfigError(
-      `${name} must be an http or https URL, got "${shownUrl(raw)}"`,
+      `${name} must be an http or https URL, got "${raw.slice(0, 60)}"`,
     );
   }
   if (

@@ -233,6 +233,9 @@ export async function main(args: string[]): Promise<number> {
         }),
       createServer: (ctx) => createMcpServer(ctx, tools),
     });
+    // Listening before anything is printed: a signal sent as soon as the
+    // banner or the token file appears still removes the file.
+    const stopped = stopSignal();
     const here = new URL(http.url).host;
     console.error(
       http.bound === here
@@ -249,7 +252,7 @@ export async function main(args: string[]): Promise<number> {
           : "warning: cannot write the URL and token to a file (no permission); use the token above",
       );
     }
-    await stopSignal();
+    await stopped;
     await http.close();
     if (file) await Deno.remove(file).catch(() => {});
     return 0;

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { runMain } from "./_helpers/cli.ts";
+import { call, setUp } from "./_helpers/mcp.ts";
+import { tempDir } from "./_helpers/temp.ts";
 import {
   CLEURA_COMPLIANT_URL,
   CLEURA_PUBLIC_URL,
@@ -175,4 +178,60 @@ Deno.test("plain http is refused beyond this machine unless CLOUDGATE_ALLOW_HTTP
     }).cleura.apiUrl,
     "http://cleura.internal",
   );
+});
+
+/** URLs whose password holds a character that ends a URL's authority. */
+const CREDENTIAL_URLS = ["/", "?", "#", "\\", " ", "%2F", "@"].flatMap((c) => [
+  `https://alice:s3${c}cr3t-pass@rest.cleura.cloud`,
+  `https://alice:s3${c}cr3t-pass@rest.cleura.cloud/path?q=1`,
+  `ftp://alice:s3${c}cr3t-pass@x.example`,
+  ` https://alice:s3${c}cr3t-pass@10.0.0.1:8443 `,
+]);
+
+/** Whether a message shows any part of the password or the user. */
+function shows(message: string): boolean {
+  return /s3|cr3t|alice/.test(message);
+}
+
+Deno.test("a URL with credentials is never echoed, even when its password holds /, ? or # (library, profile, CLI, MCP)", async () => {
+  for (const url of CREDENTIAL_URLS) {
+    for (const name of ["CLEURA_API_URL", "ITOPIA_API_URL"] as const) {
+      let message = "";
+      try {
+        loadConfig({ [name]: url });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      assert.ok(message.startsWith(name), url);
+      assert.ok(!shows(message), `${url}: ${message}`);
+    }
+  }
+  const url = "https://alice:s3/cr3t-pass@rest.cleura.cloud";
+  // From a profile of Cleura's CLI config.
+  await using dir = await tempDir();
+  const path = `${dir.path}/config.yaml`;
+  await Deno.writeTextFile(
+    path,
+    `profiles:\n  default:\n    api_url: "${url}"\n    username: bob\n`,
+    { mode: 0o600 },
+  );
+  const cli = await runMain(["cleura", "regions"], {
+    CLEURA_CONFIG: path,
+    CLEURA_API_PASSWORD: "pw",
+  }, { cacheDir: `${dir.path}/cache` });
+  assert.equal(cli.code, 2);
+  assert.match(cli.stderr, /api_url/);
+  assert.ok(!shows(cli.stderr), cli.stderr);
+  // From the environment, through the CLI and an MCP tool error.
+  const env = { CLEURA_API_URL: url, CLEURA_API_USERNAME: "bob" };
+  const run = await runMain(["cleura", "regions"], env, {
+    cacheDir: `${dir.path}/cache`,
+  });
+  assert.equal(run.code, 2);
+  assert.ok(!shows(run.stderr), run.stderr);
+  await using t = await setUp(() => env);
+  const result = await call(t.client, "cleura_list_regions");
+  assert.equal(result.isError, true);
+  assert.match(result.text, /CLEURA_API_URL must not contain/);
+  assert.ok(!shows(result.text), result.text);
 });

@@ -195,3 +195,100 @@ Deno.test("mcp --http removes its token file on SIGHUP (a closed terminal), and 
     await Deno.remove(home, { recursive: true });
   }
 });
+
+/** The token-file reader of docs/mcp.md, for the server on `port`. */
+async function docsReader(port: string): Promise<string> {
+  const page = await Deno.readTextFile(
+    new URL("../docs/mcp.md", import.meta.url),
+  );
+  const snippet = /<!-- token-file-reader -->\s*```sh\n([\s\S]*?)```/.exec(
+    page,
+  )![1]!;
+  return snippet.replaceAll("8787", port);
+}
+
+Deno.test("the docs' token-file reader takes the token of a running server, and treats the file of a crashed one (a dead pid) as absent", async () => {
+  const home = await Deno.makeTempDir();
+  const env = childEnv({
+    HOME: home,
+    ITOPIA_API_KEY: "k",
+    ITOPIA_ORGANIZATION_ID: "42",
+  });
+  delete env.XDG_RUNTIME_DIR;
+  delete env.XDG_CONFIG_HOME;
+  delete env.CLOUDGATE_MCP_TOKEN;
+  const { server, reader } = startServer(env, [
+    `--allow-read=${home}`,
+    `--allow-write=${home}`,
+  ]);
+  const read = async (port: string) => {
+    const out = await new Deno.Command("sh", {
+      args: ["-c", `${await docsReader(port)}\nprintf %s "$TOKEN"`],
+      env: { HOME: home, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+      clearEnv: true,
+    }).output();
+    return {
+      token: new TextDecoder().decode(out.stdout),
+      stderr: new TextDecoder().decode(out.stderr),
+    };
+  };
+  try {
+    const log = await readUntil(reader, /written to (\S+) \(mode 0600\)/);
+    const printed = /bearer token \(made at start\): (\S+)/.exec(log)![1]!;
+    const file = /written to (\S+) \(mode 0600\)/.exec(log)![1]!;
+    const port = /mcp-http-(\d+)\.json$/.exec(file)![1]!;
+    assert.equal((await read(port)).token, printed);
+    server.kill("SIGKILL"); // a crash: the file stays behind
+    await server.status;
+    await Deno.stat(file);
+    const after = await read(port);
+    assert.equal(after.token, "");
+    assert.match(after.stderr, /no cloudgate MCP server runs on port/);
+  } finally {
+    try {
+      server.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await reader.cancel().catch(() => {});
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("mcp --http stopped by SIGHUP the moment its banner appears exits 0 and leaves no token file", async () => {
+  const home = await Deno.makeTempDir();
+  const env = childEnv({
+    HOME: home,
+    ITOPIA_API_KEY: "k",
+    ITOPIA_ORGANIZATION_ID: "42",
+  });
+  delete env.XDG_RUNTIME_DIR;
+  delete env.XDG_CONFIG_HOME;
+  delete env.CLOUDGATE_MCP_TOKEN;
+  const { server, reader } = startServer(env, [
+    `--allow-read=${home}`,
+    `--allow-write=${home}`,
+  ]);
+  try {
+    await readUntil(reader, /listening on/);
+    server.kill("SIGHUP");
+    assert.equal((await server.status).code, 0);
+    const left: string[] = [];
+    try {
+      for await (const e of Deno.readDir(`${home}/.config/cloudgate`)) {
+        left.push(e.name);
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    assert.deepEqual(left, []);
+  } finally {
+    try {
+      server.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await reader.cancel().catch(() => {});
+    await Deno.remove(home, { recursive: true });
+  }
+});
