@@ -105,6 +105,7 @@ async function runCommand<O extends OptionsSpec>(
   const cache = new TokenCache({
     enabled: !common["no-cache"],
     ...(io.cacheDir ? { dir: io.cacheDir } : {}),
+    env: io.env,
     onWarning: (message) => io.err(`warning: ${message}`),
   });
   return await command.run(

@@ -254,14 +254,23 @@ export function optionalEnv(name: string): string | undefined {
 }
 
 /**
- * The folders that locate the Cleura CLI's config file (`XDG_CONFIG_HOME`,
- * `HOME`, `APPDATA`), those that are set and readable.
+ * The folders that locate the Cleura CLI's config file and the token cache
+ * (`XDG_CONFIG_HOME`, `XDG_CACHE_HOME`, `HOME`, `APPDATA`, `LOCALAPPDATA`),
+ * those that are set and readable.
  *
  * @returns The variables, by name.
  */
 export function configHomes(): EnvSource {
   const homes: EnvSource = {};
-  for (const name of ["XDG_CONFIG_HOME", "HOME", "APPDATA"]) {
+  for (
+    const name of [
+      "XDG_CONFIG_HOME",
+      "XDG_CACHE_HOME",
+      "HOME",
+      "APPDATA",
+      "LOCALAPPDATA",
+    ]
+  ) {
     const value = optionalEnv(name);
     if (value !== undefined) homes[name] = value;
   }

@@ -17,8 +17,8 @@
  */
 
 import { CloudgateError, ConfigError } from "./errors.ts";
-import { cacheDirFrom, defaultCacheDir, noCacheDir } from "./cache_dir.ts";
-import { optionalEnv } from "./config.ts";
+import { cacheDirFrom, noCacheDir } from "./cache_dir.ts";
+import { type EnvSource, optionalEnv } from "./config.ts";
 import {
   type CheckedDir,
   distrust,
@@ -50,6 +50,13 @@ export interface TokenCacheOptions {
    * once when there is no default folder at all.
    */
   onWarning?: (message: string) => void;
+  /**
+   * The variables that locate the default folder (`XDG_CACHE_HOME`,
+   * `LOCALAPPDATA`, `HOME`), when they are not to be read from the process:
+   * a program given its environment (a test, an embedder) never touches the
+   * real home.
+   */
+  env?: EnvSource;
 }
 
 /** One cached token. */
@@ -87,6 +94,7 @@ export class TokenCache {
   #noDir = false;
   #enabled: boolean;
   #onWarning: ((message: string) => void) | undefined;
+  #env: (name: string) => string | undefined;
   /** The folder and files refused so far, each warned about once. */
   #refused = new Set<string>();
 
@@ -99,6 +107,8 @@ export class TokenCache {
     this.#dir = options.dir;
     this.#enabled = options.enabled ?? true;
     this.#onWarning = options.onWarning;
+    const { env } = options;
+    this.#env = env ? (name) => env[name] || undefined : optionalEnv;
   }
 
   /** Whether the cache reads and writes anything. */
@@ -113,7 +123,12 @@ export class TokenCache {
    * one (see {@linkcode defaultCacheDir}).
    */
   get dir(): string {
-    this.#dir ??= defaultCacheDir();
+    this.#dir ??= cacheDirFrom(this.#env, Deno.build.os);
+    if (this.#dir === undefined) {
+      throw new ConfigError(
+        `${noCacheDir()}; set one of them, or turn the cache off`,
+      );
+    }
     return this.#dir;
   }
 
@@ -125,7 +140,7 @@ export class TokenCache {
   #hasDir(): boolean {
     if (this.#dir !== undefined) return true;
     if (this.#noDir) return false;
-    const dir = cacheDirFrom(optionalEnv, Deno.build.os);
+    const dir = cacheDirFrom(this.#env, Deno.build.os);
     if (dir !== undefined) {
       this.#dir = dir;
       return true;

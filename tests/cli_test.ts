@@ -506,3 +506,41 @@ Deno.test("cli --version prints the version of deno.json", async () => {
   assert.equal(code, 0);
   assert.deepEqual(out, [`cloudgate ${config.version}`]);
 });
+
+Deno.test("main(args, io) finds the token cache in io.env, never in the process's own home", async () => {
+  await using emu = await startEmulator();
+  const home = await Deno.makeTempDir();
+  const real = Deno.env.get("HOME");
+  const before = real ? await listing(`${real}/.cache/cloudgate`) : [];
+  try {
+    const env = { ...cleuraEnv(emu, "alice"), XDG_CACHE_HOME: home };
+    const run = await runMain(["cleura", "regions"], env);
+    assert.equal(run.code, 0, run.stderr);
+    const cached = await listing(`${home}/cloudgate`);
+    assert.equal(
+      cached.filter((n) => n.endsWith(".json")).length,
+      1,
+      cached.join(),
+    );
+    // With no folder named in io.env: no cache, one warning, nothing written.
+    const bare = await runMain(["cleura", "regions"], cleuraEnv(emu, "alice"));
+    assert.equal(bare.code, 0, bare.stderr);
+    assert.match(bare.stderr, /No folder for the token cache/);
+    if (real) {
+      assert.deepEqual(await listing(`${real}/.cache/cloudgate`), before);
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+/** The names in a folder, sorted; none when it does not exist. */
+async function listing(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return names.sort();
+}
