@@ -69,7 +69,7 @@ export {
   type LoginLock,
   type LoginLockOptions,
 } from "./lib/login_lock.ts";
-export { defaultCacheDir } from "./lib/cache_dir.ts";
+export { defaultCacheDir } from "./lib/dirs.ts";
 export {
   type CachedToken,
   TokenCache,

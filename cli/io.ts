@@ -6,7 +6,8 @@
  * @module
  */
 
-import { configHomes, readEnv } from "../lib/config.ts";
+import { readEnv } from "../lib/config.ts";
+import { readDirEnv } from "../lib/dirs.ts";
 import type { CodeRequest } from "../lib/cleura/auth.ts";
 import { cleanText } from "../lib/text.ts";
 
@@ -137,7 +138,7 @@ export function processIo(): CliIo {
     readSecret: readHidden,
     isTerminal: Deno.stdin.isTerminal(),
     outIsTerminal: Deno.stdout.isTerminal(),
-    env: { ...readEnv(), ...configHomes() },
+    env: { ...readEnv(), ...readDirEnv() },
   };
 }
 

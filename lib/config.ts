@@ -253,30 +253,6 @@ export function optionalEnv(name: string): string | undefined {
   }
 }
 
-/**
- * The folders that locate the Cleura CLI's config file and the token cache
- * (`XDG_CONFIG_HOME`, `XDG_CACHE_HOME`, `HOME`, `APPDATA`, `LOCALAPPDATA`),
- * those that are set and readable.
- *
- * @returns The variables, by name.
- */
-export function configHomes(): EnvSource {
-  const homes: EnvSource = {};
-  for (
-    const name of [
-      "XDG_CONFIG_HOME",
-      "XDG_CACHE_HOME",
-      "HOME",
-      "APPDATA",
-      "LOCALAPPDATA",
-    ]
-  ) {
-    const value = optionalEnv(name);
-    if (value !== undefined) homes[name] = value;
-  }
-  return homes;
-}
-
 function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" ||
     /^127(\.\d{1,3}){3}$/.test(hostname);

@@ -17,8 +17,8 @@
  */
 
 import { CloudgateError, ConfigError } from "./errors.ts";
-import { cacheDirFrom, noCacheDir } from "./cache_dir.ts";
-import { type EnvSource, optionalEnv } from "./config.ts";
+import { cacheDirFrom, noCacheDir, readDirEnv } from "./dirs.ts";
+import type { EnvSource } from "./config.ts";
 import {
   type CheckedDir,
   distrust,
@@ -94,7 +94,7 @@ export class TokenCache {
   #noDir = false;
   #enabled: boolean;
   #onWarning: ((message: string) => void) | undefined;
-  #env: (name: string) => string | undefined;
+  #env: EnvSource | undefined;
   /** The folder and files refused so far, each warned about once. */
   #refused = new Set<string>();
 
@@ -107,8 +107,7 @@ export class TokenCache {
     this.#dir = options.dir;
     this.#enabled = options.enabled ?? true;
     this.#onWarning = options.onWarning;
-    const { env } = options;
-    this.#env = env ? (name) => env[name] || undefined : optionalEnv;
+    this.#env = options.env;
   }
 
   /** Whether the cache reads and writes anything. */
@@ -123,7 +122,7 @@ export class TokenCache {
    * one (see {@linkcode defaultCacheDir}).
    */
   get dir(): string {
-    this.#dir ??= cacheDirFrom(this.#env, Deno.build.os);
+    this.#dir ??= cacheDirFrom(this.#env ?? readDirEnv());
     if (this.#dir === undefined) {
       throw new ConfigError(
         `${noCacheDir()}; set one of them, or turn the cache off`,
@@ -140,7 +139,7 @@ export class TokenCache {
   #hasDir(): boolean {
     if (this.#dir !== undefined) return true;
     if (this.#noDir) return false;
-    const dir = cacheDirFrom(this.#env, Deno.build.os);
+    const dir = cacheDirFrom(this.#env ?? readDirEnv());
     if (dir !== undefined) {
       this.#dir = dir;
       return true;

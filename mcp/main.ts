@@ -5,7 +5,8 @@
  * @module
  */
 
-import { configHomes, optionalEnv, readEnv } from "../lib/config.ts";
+import { optionalEnv, readEnv } from "../lib/config.ts";
+import { DIR_NAMES, readDirEnv, tokenFileDirs } from "../lib/dirs.ts";
 import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import { parseFlags } from "../lib/flags.ts";
@@ -87,20 +88,6 @@ function stateKey(): Uint8Array | undefined {
   return text === undefined ? undefined : parseStateKey(text);
 }
 
-/** The folders the token file may go in, most private first. */
-function tokenDirs(): string[] {
-  const dirs: string[] = [];
-  const runtime = optionalEnv("XDG_RUNTIME_DIR");
-  if (runtime) dirs.push(`${runtime}/cloudgate`);
-  const config = optionalEnv("XDG_CONFIG_HOME");
-  const home = optionalEnv("HOME");
-  const appData = optionalEnv("APPDATA");
-  if (config) dirs.push(`${config}/cloudgate`);
-  else if (home) dirs.push(`${home}/.config/cloudgate`);
-  if (appData) dirs.push(`${appData}\\cloudgate`);
-  return dirs;
-}
-
 /**
  * The CLI's token cache (the same folder, files and checks), so that a login
  * of either serves both; each distinct warning goes to stderr once.
@@ -132,7 +119,7 @@ async function setUp(flags: {
   profile?: string | undefined;
 }): Promise<StdioSetup> {
   const toolsets = toolsetsOf(flags.toolsets);
-  const { env } = await loadProfileEnv({ ...readEnv(), ...configHomes() }, {
+  const { env } = await loadProfileEnv({ ...readEnv(), ...readDirEnv() }, {
     onWarning: (message) => console.error(`warning: ${message}`),
     ...(flags.profile === undefined ? {} : { profile: flags.profile }),
   });
@@ -245,7 +232,11 @@ export async function main(args: string[]): Promise<number> {
     let file: string | undefined;
     if (!token && http.token) {
       console.error(`bearer token (made at start): ${http.token}`);
-      file = await writeTokenFile(tokenDirs(), http.url, http.token);
+      file = await writeTokenFile(
+        tokenFileDirs(readDirEnv(["XDG_RUNTIME_DIR", ...DIR_NAMES])),
+        http.url,
+        http.token,
+      );
       console.error(
         file
           ? `URL and token written to ${file} (mode 0600)`

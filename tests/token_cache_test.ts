@@ -5,7 +5,7 @@ import { cliArgs } from "./_helpers/cli.ts";
 import { childEnv } from "./_helpers/mcp.ts";
 import { CleuraSession, ConfigError, listRegions, TokenCache } from "../mod.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
-import { cacheDirFrom, defaultCacheDir } from "../lib/cache_dir.ts";
+import { cacheDirFrom, defaultCacheDir } from "../lib/dirs.ts";
 
 const key = { apiUrl: "https://rest.cleura.cloud", login: "alice" };
 
@@ -514,7 +514,7 @@ Deno.test({
 
 Deno.test("the cache folder: XDG_CACHE_HOME, then %LOCALAPPDATA% on Windows, then HOME", () => {
   const from = (vars: Record<string, string>, os: typeof Deno.build.os) =>
-    cacheDirFrom((name) => vars[name], os);
+    cacheDirFrom(vars, os);
   const all = {
     XDG_CACHE_HOME: "/x/cache/",
     LOCALAPPDATA: "C:\\Users\\a\\AppData\\Local",

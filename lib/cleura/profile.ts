@@ -26,7 +26,10 @@
  * @module
  */
 
-import { type EnvName, type EnvSource, parseVar } from "../config.ts";
+import type { EnvName } from "../config.ts";
+import { cleuraConfigPath } from "../dirs.ts";
+
+export { cleuraConfigPath };
 import { ConfigError } from "../errors.ts";
 import { isRecord } from "../is_record.ts";
 import { distrust, ownUid, POSIX, sameEntry } from "../cache_checks.ts";
@@ -93,47 +96,6 @@ export function isSet(value: unknown): value is string {
 export function shown(name: string): string {
   const cut = name.length > 64 ? `${name.slice(0, 64)}…` : name;
   return JSON.stringify(cut).slice(1, -1);
-}
-
-function withoutSlash(path: string): string {
-  return path.replace(POSIX ? /\/+$/ : /[\\/]+$/, "");
-}
-
-function isAbsolute(path: string): boolean {
-  return path.startsWith("/") ||
-    (!POSIX && /^([A-Za-z]:[\\/]|\\\\)/.test(path));
-}
-
-/**
- * Finds Cleura's CLI config file: `CLEURA_CONFIG`, else
- * `XDG_CONFIG_HOME/cleura/config.yaml` (an absolute `XDG_CONFIG_HOME` only, as
- * the XDG spec says), else `HOME/.config/cleura/config.yaml`, else
- * `APPDATA\cleura\config.yaml`. The last is an assumption for Windows without
- * `HOME`: Go's `os.UserConfigDir` uses `%APPDATA%` there.
- *
- * @param env The variables; the caller adds `XDG_CONFIG_HOME`, `HOME` and
- * `APPDATA` when it may read them.
- * @returns The path, or `undefined` when none of the variables is set.
- * @throws {ConfigError} When `CLEURA_CONFIG` is not a usable path.
- *
- * @example
- * ```ts
- * import { cleuraConfigPath } from "@cloudgate/toolkit";
- *
- * console.log(cleuraConfigPath({ HOME: "/home/alice" })); // /home/alice/.config/cleura/config.yaml
- * console.log(cleuraConfigPath({ CLEURA_CONFIG: "/etc/cleura.yaml", HOME: "/home/alice" })); // /etc/cleura.yaml
- * ```
- */
-export function cleuraConfigPath(env: EnvSource): string | undefined {
-  const explicit = parseVar<string>(env, "CLEURA_CONFIG");
-  if (explicit !== undefined) return explicit;
-  const xdg = env.XDG_CONFIG_HOME;
-  if (xdg && isAbsolute(xdg)) return `${withoutSlash(xdg)}/cleura/config.yaml`;
-  const home = env.HOME;
-  if (home) return `${withoutSlash(home)}/.config/cleura/config.yaml`;
-  const appData = env.APPDATA;
-  if (appData) return `${appData.replace(/[\\/]+$/, "")}\\cleura\\config.yaml`;
-  return undefined;
 }
 
 /**
