@@ -42,21 +42,26 @@ function startServer(env: Record<string, string>, allow: string[] = []) {
   return { server, reader };
 }
 
-Deno.test("mcp --http makes a token, writes it with the URL to a 0600 file, and refuses another user without it", async () => {
-  const ownerHome = await Deno.makeTempDir();
-  const otherHome = await Deno.makeTempDir();
+/**
+ * The server over HTTP with no token of its own, its files under `home`
+ * (`~/.config/cloudgate`), permitted to read and write only there.
+ */
+function startInHome(home: string) {
   const env = childEnv({
-    HOME: ownerHome,
+    HOME: home,
     ITOPIA_API_KEY: "k",
     ITOPIA_ORGANIZATION_ID: "42",
   });
   delete env.XDG_RUNTIME_DIR;
   delete env.XDG_CONFIG_HOME;
   delete env.CLOUDGATE_MCP_TOKEN;
-  const { server, reader } = startServer(env, [
-    `--allow-read=${ownerHome}`,
-    `--allow-write=${ownerHome}`,
-  ]);
+  return startServer(env, [`--allow-read=${home}`, `--allow-write=${home}`]);
+}
+
+Deno.test("mcp --http makes a token, writes it with the URL to a 0600 file, and refuses another user without it", async () => {
+  const ownerHome = await Deno.makeTempDir();
+  const otherHome = await Deno.makeTempDir();
+  const { server, reader } = startInHome(ownerHome);
   try {
     const log = await readUntil(reader, /written to (\S+) \(mode 0600\)/);
     const url = /listening on (\S+)/.exec(log)![1]!;
@@ -160,18 +165,7 @@ Deno.test("mcp --http removes its token file on SIGHUP (a closed terminal), and 
   await write(stale, at(closedPort()));
   await write(live, at(listener.addr.port));
   await write(old, "http://192.0.2.1:1/mcp");
-  const env = childEnv({
-    HOME: home,
-    ITOPIA_API_KEY: "k",
-    ITOPIA_ORGANIZATION_ID: "42",
-  });
-  delete env.XDG_RUNTIME_DIR;
-  delete env.XDG_CONFIG_HOME;
-  delete env.CLOUDGATE_MCP_TOKEN;
-  const { server, reader } = startServer(env, [
-    `--allow-read=${home}`,
-    `--allow-write=${home}`,
-  ]);
+  const { server, reader } = startInHome(home);
   try {
     const log = await readUntil(reader, /written to (\S+) \(mode 0600\)/);
     const file = /written to (\S+) \(mode 0600\)/.exec(log)![1]!;
@@ -209,18 +203,7 @@ async function docsReader(port: string): Promise<string> {
 
 Deno.test("the docs' token-file reader takes the token of a running server, and treats the file of a crashed one (a dead pid) as absent", async () => {
   const home = await Deno.makeTempDir();
-  const env = childEnv({
-    HOME: home,
-    ITOPIA_API_KEY: "k",
-    ITOPIA_ORGANIZATION_ID: "42",
-  });
-  delete env.XDG_RUNTIME_DIR;
-  delete env.XDG_CONFIG_HOME;
-  delete env.CLOUDGATE_MCP_TOKEN;
-  const { server, reader } = startServer(env, [
-    `--allow-read=${home}`,
-    `--allow-write=${home}`,
-  ]);
+  const { server, reader } = startInHome(home);
   const read = async (port: string) => {
     const out = await new Deno.Command("sh", {
       args: ["-c", `${await docsReader(port)}\nprintf %s "$TOKEN"`],
@@ -257,18 +240,7 @@ Deno.test("the docs' token-file reader takes the token of a running server, and 
 
 Deno.test("mcp --http stopped by SIGHUP the moment its banner appears exits 0 and leaves no token file", async () => {
   const home = await Deno.makeTempDir();
-  const env = childEnv({
-    HOME: home,
-    ITOPIA_API_KEY: "k",
-    ITOPIA_ORGANIZATION_ID: "42",
-  });
-  delete env.XDG_RUNTIME_DIR;
-  delete env.XDG_CONFIG_HOME;
-  delete env.CLOUDGATE_MCP_TOKEN;
-  const { server, reader } = startServer(env, [
-    `--allow-read=${home}`,
-    `--allow-write=${home}`,
-  ]);
+  const { server, reader } = startInHome(home);
   try {
     await readUntil(reader, /listening on/);
     server.kill("SIGHUP");
