@@ -96,7 +96,11 @@ export function cleanIo(io: CliIo): CliIo {
     ...(io.outIsTerminal === undefined
       ? {}
       : { outIsTerminal: io.outIsTerminal }),
-    env: io.env,
+    // Read when a command first needs it: --help and --version need no
+    // permission to read the environment.
+    get env() {
+      return io.env;
+    },
     ...(io.cacheDir === undefined ? {} : { cacheDir: io.cacheDir }),
   };
 }
@@ -131,6 +135,7 @@ export async function askCode(
 /** The process's own standard streams, terminal and environment. */
 export function processIo(): CliIo {
   const readLine = lineReader();
+  let env: CliIo["env"] | undefined;
   return {
     out: (line) => Deno.stdout.writeSync(encoder.encode(`${line}\n`)),
     err: (line) => Deno.stderr.writeSync(encoder.encode(`${line}\n`)),
@@ -138,7 +143,11 @@ export function processIo(): CliIo {
     readSecret: readHidden,
     isTerminal: Deno.stdin.isTerminal(),
     outIsTerminal: Deno.stdout.isTerminal(),
-    env: { ...readEnv(), ...readDirEnv() },
+    // Read when a command first needs it: --help, --version and completion
+    // need no permission at all.
+    get env() {
+      return env ??= { ...readEnv(), ...readDirEnv() };
+    },
   };
 }
 

@@ -250,3 +250,26 @@ Deno.test("the README's global install and .ci/run grant what the permission set
     assert.match(ci, install, `.ci/run: ${name}`);
   }
 });
+
+Deno.test("--help, --version and completion need no permission at all (a consumer of jsr: runs them with none)", async () => {
+  await using home = await spacedHome();
+  const runs: [string, string[], RegExp][] = [
+    ["cli.ts", ["--help"], /^Usage: /m],
+    ["cli.ts", ["--version"], new RegExp(`^cloudgate ${VERSION}$`, "m")],
+    ["cli.ts", ["completion", "bash"], /complete /],
+    ["cli.ts", ["cleura", "regions", "--help"], /regions/],
+    ["mcp/server.ts", ["--help"], /^Usage: /m],
+  ];
+  for (const [script, args, expected] of runs) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", `${ROOT}${script}`, ...args],
+      env: envOf(home.path, { CLEURA_API_URL: "https://x.example" }),
+      clearEnv: true,
+      stdin: "null",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, `${script} ${args.join(" ")}: ${stderr}`);
+    assert.match(new TextDecoder().decode(out.stdout), expected);
+    assert.equal(stderr, "");
+  }
+});
