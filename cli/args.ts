@@ -8,6 +8,7 @@
  */
 
 import { ConfigError } from "../lib/errors.ts";
+import { didYouMean } from "./suggest.ts";
 import { FlagError, parseFlags, shownArg } from "../lib/flags.ts";
 
 /** A mistake in the command line (exit code 2, as any configuration error). */
@@ -167,7 +168,10 @@ export function parseCommandArgs(
     });
   } catch (error) {
     if (!(error instanceof FlagError)) throw error;
-    throw new UsageError(`${error.message} (${see})`);
+    const hint = error.kind === "unknown-option" && error.arg.startsWith("--")
+      ? didYouMean(error.arg.slice(2), Object.keys(spec), "--")
+      : "";
+    throw new UsageError(`${error.message}${hint} (${see})`);
   }
   const extra = parsed.positionals[positionals.length];
   if (extra !== undefined) {

@@ -23,6 +23,7 @@ import { VERSION } from "../lib/version.ts";
 import { apiHelp, commandHelp, mainHelp } from "./help.ts";
 import { cleanIo, type CliIo, Interrupted, processIo } from "./io.ts";
 import { completion } from "./completion.ts";
+import { didYouMean } from "./suggest.ts";
 import { ITOPIA } from "./itopia.ts";
 
 /** Every API the CLI knows, in the order the main help lists them. */
@@ -43,10 +44,18 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (apiName === "completion") return completion(APIS, io, args.slice(1));
   const api = APIS.find((a) => a.name === apiName);
+  if (!api && apiName.startsWith("-")) {
+    throw new UsageError(
+      `Unknown option "${
+        apiName.slice(0, 40)
+      }": the options go after the command; --version (or -V) prints the version (see: cli.ts --help)`,
+    );
+  }
   if (!api) {
     throw new UsageError(
-      `Unknown API "${apiName.slice(0, 40)}": use ${
-        APIS.map((a) => `"${a.name}"`).join(" or ")
+      `Unknown API "${apiName.slice(0, 40)}"${
+        didYouMean(apiName, APIS.map((a) => a.name)) ||
+        `: use ${APIS.map((a) => `"${a.name}"`).join(" or ")}`
       } (see: cli.ts --help)`,
     );
   }
@@ -67,16 +76,18 @@ async function run(args: string[], io: CliIo): Promise<number> {
       io.out(apiHelp(api, commandName));
       return sub === undefined ? 2 : 0;
     }
+    const subs = group.map((c) => c.name.slice(commandName.length + 1));
     throw new UsageError(
-      `Unknown command "${api.name} ${commandName} ${
-        sub.slice(0, 40)
-      }" (see: cli.ts ${api.name} ${commandName} --help)`,
+      `Unknown command "${api.name} ${commandName} ${sub.slice(0, 40)}"${
+        didYouMean(sub, subs, `${api.name} ${commandName} `)
+      } (see: cli.ts ${api.name} ${commandName} --help)`,
     );
   }
+  const firsts = [...new Set(api.commands.map((c) => c.name.split(" ")[0]!))];
   throw new UsageError(
-    `Unknown command "${api.name} ${
-      commandName.slice(0, 40)
-    }" (see: cli.ts ${api.name} --help)`,
+    `Unknown command "${api.name} ${commandName.slice(0, 40)}"${
+      didYouMean(commandName, firsts, `${api.name} `)
+    } (see: cli.ts ${api.name} --help)`,
   );
 }
 

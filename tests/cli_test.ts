@@ -544,3 +544,37 @@ async function listing(dir: string): Promise<string[]> {
   }
   return names.sort();
 }
+
+Deno.test("a mistyped API, command or flag gets the nearest name as a hint; -v names --version", async () => {
+  const cases: [string[], string][] = [
+    [
+      ["cleura", "regon"],
+      'error: Unknown command "cleura regon": did you mean "cleura regions"? (see: cli.ts cleura --help)',
+    ],
+    [
+      ["cleur", "regions"],
+      'error: Unknown API "cleur": did you mean "cleura"? (see: cli.ts --help)',
+    ],
+    [
+      ["cleura", "shoot", "lst"],
+      'error: Unknown command "cleura shoot lst": did you mean "cleura shoot list"? (see: cli.ts cleura shoot --help)',
+    ],
+    [
+      ["cleura", "regions", "--stauts", "active"],
+      'error: Unknown option "--stauts": did you mean "--status"? (see: cli.ts cleura regions --help)',
+    ],
+    [
+      ["-v"],
+      'error: Unknown option "-v": the options go after the command; --version (or -V) prints the version (see: cli.ts --help)',
+    ],
+    [
+      ["cleura", "xyzzy"],
+      'error: Unknown command "cleura xyzzy" (see: cli.ts cleura --help)',
+    ],
+  ];
+  for (const [args, line] of cases) {
+    const run = await runMain(args, {});
+    assert.equal(run.code, 2, args.join(" "));
+    assert.deepEqual(run.errLines, [line]);
+  }
+});
