@@ -125,7 +125,7 @@ async function finishTwoStepLogin(
   const config = await cleuraSettings(env, profile, true);
   await checkKeep(env, config, profile);
   const { username: login, apiUrl } = config;
-  const code = await askCode(env.io, { login, attempt: 1 });
+  const code = await askCode(env.io, { login, attempt: 1 }, true);
   if (!code) {
     throw new CloudgateError(`Cannot log in "${login}": no SMS code was given`);
   }

@@ -4,7 +4,12 @@
  * @module
  */
 
-import { adminKubeconfig, parseDuration } from "../lib/cleura/kubeconfig.ts";
+import {
+  adminKubeconfig,
+  MAX_EXPIRATION,
+  MIN_EXPIRATION,
+  parseDuration,
+} from "../lib/cleura/kubeconfig.ts";
 import {
   type CleuraShoot,
   getShoot,
@@ -199,16 +204,22 @@ async function writePrivate(path: string, text: string): Promise<void> {
 /** The seconds of `--expiration`; a text that is no duration names the range. */
 function expirationOf(text: string | undefined): number {
   if (text === undefined) return 3_600;
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    throw new UsageError(
+  const refuse = () =>
+    new UsageError(
       `--expiration must be a duration from 10m to 24h, such as 90m or 2h, got ${
         JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)
       }`,
     );
+  let seconds: number;
+  try {
+    seconds = parseDuration(text);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw refuse();
   }
+  // Checked here, before the login: a 5m is refused naming the flag.
+  if (seconds < MIN_EXPIRATION || seconds > MAX_EXPIRATION) throw refuse();
+  return seconds;
 }
 
 /** `cleura shoot kubeconfig`: an admin kubeconfig, to a file or a pipe. */

@@ -108,18 +108,25 @@ export function cleanIo(io: CliIo): CliIo {
 /**
  * Asks for the Cleura SMS code: a hidden prompt on a terminal, else one line
  * of standard input. After a wrong code it asks once more, for the code from
- * the same SMS.
+ * the same SMS. `sentEarlier`: the SMS went out in an earlier step
+ * (`cleura login --verify`), so this one does not say it was just sent.
  */
 export async function askCode(
   io: CliIo,
   request: CodeRequest,
+  sentEarlier = false,
 ): Promise<string | undefined> {
+  const sent = sentEarlier
+    ? `the SMS code \`cleura login --send-code\` sent to the phone of "${request.login}"`
+    : `an SMS code was sent to the phone of "${request.login}"`;
   if (!io.isTerminal) {
     // Say what the CLI waits for before it blocks on a pipe or a file.
     io.err(
       request.previousError
         ? `warning: ${request.previousError}; reading one more code from stdin`
-        : `note: an SMS code was sent to the phone of "${request.login}"; reading it from stdin (one line)`,
+        : sentEarlier
+        ? `note: reading ${sent} from stdin (one line)`
+        : `note: ${sent}; reading it from stdin (one line)`,
     );
     return (await io.readLine())?.trim();
   }
@@ -128,8 +135,12 @@ export async function askCode(
     return (await io.readSecret("Type the code from the same SMS again: "))
       ?.trim();
   }
-  io.err(`An SMS code was sent to the phone of "${request.login}".`);
-  return (await io.readSecret("Type the SMS code: "))?.trim();
+  if (!sentEarlier) {
+    io.err(`An SMS code was sent to the phone of "${request.login}".`);
+  }
+  return (await io.readSecret(
+    sentEarlier ? `Type ${sent}: ` : "Type the SMS code: ",
+  ))?.trim();
 }
 
 /** The process's own standard streams, terminal and environment. */

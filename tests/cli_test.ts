@@ -208,6 +208,13 @@ Deno.test("cli cleura login --send-code and --verify log in in two steps", async
     stdin: (emu) => smsCode(emu).then((c) => `${c}\n`),
   });
   assert.equal(finish.code, 0, finish.stderr);
+  // --verify sends nothing, and does not say an SMS was just sent.
+  assert.equal(s.emu.counters.smsSent, 1);
+  assert.match(
+    finish.stderr,
+    /^note: reading the SMS code `cleura login --send-code` sent to the phone of "bob" from stdin/m,
+  );
+  assert.doesNotMatch(finish.stderr, /an SMS code was sent/i);
   const regions = await s.cli(["cleura", "regions"], {
     env: { CLEURA_API_PASSWORD: "" },
   });

@@ -213,6 +213,11 @@ for (
       `profiles:\n  work:\n    token: !secret ${SECRET}\n`,
       /: it is not valid YAML \(line 3\)$/,
     ],
+    [
+      "an unclosed list at the end of a two-line file",
+      `profiles:\n  a: [\n`,
+      /: it is not valid YAML \(line 2\)$/,
+    ],
   ] as const
 ) {
   Deno.test(`readCleuraProfiles() refuses ${what} in one line naming the file`, async () => {

@@ -21,8 +21,10 @@ export interface AdminKubeconfigOptions extends NamedShootTarget {
   expirationSeconds?: number;
 }
 
-const MIN_EXPIRATION = 600;
-const MAX_EXPIRATION = 86_400;
+/** The shortest a kubeconfig may live, in seconds (10 minutes). */
+export const MIN_EXPIRATION = 600;
+/** The longest a kubeconfig may live, in seconds (24 hours). */
+export const MAX_EXPIRATION = 86_400;
 
 /**
  * Gets an admin kubeconfig of a Kubernetes cluster that expires

@@ -221,9 +221,12 @@ async function parseYaml(
     if (error.reason.includes("maxAliases")) {
       throw fail("it uses YAML aliases (*name), which cloudgate does not read");
     }
-    const line = error.mark?.line;
+    // At the end of the input js-yaml marks the line after the last one.
+    const lines = text.replace(/\n$/, "").split("\n").length;
+    const mark = error.mark?.line;
+    const line = mark === undefined ? undefined : Math.min(mark + 1, lines);
     throw fail(
-      `it is not valid YAML${line === undefined ? "" : ` (line ${line + 1})`}`,
+      `it is not valid YAML${line === undefined ? "" : ` (line ${line})`}`,
     );
   }
 }
