@@ -10,6 +10,7 @@ import { DIR_NAMES, readDirEnv, tokenFileDirs } from "../lib/dirs.ts";
 import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import { parseFlags } from "../lib/flags.ts";
+import { VERSION } from "../lib/version.ts";
 import { TokenCache } from "../lib/token_cache.ts";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { EnvSource } from "../lib/config.ts";
@@ -62,6 +63,7 @@ Over HTTP every request must carry Authorization: Bearer <token>: the token is
 CLOUDGATE_MCP_TOKEN, or else a random one made at start, printed once on stderr
 and written with the URL to a file only you can read
 ($XDG_RUNTIME_DIR/cloudgate/ or ~/.config/cloudgate/, mcp-http-PORT.json).
+  -V, --version  Print the version
   -h, --help     Show this help
 
 Both MCP protocol eras are served: 2026-07-28 (stateless) and 2025-11-25 and
@@ -170,6 +172,7 @@ export async function main(args: string[]): Promise<number> {
       port: { type: "string" },
       host: { type: "string" },
       help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "V" },
       toolsets: { type: "string" },
       "allow-write": { type: "boolean" },
       profile: { type: "string" },
@@ -181,6 +184,10 @@ export async function main(args: string[]): Promise<number> {
   }
   if (values.help) {
     console.log(HELP);
+    return 0;
+  }
+  if (values.version) {
+    console.log(`cloudgate MCP server ${VERSION}`);
     return 0;
   }
   let setup: StdioSetup;

@@ -251,7 +251,7 @@ Deno.test("the README's global install and .ci/run grant what the permission set
   }
 });
 
-Deno.test("--help, --version and completion need no permission at all (a consumer of jsr: runs them with none)", async () => {
+Deno.test("--help, --version and completion (and the server's --help and --version) need no permission at all (a consumer of jsr: runs them with none)", async () => {
   await using home = await spacedHome();
   const runs: [string, string[], RegExp][] = [
     ["cli.ts", ["--help"], /^Usage: /m],
@@ -259,6 +259,11 @@ Deno.test("--help, --version and completion need no permission at all (a consume
     ["cli.ts", ["completion", "bash"], /complete /],
     ["cli.ts", ["cleura", "regions", "--help"], /regions/],
     ["mcp/server.ts", ["--help"], /^Usage: /m],
+    [
+      "mcp/server.ts",
+      ["--version"],
+      new RegExp(`^cloudgate MCP server ${VERSION}$`, "m"),
+    ],
   ];
   for (const [script, args, expected] of runs) {
     const out = await new Deno.Command(Deno.execPath(), {
