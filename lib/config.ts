@@ -77,7 +77,19 @@ export const ENV_NAMES = [
 /** The name of one variable cloudgate reads. */
 export type EnvName = typeof ENV_NAMES[number];
 
-/** A source of environment values: by default, the process environment. */
+/**
+ * A source of environment values: by default, the process environment (what
+ * {@linkcode readEnv} returns). Pass one to {@linkcode cleuraConfig} or
+ * {@linkcode itopiaConfig} to configure without touching `Deno.env`.
+ *
+ * @example Settings from a plain object
+ * ```ts
+ * import { cleuraConfig, type EnvSource } from "@cloudgate/toolkit/cleura";
+ *
+ * const env: EnvSource = { CLEURA_CLOUD: "compliant", CLEURA_REGION: "sto2" };
+ * console.log(cleuraConfig(env).region); // sto2
+ * ```
+ */
 export type EnvSource = Partial<Record<string, string>>;
 
 /** Cleura settings, from `CLEURA_*`. */

@@ -17,6 +17,7 @@
 
 export type { HttpOptions, HttpResponse } from "../http.ts";
 export {
+  type EnvSource,
   ITOPIA_DEFAULT_URL,
   type ItopiaConfig,
   itopiaConfig,
