@@ -6,7 +6,7 @@
  * @module
  */
 
-import { configHomes, readEnv } from "../lib/config.ts";
+import { configHomes, readEnv } from "../lib/env.ts";
 import type { CodeRequest } from "../lib/cleura/auth.ts";
 import { cleanText } from "../lib/text.ts";
 

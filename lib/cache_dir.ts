@@ -5,7 +5,7 @@
  * @module
  */
 
-import { optionalEnv } from "./config.ts";
+import { optionalEnv } from "./env.ts";
 import { ConfigError } from "./errors.ts";
 
 /**

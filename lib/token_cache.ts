@@ -18,7 +18,7 @@
 
 import { CloudgateError, ConfigError } from "./errors.ts";
 import { cacheDirFrom, defaultCacheDir, noCacheDir } from "./cache_dir.ts";
-import { optionalEnv } from "./config.ts";
+import { optionalEnv } from "./env.ts";
 import {
   type CheckedDir,
   distrust,

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { configHomes, optionalEnv, readEnv } from "../lib/config.ts";
+import { configHomes, optionalEnv, readEnv } from "../lib/env.ts";
 import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import { parseFlags } from "../lib/flags.ts";
 import { TokenCache } from "../lib/token_cache.ts";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import type { EnvSource } from "../lib/config.ts";
+import type { EnvSource } from "../lib/env.ts";
 import { createToolContext } from "./context.ts";
 import { createMcpServer } from "./create_server.ts";
 import { parseStateKey } from "./state.ts";

@@ -31,8 +31,8 @@ export {
   CLEURA_PUBLIC_URL,
   type CleuraConfig,
   cleuraConfig,
-  type EnvSource,
 } from "../config.ts";
+export type { EnvSource } from "../env.ts";
 export type { LoginLock, LoginLockOptions } from "../login_lock.ts";
 export {
   type CachedToken,

@@ -26,13 +26,14 @@
  * @module
  */
 
-import { type EnvName, type EnvSource, parseVar } from "../config.ts";
+import { parseVar } from "../config.ts";
+import type { EnvName, EnvSource } from "../env.ts";
 import { ConfigError } from "../errors.ts";
 import { isRecord } from "../is_record.ts";
 import { distrust, ownUid, POSIX, sameEntry } from "../cache_checks.ts";
 import { splitPath } from "../private_file.ts";
 
-export type { EnvSource } from "../config.ts";
+export type { EnvSource } from "../env.ts";
 
 /** The largest config file read; a real one is a few hundred bytes. */
 const MAX_CONFIG_BYTES = 256 * 1024;

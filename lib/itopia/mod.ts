@@ -16,8 +16,8 @@
  */
 
 export type { HttpOptions, HttpResponse } from "../http.ts";
+export type { EnvSource } from "../env.ts";
 export {
-  type EnvSource,
   ITOPIA_DEFAULT_URL,
   type ItopiaConfig,
   itopiaConfig,
