@@ -55,14 +55,8 @@ export {
   MAX_RESPONSE_BYTES,
   MAX_RETRY_AFTER_MS,
 } from "./lib/http.ts";
-export {
-  type Config,
-  ENV_NAMES,
-  type EnvName,
-  type EnvSource,
-  loadConfig,
-  readEnv,
-} from "./lib/config.ts";
+export { type Config, loadConfig } from "./lib/config.ts";
+export { ENV_NAMES, type EnvName, type EnvSource, readEnv } from "./lib/env.ts";
 export {
   acquireLoginLock,
   LOGIN_LOCK_WAIT_MS,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { readEnv } from "../lib/config.ts";
+import { readEnv } from "../lib/env.ts";
 import { readDirEnv } from "../lib/dirs.ts";
 import type { CodeRequest } from "../lib/cleura/auth.ts";
 import { cleanText } from "../lib/text.ts";

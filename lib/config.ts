@@ -1,6 +1,6 @@
 /**
- * Configuration from the environment: every variable cloudgate reads, parsed
- * and validated into typed objects. A bad value is a {@linkcode ConfigError}
+ * Configuration from the environment: the variables that `lib/env.ts` reads,
+ * parsed and validated into typed objects. A bad value is a {@linkcode ConfigError}
  * that names the variable. Every library function also takes these values as
  * explicit options; the environment is only the default.
  *
@@ -8,6 +8,7 @@
  */
 
 import { ConfigError } from "./errors.ts";
+import { type EnvName, type EnvSource, readEnv } from "./env.ts";
 
 /**
  * The Cleura REST API of the public cloud.
@@ -42,43 +43,6 @@ export const CLEURA_COMPLIANT_URL = "https://rest.compliant.cleura.cloud";
  * ```
  */
 export const ITOPIA_DEFAULT_URL = "https://cas-rest.itopia.com/api/v2";
-
-/**
- * Every environment variable cloudgate reads for the two APIs.
- *
- * @example
- * ```ts
- * import { ENV_NAMES } from "@cloudgate/toolkit";
- *
- * console.log(ENV_NAMES.includes("CLEURA_API_TOKEN")); // true
- * ```
- */
-export const ENV_NAMES = [
-  "CLEURA_API_URL",
-  "CLEURA_CLOUD",
-  "CLEURA_API_USERNAME",
-  "CLEURA_API_PASSWORD",
-  "CLEURA_API_TOKEN",
-  "CLEURA_API_TWOFA",
-  "CLEURA_REGION",
-  "CLEURA_PROJECT_ID",
-  "CLEURA_PROFILE",
-  "CLEURA_CONFIG",
-  "CLEURA_VERIFICATION",
-  "ITOPIA_API_URL",
-  "ITOPIA_API_KEY",
-  "ITOPIA_ORGANIZATION_ID",
-  "ITOPIA_DEPLOYMENT_ID",
-  "ITOPIA_USERNAME",
-  "ITOPIA_PASSWORD",
-  "CLOUDGATE_ALLOW_HTTP",
-] as const;
-
-/** The name of one variable cloudgate reads. */
-export type EnvName = typeof ENV_NAMES[number];
-
-/** A source of environment values: by default, the process environment. */
-export type EnvSource = Partial<Record<string, string>>;
 
 /** Cleura settings, from `CLEURA_*`. */
 export interface CleuraConfig {
@@ -203,55 +167,6 @@ const SECRET_NAMES: ReadonlySet<EnvName> = new Set([
   "ITOPIA_API_KEY",
   "ITOPIA_PASSWORD",
 ]);
-
-/**
- * Reads cloudgate's variables from the process environment, one by one, so a
- * program run with `--allow-env=CLEURA_*,ITOPIA_*` has all it needs.
- *
- * @returns The variables that are set and not empty.
- * @throws {ConfigError} When reading a variable is not permitted.
- *
- * @example
- * ```ts ignore
- * import { readEnv } from "@cloudgate/toolkit";
- *
- * const env = readEnv();
- * console.log(Object.keys(env));
- * ```
- */
-export function readEnv(): EnvSource {
-  const env: EnvSource = {};
-  for (const name of ENV_NAMES) {
-    let value: string | undefined;
-    try {
-      value = Deno.env.get(name);
-    } catch (error) {
-      // An optional switch the program was not allowed to read is unset.
-      if (name === "CLOUDGATE_ALLOW_HTTP") continue;
-      throw new ConfigError(
-        `Cannot read ${name}: permission denied (run with --allow-env=${name})`,
-        { cause: error },
-      );
-    }
-    if (value !== undefined && value !== "") env[name] = value;
-  }
-  return env;
-}
-
-/**
- * One environment variable that may be unset or unreadable (no permission):
- * its value, or `undefined` for unset, empty or not permitted.
- *
- * @param name The variable.
- * @returns The value, or `undefined`.
- */
-export function optionalEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" ||

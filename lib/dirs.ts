@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type EnvSource, optionalEnv, parseVar } from "./config.ts";
+import { parseVar } from "./config.ts";
+import { type EnvSource, optionalEnv } from "./env.ts";
 import { ConfigError } from "./errors.ts";
 
 const POSIX = Deno.build.os !== "windows";

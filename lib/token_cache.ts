@@ -1,24 +1,26 @@
 /**
  * A token cache shared across processes: one small JSON file per API URL and
- * login under `$XDG_CACHE_HOME/cloudgate` (else `%LOCALAPPDATA%\cloudgate` on
- * Windows, else `~/.cache/cloudgate`; created with mode 0700), written
- * atomically with mode 0600. It holds tokens only, never a password. A corrupt
- * or mismatched file is ignored. With none of those variables set (or
- * readable), the cache warns once and goes on without a folder.
+ * login in the cache folder (`$XDG_CACHE_HOME/cloudgate`, else
+ * `%LOCALAPPDATA%\cloudgate` on Windows, else `~/.cache/cloudgate`; mode 0700),
+ * written atomically with mode 0600. It holds tokens only, never a password.
+ * Without any of those variables, it warns once and caches nothing.
  *
- * Nothing found there is trusted blindly: a folder or file that is a symbolic
- * link, not a folder or regular file (a FIFO, a device), larger than 64 KiB,
- * writable by its group or by everyone, or owned by another user is refused
- * with one warning, and the cache goes on without it (nothing is read from it
- * or written into it). On Windows, where files have no owner or mode bits in
- * this sense, only the first three checks apply.
+ * Nothing there is trusted blindly: a folder or file that is a symbolic link,
+ * not a folder or regular file, over 64 KiB, writable by its group or everyone,
+ * or another user's is refused with one warning and left alone; a corrupt or
+ * mismatched file is ignored. On Windows only the first three checks apply.
  *
  * @module
  */
 
 import { CloudgateError, ConfigError } from "./errors.ts";
-import { cacheDirFrom, noCacheDir, readDirEnv } from "./dirs.ts";
-import type { EnvSource } from "./config.ts";
+import {
+  cacheDirFrom,
+  defaultCacheDir,
+  noCacheDir,
+  readDirEnv,
+} from "./dirs.ts";
+import type { EnvSource } from "./env.ts";
 import {
   type CheckedDir,
   distrust,
@@ -122,13 +124,7 @@ export class TokenCache {
    * one (see {@linkcode defaultCacheDir}).
    */
   get dir(): string {
-    this.#dir ??= cacheDirFrom(this.#env ?? readDirEnv());
-    if (this.#dir === undefined) {
-      throw new ConfigError(
-        `${noCacheDir()}; set one of them, or turn the cache off`,
-      );
-    }
-    return this.#dir;
+    return this.#dir ??= defaultCacheDir(this.#env ?? readDirEnv());
   }
 
   /**

@@ -11,10 +11,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import {
   cleuraConfig,
-  type EnvSource,
   type ItopiaConfig,
   itopiaConfig,
 } from "../lib/config.ts";
+import type { EnvSource } from "../lib/env.ts";
 import { CleuraSession } from "../lib/cleura/session.ts";
 import type { SessionEvent } from "../lib/cleura/session_options.ts";
 import type { TokenCache } from "../lib/token_cache.ts";

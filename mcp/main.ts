@@ -5,7 +5,7 @@
  * @module
  */
 
-import { optionalEnv, readEnv } from "../lib/config.ts";
+import { optionalEnv, readEnv } from "../lib/env.ts";
 import { DIR_NAMES, readDirEnv, tokenFileDirs } from "../lib/dirs.ts";
 import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
@@ -13,7 +13,7 @@ import { parseFlags } from "../lib/flags.ts";
 import { VERSION } from "../lib/version.ts";
 import { TokenCache } from "../lib/token_cache.ts";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import type { EnvSource } from "../lib/config.ts";
+import type { EnvSource } from "../lib/env.ts";
 import { createToolContext } from "./context.ts";
 import { createMcpServer } from "./create_server.ts";
 import { parseStateKey } from "./state.ts";

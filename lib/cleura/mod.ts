@@ -21,11 +21,24 @@
 
 export type { HttpOptions, HttpResponse } from "../http.ts";
 export {
+  ApiError,
+  type ApiErrorDetails,
+  AuthError,
+  CloudgateError,
+} from "../errors.ts";
+export {
   CLEURA_COMPLIANT_URL,
   CLEURA_PUBLIC_URL,
   type CleuraConfig,
   cleuraConfig,
 } from "../config.ts";
+export type { EnvSource } from "../env.ts";
+export type { LoginLock, LoginLockOptions } from "../login_lock.ts";
+export {
+  type CachedToken,
+  TokenCache,
+  type TokenCacheOptions,
+} from "../token_cache.ts";
 export {
   type AskCode,
   type CleuraCredentials,

@@ -26,7 +26,7 @@
  * @module
  */
 
-import type { EnvName } from "../config.ts";
+import type { EnvName } from "../env.ts";
 import { cleuraConfigPath } from "../dirs.ts";
 
 export { cleuraConfigPath };
@@ -35,7 +35,7 @@ import { isRecord } from "../is_record.ts";
 import { distrust, ownUid, POSIX, sameEntry } from "../cache_checks.ts";
 import { splitPath } from "../private_file.ts";
 
-export type { EnvSource } from "../config.ts";
+export type { EnvSource } from "../env.ts";
 
 /** The largest config file read; a real one is a few hundred bytes. */
 const MAX_CONFIG_BYTES = 256 * 1024;

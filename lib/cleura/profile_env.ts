@@ -32,10 +32,10 @@ import {
   CLEURA_COMPLIANT_URL,
   CLEURA_PUBLIC_URL,
   cleuraConfig,
-  type EnvSource,
   parseVar,
   PROFILE_NAME,
 } from "../config.ts";
+import type { EnvSource } from "../env.ts";
 import { ConfigError } from "../errors.ts";
 import {
   cleuraConfigPath,

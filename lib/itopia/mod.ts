@@ -16,6 +16,7 @@
  */
 
 export type { HttpOptions, HttpResponse } from "../http.ts";
+export type { EnvSource } from "../env.ts";
 export {
   ITOPIA_DEFAULT_URL,
   type ItopiaConfig,
