@@ -25,6 +25,7 @@ import type { LogLevel, ToolContext } from "./context.ts";
 import type { Toolset } from "./toolsets.ts";
 
 export {
+  changesSomething,
   selectTools,
   type ToolSelection,
   type Toolset,
@@ -65,8 +66,6 @@ export interface ToolDefinition<
   name: string;
   /** The group `--toolsets` selects it by. */
   toolset: Toolset;
-  /** It changes something: listed only when the server runs with `--allow-write`. */
-  write?: boolean;
   /** A short human title. */
   title: string;
   /** What it does and when to use it, written for a model. */
@@ -75,7 +74,11 @@ export interface ToolDefinition<
   input: I;
   /** The structured result. */
   output: O;
-  /** Hints beyond the shared ones (read-only, idempotent, open world). */
+  /**
+   * Hints beyond the shared ones (read-only, idempotent, open world). A tool
+   * that is not read-only and not `destructiveHint: false` changes something:
+   * it is listed only with `--allow-write` ({@linkcode changesSomething}).
+   */
   annotations?: ToolAnnotations;
   /** Does the work: a result, or a request for input (MRTR). */
   run(
