@@ -21,6 +21,7 @@ import type { z } from "zod";
 import { CloudgateError, SmsCodeRequiredError } from "../lib/errors.ts";
 import { formatJson } from "../lib/format.ts";
 import { cleanText } from "../lib/text.ts";
+import { lean } from "./tool_schema.ts";
 import type { LogLevel, ToolContext } from "./context.ts";
 import type { Toolset } from "./toolsets.ts";
 
@@ -57,11 +58,8 @@ export interface ToolCall {
   log(level: LogLevel, message: string): void;
 }
 
-/** A tool, declared once. */
-export interface ToolDefinition<
-  I extends z.ZodObject = z.ZodObject,
-  O extends z.ZodObject = z.ZodObject,
-> {
+/** A tool as declared: its own argument and result types. */
+export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   /** The name clients call it by. */
   name: string;
   /** The group `--toolsets` selects it by. */
@@ -88,6 +86,19 @@ export interface ToolDefinition<
 }
 
 /**
+ * A tool of any schemas, as a list holds it: the same fields, with a `run`
+ * that takes any value and checks it against the tool's own input schema.
+ */
+export interface ToolDefinition
+  extends Omit<ToolSpec<z.ZodObject, z.ZodObject>, "run"> {
+  /** Checks the arguments, then does the work. */
+  readonly run: (
+    args: unknown,
+    call: ToolCall,
+  ) => Promise<Record<string, unknown> | InputRequiredResult>;
+}
+
+/**
  * The annotations every tool has unless it says otherwise: read-only. The
  * protocol's defaults say the rest (`openWorldHint: true`; the destructive
  * and idempotent hints mean something only for a tool that is not
@@ -97,15 +108,36 @@ const SHARED_ANNOTATIONS: ToolAnnotations = { readOnlyHint: true };
 
 /**
  * Declares a tool. The value is plain data plus `run`; the server, the
- * README table and the tests read the same list.
+ * README table and the tests read the same list. Its `run` parses the
+ * arguments with the tool's input schema (the server has checked them with
+ * it already, so this only gives them their type), so that tools of
+ * different schemas share one type.
  *
- * @param definition The tool.
- * @returns The same tool, typed.
+ * @param spec The tool, typed by its schemas.
+ * @returns The tool, as a list holds it.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTool } from "./tool.ts";
+ * const echo = defineTool({
+ *   name: "echo",
+ *   toolset: "cleura",
+ *   title: "Echo",
+ *   description: "Returns its text.",
+ *   input: z.object({ text: z.string() }),
+ *   output: z.object({ text: z.string() }),
+ *   run: ({ text }) => Promise.resolve({ text }),
+ * });
+ * ```
  */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
-  definition: ToolDefinition<I, O>,
-): ToolDefinition<I, O> {
-  return definition;
+  spec: ToolSpec<I, O>,
+): ToolDefinition {
+  return {
+    ...spec,
+    run: (args, call) => spec.run(spec.input.parse(args), call),
+  };
 }
 
 /** What a user does when neither the client nor a code page can take the SMS code. */
@@ -238,100 +270,6 @@ function elicitationOf(
   return { form: elicitation.form !== undefined || !url, url };
 }
 
-const SAFE = Number.MAX_SAFE_INTEGER;
-
-/** A JSON Schema without what a model pays for and learns nothing from. */
-function leanJson(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(leanJson);
-  if (typeof node !== "object" || node === null) return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    // Length caps are the server's to check; a model needs only the meaning.
-    if (key === "$schema" || key === "minLength" || key === "maxLength") {
-      continue;
-    }
-    if ((key === "maximum" || key === "exclusiveMaximum") && value === SAFE) {
-      continue;
-    }
-    if ((key === "minimum" || key === "exclusiveMinimum") && value === -SAFE) {
-      continue;
-    }
-    out[key] = leanJson(value);
-  }
-  return out;
-}
-
-/**
- * An output schema cut to its outline: the result's own fields with their
- * types and descriptions, and the elements of its lists as plain objects.
- * The full shape is the tool's own to check (the server validates every
- * result against it); a model reads the fields' meaning from the
- * description, so it does not pay for nested schemas in every conversation.
- */
-function outline(node: unknown, depth = 0): unknown {
-  if (typeof node !== "object" || node === null || Array.isArray(node)) {
-    return node;
-  }
-  const schema = node as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (
-    const key of [
-      "type",
-      "description",
-      "anyOf",
-      "items",
-      "properties",
-      "required",
-    ]
-  ) {
-    const value = schema[key];
-    if (value === undefined) continue;
-    if (key === "anyOf" && Array.isArray(value)) {
-      out.anyOf = value.map((v) => outline(v, depth));
-    } else if (key === "items") {
-      out.items = outline(value, depth + 1);
-    } else if (key === "properties" || key === "required") {
-      if (depth >= 1) continue;
-      out[key] = key === "required" ? value : Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map((
-          [name, child],
-        ) => [name, outline(child, depth + 1)]),
-      );
-    } else out[key] = value;
-  }
-  return out;
-}
-
-/**
- * The same schema, whose JSON Schema (what `tools/list` shows) has no
- * `$schema` line and no bounds that only say "a safe integer" (and, for an
- * output schema, only its outline); validation is the schema's own.
- */
-function lean<S extends z.ZodObject>(schema: S, short = false): S {
-  const standard = schema["~standard"];
-  const convert = standard.jsonSchema;
-  const shape = (json: Record<string, unknown>) =>
-    (short ? outline(leanJson(json)) : leanJson(json)) as Record<
-      string,
-      unknown
-    >;
-  return new Proxy(schema, {
-    get(target, key, receiver) {
-      if (key !== "~standard") return Reflect.get(target, key, receiver);
-      return {
-        ...standard,
-        validate: standard.validate.bind(standard),
-        jsonSchema: {
-          input: (o: Parameters<typeof convert.input>[0]) =>
-            shape(convert.input(o)),
-          output: (o: Parameters<typeof convert.output>[0]) =>
-            shape(convert.output(o)),
-        },
-      };
-    },
-  });
-}
-
 /**
  * Registers every tool of a list on a server, with the shared annotations,
  * the result and error mapping, and the per-call log destination.
@@ -383,10 +321,8 @@ export function registerTools(
       };
       return ctx.withLog(log, async () => {
         try {
-          const result = await tool.run(args as never, call);
-          return isInputRequiredResult(result)
-            ? result
-            : ok(result as Record<string, unknown>);
+          const result = await tool.run(args, call);
+          return isInputRequiredResult(result) ? result : ok(result);
         } catch (error) {
           return fail(error);
         }

@@ -172,4 +172,4 @@ export const GARDENER_TOOLS: readonly ToolDefinition[] = [
   cleuraGetShoot,
   cleuraHibernateShoot,
   cleuraWakeShoot,
-] as unknown as readonly ToolDefinition[];
+];
