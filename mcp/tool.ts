@@ -270,6 +270,56 @@ function elicitationOf(
   return { form: elicitation.form !== undefined || !url, url };
 }
 
+/** What a server lists for a tool, beside its name and handler. */
+export interface ToolListing {
+  /** A short human title. */
+  readonly title: string;
+  /** What it does, for a model. */
+  readonly description: string;
+  /** The arguments, with the lean JSON Schema. */
+  readonly inputSchema: z.ZodObject;
+  /** The result, with its outline as JSON Schema. */
+  readonly outputSchema: z.ZodObject;
+  /** The shared annotations with the tool's own. */
+  readonly annotations: Readonly<ToolAnnotations>;
+}
+
+const LISTINGS = new WeakMap<ToolDefinition, ToolListing>();
+
+/**
+ * What a server lists for a tool, built once per tool and process: every
+ * server (an HTTP session's, a 2026-07-28 request's) registers the same
+ * object, whose JSON Schemas are converted once, so a new server only wires
+ * its handlers.
+ *
+ * @param tool The tool.
+ * @returns The same listing every time for the same tool.
+ *
+ * @example
+ * ```ts
+ * import { toolListing } from "./tool.ts";
+ * import { TOOLS } from "./tools/mod.ts";
+ * toolListing(TOOLS[0]!) === toolListing(TOOLS[0]!); // true
+ * ```
+ */
+export function toolListing(tool: ToolDefinition): ToolListing {
+  let listing = LISTINGS.get(tool);
+  if (listing === undefined) {
+    listing = Object.freeze({
+      title: tool.title,
+      description: tool.description,
+      inputSchema: lean(tool.input),
+      outputSchema: lean(tool.output, true),
+      annotations: Object.freeze({
+        ...SHARED_ANNOTATIONS,
+        ...tool.annotations,
+      }),
+    });
+    LISTINGS.set(tool, listing);
+  }
+  return listing;
+}
+
 /**
  * Registers every tool of a list on a server, with the shared annotations,
  * the result and error mapping, and the per-call log destination.
@@ -284,13 +334,10 @@ export function registerTools(
   ctx: ToolContext,
 ): void {
   for (const tool of tools) {
-    server.registerTool(tool.name, {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: lean(tool.input),
-      outputSchema: lean(tool.output, true),
-      annotations: { ...SHARED_ANNOTATIONS, ...tool.annotations },
-    }, (args: unknown, request: ServerContext) => {
+    server.registerTool(tool.name, toolListing(tool), (
+      args: unknown,
+      request: ServerContext,
+    ) => {
       const log = (level: LogLevel, message: string) => {
         request.mcpReq.log(
           level,

@@ -2,7 +2,8 @@
  * The JSON Schemas `tools/list` shows for a tool: without what a model pays
  * for and learns nothing from (`$schema`, length caps, bounds that only say
  * "a safe integer"), and for a result only its outline. Validation stays the
- * zod schema's own.
+ * zod schema's own. Each is converted once per process, whichever server or
+ * session lists it.
  *
  * @module
  */
@@ -76,7 +77,9 @@ function outline(node: unknown, depth = 0): unknown {
 /**
  * The same schema, whose JSON Schema (what `tools/list` shows) has no
  * `$schema` line and no bounds that only say "a safe integer" (and, for an
- * output schema, only its outline); validation is the schema's own.
+ * output schema, only its outline); validation is the schema's own. The
+ * JSON Schema is converted on first use, then the same (frozen) object is
+ * given every time.
  *
  * @param schema The zod schema.
  * @param short Only the outline (for a result).
@@ -94,24 +97,41 @@ function outline(node: unknown, depth = 0): unknown {
 export function lean<S extends z.ZodObject>(schema: S, short = false): S {
   const standard = schema["~standard"];
   const convert = standard.jsonSchema;
+  type Options = Parameters<typeof convert.input>[0];
   const shape = (json: Record<string, unknown>) =>
     (short ? outline(leanJson(json)) : leanJson(json)) as Record<
       string,
       unknown
     >;
+  // Converted once per direction and options, then shared (frozen) by every
+  // server of the process and every listing.
+  const built = new Map<string, Record<string, unknown>>();
+  const once = (io: "input" | "output") => (options: Options) => {
+    const key = `${io} ${JSON.stringify(options ?? {})}`;
+    let json = built.get(key);
+    if (json === undefined) {
+      json = deepFreeze(shape(convert[io](options)));
+      built.set(key, json);
+    }
+    return json;
+  };
+  const leanStandard = {
+    ...standard,
+    validate: standard.validate.bind(standard),
+    jsonSchema: { input: once("input"), output: once("output") },
+  };
   return new Proxy(schema, {
     get(target, key, receiver) {
       if (key !== "~standard") return Reflect.get(target, key, receiver);
-      return {
-        ...standard,
-        validate: standard.validate.bind(standard),
-        jsonSchema: {
-          input: (o: Parameters<typeof convert.input>[0]) =>
-            shape(convert.input(o)),
-          output: (o: Parameters<typeof convert.output>[0]) =>
-            shape(convert.output(o)),
-        },
-      };
+      return leanStandard;
     },
   });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
