@@ -30,17 +30,22 @@ class CloudgateServer extends McpServer {
   }
 }
 
+/** The tools a server lists unless told otherwise, chosen once. */
+const DEFAULT_TOOLS = selectTools(TOOLS);
+
 /**
  * Creates an MCP server with the given tools, sharing the given state.
  *
  * @param ctx The shared state (one per process, so one Cleura login).
  * @param tools The tools to serve (default: every tool but those that
  * change something, which need `--allow-write`).
- * @returns The server, not yet connected.
+ * @returns The server, not yet connected. What it lists for each tool is
+ * built once per process (`toolListing`): a new server only wires
+ * its handlers.
  */
 export function createMcpServer(
   ctx: ToolContext,
-  tools: readonly ToolDefinition[] = selectTools(TOOLS),
+  tools: readonly ToolDefinition[] = DEFAULT_TOOLS,
 ): McpServer {
   const server = new CloudgateServer({ ...SERVER_INFO }, {
     // The tool list never changes while the server runs.

@@ -21,10 +21,12 @@ import type { z } from "zod";
 import { CloudgateError, SmsCodeRequiredError } from "../lib/errors.ts";
 import { formatJson } from "../lib/format.ts";
 import { cleanText } from "../lib/text.ts";
+import { lean } from "./tool_schema.ts";
 import type { LogLevel, ToolContext } from "./context.ts";
 import type { Toolset } from "./toolsets.ts";
 
 export {
+  changesSomething,
   selectTools,
   type ToolSelection,
   type Toolset,
@@ -56,17 +58,12 @@ export interface ToolCall {
   log(level: LogLevel, message: string): void;
 }
 
-/** A tool, declared once. */
-export interface ToolDefinition<
-  I extends z.ZodObject = z.ZodObject,
-  O extends z.ZodObject = z.ZodObject,
-> {
+/** A tool as declared: its own argument and result types. */
+export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   /** The name clients call it by. */
   name: string;
   /** The group `--toolsets` selects it by. */
   toolset: Toolset;
-  /** It changes something: listed only when the server runs with `--allow-write`. */
-  write?: boolean;
   /** A short human title. */
   title: string;
   /** What it does and when to use it, written for a model. */
@@ -75,13 +72,30 @@ export interface ToolDefinition<
   input: I;
   /** The structured result. */
   output: O;
-  /** Hints beyond the shared ones (read-only, idempotent, open world). */
+  /**
+   * Hints beyond the shared ones (read-only, idempotent, open world). A tool
+   * that is not read-only and not `destructiveHint: false` changes something:
+   * it is listed only with `--allow-write` ({@linkcode changesSomething}).
+   */
   annotations?: ToolAnnotations;
   /** Does the work: a result, or a request for input (MRTR). */
   run(
     args: z.output<I>,
     call: ToolCall,
   ): Promise<z.input<O> | InputRequiredResult>;
+}
+
+/**
+ * A tool of any schemas, as a list holds it: the same fields, with a `run`
+ * that takes any value and checks it against the tool's own input schema.
+ */
+export interface ToolDefinition
+  extends Omit<ToolSpec<z.ZodObject, z.ZodObject>, "run"> {
+  /** Checks the arguments, then does the work. */
+  readonly run: (
+    args: unknown,
+    call: ToolCall,
+  ) => Promise<Record<string, unknown> | InputRequiredResult>;
 }
 
 /**
@@ -94,15 +108,36 @@ const SHARED_ANNOTATIONS: ToolAnnotations = { readOnlyHint: true };
 
 /**
  * Declares a tool. The value is plain data plus `run`; the server, the
- * README table and the tests read the same list.
+ * README table and the tests read the same list. Its `run` parses the
+ * arguments with the tool's input schema (the server has checked them with
+ * it already, so this only gives them their type), so that tools of
+ * different schemas share one type.
  *
- * @param definition The tool.
- * @returns The same tool, typed.
+ * @param spec The tool, typed by its schemas.
+ * @returns The tool, as a list holds it.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineTool } from "./tool.ts";
+ * const echo = defineTool({
+ *   name: "echo",
+ *   toolset: "cleura",
+ *   title: "Echo",
+ *   description: "Returns its text.",
+ *   input: z.object({ text: z.string() }),
+ *   output: z.object({ text: z.string() }),
+ *   run: ({ text }) => Promise.resolve({ text }),
+ * });
+ * ```
  */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
-  definition: ToolDefinition<I, O>,
-): ToolDefinition<I, O> {
-  return definition;
+  spec: ToolSpec<I, O>,
+): ToolDefinition {
+  return {
+    ...spec,
+    run: (args, call) => spec.run(spec.input.parse(args), call),
+  };
 }
 
 /** What a user does when neither the client nor a code page can take the SMS code. */
@@ -235,98 +270,54 @@ function elicitationOf(
   return { form: elicitation.form !== undefined || !url, url };
 }
 
-const SAFE = Number.MAX_SAFE_INTEGER;
-
-/** A JSON Schema without what a model pays for and learns nothing from. */
-function leanJson(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(leanJson);
-  if (typeof node !== "object" || node === null) return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    // Length caps are the server's to check; a model needs only the meaning.
-    if (key === "$schema" || key === "minLength" || key === "maxLength") {
-      continue;
-    }
-    if ((key === "maximum" || key === "exclusiveMaximum") && value === SAFE) {
-      continue;
-    }
-    if ((key === "minimum" || key === "exclusiveMinimum") && value === -SAFE) {
-      continue;
-    }
-    out[key] = leanJson(value);
-  }
-  return out;
+/** What a server lists for a tool, beside its name and handler. */
+export interface ToolListing {
+  /** A short human title. */
+  readonly title: string;
+  /** What it does, for a model. */
+  readonly description: string;
+  /** The arguments, with the lean JSON Schema. */
+  readonly inputSchema: z.ZodObject;
+  /** The result, with its outline as JSON Schema. */
+  readonly outputSchema: z.ZodObject;
+  /** The shared annotations with the tool's own. */
+  readonly annotations: Readonly<ToolAnnotations>;
 }
 
-/**
- * An output schema cut to its outline: the result's own fields with their
- * types and descriptions, and the elements of its lists as plain objects.
- * The full shape is the tool's own to check (the server validates every
- * result against it); a model reads the fields' meaning from the
- * description, so it does not pay for nested schemas in every conversation.
- */
-function outline(node: unknown, depth = 0): unknown {
-  if (typeof node !== "object" || node === null || Array.isArray(node)) {
-    return node;
-  }
-  const schema = node as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (
-    const key of [
-      "type",
-      "description",
-      "anyOf",
-      "items",
-      "properties",
-      "required",
-    ]
-  ) {
-    const value = schema[key];
-    if (value === undefined) continue;
-    if (key === "anyOf" && Array.isArray(value)) {
-      out.anyOf = value.map((v) => outline(v, depth));
-    } else if (key === "items") {
-      out.items = outline(value, depth + 1);
-    } else if (key === "properties" || key === "required") {
-      if (depth >= 1) continue;
-      out[key] = key === "required" ? value : Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map((
-          [name, child],
-        ) => [name, outline(child, depth + 1)]),
-      );
-    } else out[key] = value;
-  }
-  return out;
-}
+const LISTINGS = new WeakMap<ToolDefinition, ToolListing>();
 
 /**
- * The same schema, whose JSON Schema (what `tools/list` shows) has no
- * `$schema` line and no bounds that only say "a safe integer" (and, for an
- * output schema, only its outline); validation is the schema's own.
+ * What a server lists for a tool, built once per tool and process: every
+ * server (an HTTP session's, a 2026-07-28 request's) registers the same
+ * object, whose JSON Schemas are converted once, so a new server only wires
+ * its handlers.
+ *
+ * @param tool The tool.
+ * @returns The same listing every time for the same tool.
+ *
+ * @example
+ * ```ts
+ * import { toolListing } from "./tool.ts";
+ * import { TOOLS } from "./tools/mod.ts";
+ * toolListing(TOOLS[0]!) === toolListing(TOOLS[0]!); // true
+ * ```
  */
-function lean<S extends z.ZodObject>(schema: S, short = false): S {
-  const standard = schema["~standard"];
-  const convert = standard.jsonSchema;
-  const shape = (json: Record<string, unknown>) =>
-    (short ? outline(leanJson(json)) : leanJson(json)) as Record<
-      string,
-      unknown
-    >;
-  return new Proxy(schema, {
-    get(target, key, receiver) {
-      if (key !== "~standard") return Reflect.get(target, key, receiver);
-      return {
-        ...standard,
-        validate: standard.validate.bind(standard),
-        jsonSchema: {
-          input: (o: Parameters<typeof convert.input>[0]) =>
-            shape(convert.input(o)),
-          output: (o: Parameters<typeof convert.output>[0]) =>
-            shape(convert.output(o)),
-        },
-      };
-    },
-  });
+export function toolListing(tool: ToolDefinition): ToolListing {
+  let listing = LISTINGS.get(tool);
+  if (listing === undefined) {
+    listing = Object.freeze({
+      title: tool.title,
+      description: tool.description,
+      inputSchema: lean(tool.input),
+      outputSchema: lean(tool.output, true),
+      annotations: Object.freeze({
+        ...SHARED_ANNOTATIONS,
+        ...tool.annotations,
+      }),
+    });
+    LISTINGS.set(tool, listing);
+  }
+  return listing;
 }
 
 /**
@@ -343,13 +334,10 @@ export function registerTools(
   ctx: ToolContext,
 ): void {
   for (const tool of tools) {
-    server.registerTool(tool.name, {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: lean(tool.input),
-      outputSchema: lean(tool.output, true),
-      annotations: { ...SHARED_ANNOTATIONS, ...tool.annotations },
-    }, (args: unknown, request: ServerContext) => {
+    server.registerTool(tool.name, toolListing(tool), (
+      args: unknown,
+      request: ServerContext,
+    ) => {
       const log = (level: LogLevel, message: string) => {
         request.mcpReq.log(
           level,
@@ -380,10 +368,8 @@ export function registerTools(
       };
       return ctx.withLog(log, async () => {
         try {
-          const result = await tool.run(args as never, call);
-          return isInputRequiredResult(result)
-            ? result
-            : ok(result as Record<string, unknown>);
+          const result = await tool.run(args, call);
+          return isInputRequiredResult(result) ? result : ok(result);
         } catch (error) {
           return fail(error);
         }

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { ToolAnnotations } from "@modelcontextprotocol/server";
+
 /** The groups of tools `--toolsets` chooses from. */
 export const TOOLSETS = ["cleura", "itopia", "gardener"] as const;
 
@@ -38,8 +40,33 @@ export interface ToolSelection {
 export interface Selectable {
   /** The group `--toolsets` selects it by. */
   toolset: Toolset;
-  /** It changes something: listed only with `allowWrite`. */
-  write?: boolean;
+  /** Its hints; none means read-only (the shared default). */
+  annotations?: ToolAnnotations | undefined;
+}
+
+/**
+ * Whether a tool changes something, so that it is listed only with
+ * `--allow-write`: exactly when its annotations say it is not read-only and
+ * do not say it is harmless (`destructiveHint: false`, as for a tool that
+ * hands out a credential but changes nothing). The one place this is
+ * decided: the selection, the README's table and the tests read it.
+ *
+ * @param tool The tool, or anything with its annotations.
+ * @returns `true` for a tool that needs `--allow-write`.
+ *
+ * @example
+ * ```ts
+ * import { changesSomething } from "./toolsets.ts";
+ * changesSomething({ annotations: { readOnlyHint: false } }); // true
+ * changesSomething({ annotations: { readOnlyHint: false, destructiveHint: false } }); // false
+ * changesSomething({}); // false: read-only
+ * ```
+ */
+export function changesSomething(
+  tool: Pick<Selectable, "annotations">,
+): boolean {
+  return tool.annotations?.readOnlyHint === false &&
+    tool.annotations.destructiveHint !== false;
 }
 
 /**
@@ -56,7 +83,8 @@ export function selectTools<T extends Selectable>(
 ): T[] {
   const sets = new Set<string>(selection.toolsets ?? TOOLSETS);
   return tools.filter((tool) =>
-    sets.has(tool.toolset) && (!tool.write || selection.allowWrite === true)
+    sets.has(tool.toolset) &&
+    (selection.allowWrite === true || !changesSomething(tool))
   );
 }
 

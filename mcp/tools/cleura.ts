@@ -129,4 +129,4 @@ export const CLEURA_TOOLS: readonly ToolDefinition[] = [
   cleuraListDomains,
   cleuraListProjects,
   cleuraTokenStatus,
-] as unknown as readonly ToolDefinition[];
+];

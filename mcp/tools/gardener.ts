@@ -113,7 +113,6 @@ function changeTool(action: "hibernate" | "wake") {
   return defineTool({
     name: `cleura_${action}_shoot`,
     toolset: "gardener",
-    write: true,
     title: `${verb} a Kubernetes cluster`,
     description: action === "hibernate"
       ? "Hibernate a Cleura Kubernetes cluster: its workers stop, and its workloads with them, until woken. Asks the user to confirm."
@@ -173,4 +172,4 @@ export const GARDENER_TOOLS: readonly ToolDefinition[] = [
   cleuraGetShoot,
   cleuraHibernateShoot,
   cleuraWakeShoot,
-] as unknown as readonly ToolDefinition[];
+];

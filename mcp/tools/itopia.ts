@@ -193,4 +193,4 @@ export const itopiaListInstances = defineTool({
 export const ITOPIA_TOOLS: readonly ToolDefinition[] = [
   itopiaMintJwt,
   itopiaListInstances,
-] as unknown as readonly ToolDefinition[];
+];

@@ -15,7 +15,11 @@ import {
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { AuthError } from "../../lib/errors.ts";
-import { defineTool, type ToolDefinition } from "../../mcp/tool.ts";
+import {
+  defineTool,
+  type ToolDefinition,
+  type ToolSpec,
+} from "../../mcp/tool.ts";
 
 /** The key and question of `test_input_required_result_elicitation`. */
 const NAME_KEY = "user_name";
@@ -38,10 +42,10 @@ const NO_ARGS = z.object({});
 /** A fixture tool: no arguments, in the cleura toolset, not open-world. */
 function fixture<O extends z.ZodObject>(
   definition: Omit<
-    ToolDefinition<typeof NO_ARGS, O>,
+    ToolSpec<typeof NO_ARGS, O>,
     "toolset" | "input" | "annotations"
   >,
-): ToolDefinition<typeof NO_ARGS, O> {
+): ToolDefinition {
   return defineTool({
     toolset: "cleura",
     input: NO_ARGS,
@@ -327,4 +331,4 @@ export const CONFORMANCE_TOOLS: readonly ToolDefinition[] = [
   conformanceMissingCapability,
   conformanceStreamingElicitation,
   conformanceLogging,
-] as unknown as readonly ToolDefinition[];
+];
