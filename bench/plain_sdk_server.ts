@@ -1,4 +1,4 @@
-// For comparison in cold_start.ts: a plain MCP SDK v2 server in Deno with one
+// For comparison in cold_start.ts and idle_rss.ts: a plain MCP SDK v2 server in Deno with one
 // trivial tool, loaded the usual way (`serveStdio` with the SDK's own stdio
 // transport, everything eager), serving both protocol eras.
 import { McpServer } from "@modelcontextprotocol/server";
