@@ -12,10 +12,10 @@
 // - 2026: `server/discover` then `tools/list`, each with the request
 //   envelope's `_meta` (`io.modelcontextprotocol/protocolVersion`
 //   2026-07-28, `clientInfo`, `clientCapabilities`) that a client pinned to
-//   2026-07-28 sends. (The SDK's pinned stdio client itself skips
-//   `server/discover` and sends `tools/list` alone; a client that
-//   negotiates discovers first. The "v2 client" rows time the pinned client
-//   as it is.)
+//   2026-07-28 sends. (The SDK's stdio client itself sends its
+//   `server/discover` to a throw-away process it spawns and kills, then
+//   `tools/list` alone to the process it keeps: only that `tools/list` shows
+//   in the capture, and the "v2 client" 2026 row pays two starts.)
 //
 // A real 2025 client waits for the `initialize` answer before it sends the
 // rest; the replay does not, so the figure is the server's cost alone.
