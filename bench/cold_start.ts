@@ -1,29 +1,36 @@
-// Whole-process cold start on stdio: from spawn to the FIRST `tools/list`
-// answer, as a ratio to a bare-Deno floor measured in the same run.
+// Whole-process warm start on stdio: from spawn to the FIRST `tools/list`
+// answer, as a ratio to a plain SDK v2 server in Deno with one tool
+// (`bench/plain_sdk_server.ts`) in the same era, and to a bare-Deno floor,
+// all measured in the same run.
 //
-// The openings are captured first from a real SDK v2 client (its messages as
-// sent, ids included) and then replayed raw, every message of an opening in
-// one write:
+// The openings are built from what a real SDK v2 client sends (its messages
+// as sent, the `_meta` envelope included) and replayed raw, every message of
+// an opening in one write:
 //
 // - 2025: what a client on the 2025 era sends (`initialize`,
 //   `notifications/initialized`, `tools/list`);
-// - 2026: what a client pinned to 2026-07-28 sends to the server process it
-//   keeps: `tools/list` alone, with the `_meta` envelope. (Its
-//   `server/discover` goes to a sibling process that the SDK's stdio client
-//   spawns, asks and kills first; the "v2 client" rows include that cost.)
+// - 2026: `server/discover` then `tools/list`, each with the request
+//   envelope's `_meta` (`io.modelcontextprotocol/protocolVersion`
+//   2026-07-28, `clientInfo`, `clientCapabilities`) that a client pinned to
+//   2026-07-28 sends. (The SDK's stdio client itself sends its
+//   `server/discover` to a throw-away process it spawns and kills, then
+//   `tools/list` alone to the process it keeps: only that `tools/list` shows
+//   in the capture, and the "v2 client" 2026 row pays two starts.)
 //
 // A real 2025 client waits for the `initialize` answer before it sends the
 // rest; the replay does not, so the figure is the server's cost alone.
 //
 // Targets: the floor (`bench/floor.ts`), cloudgate `mcp/server.ts` in both
-// eras, each `--extra` file in both eras, a plain SDK v2 server in both eras,
-// a real v2 client (`connect` + `listTools`) in both eras, the reference
-// server-everything (SDK v1, 2025 only; skipped when it cannot be fetched),
-// and with `--before DIR` the server of an older checkout (run with that
-// checkout's deno.json and lock, 2025 only) and its bundle. Two warm-up runs
-// per target fill Deno's module and code caches; then every target runs once
-// per round, in an order rotated each round, `--runs` rounds. Reported:
-// median and p90 (nearest rank), each also as a ratio to the floor's.
+// eras, each `--extra` file in both eras, the plain SDK v2 server in both
+// eras, a real v2 client (`connect` + `listTools`) in both eras, the
+// reference server-everything (SDK v1, 2025 only; skipped when it cannot be
+// fetched), and with `--before DIR` the server of an older checkout (run with
+// that checkout's deno.json and lock, 2025 only) and its bundle. Two warm-up
+// runs per target fill Deno's module and code caches; then every target runs
+// once per round, in an order rotated each round, `--runs` rounds, so the
+// machine's load falls on every target alike. Reported: median and p90
+// (nearest rank), each also as a ratio to the floor's and (servers) to the
+// plain server's in the same era.
 //
 //   deno run -A --config tests/tools/deno.json bench/cold_start.ts
 //     [--runs 15] [--json] [--before DIR] [--extra NAME=FILE]...
@@ -59,12 +66,7 @@ const env = Object.fromEntries(
 );
 env.DENO_DIR ??= `${env.XDG_CACHE_HOME ?? `${env.HOME}/.cache`}/deno`;
 
-/**
- * `discover` is a 2026-07-28 client's first request alone: `server/discover`
- * with the same `_meta` envelope as its `tools/list` (what the SDK client's
- * throw-away probe process is sent).
- */
-type Era = "2025" | "2026" | "discover";
+type Era = "2025" | "2026";
 
 interface Opening {
   era: Era;
@@ -96,10 +98,8 @@ function clientFor(era: Era): {
 }
 
 /**
- * Runs a v2 client against `mcp/server.ts` and records what it sends to the
- * server process up to the `tools/list` answer. (A negotiating client sends
- * its `server/discover` to a short-lived sibling process it spawns first;
- * the server process it keeps is sent `tools/list` alone.)
+ * Runs a v2 client against `mcp/server.ts` and records what it sends up to
+ * the `tools/list` answer (a pinned 2026 client: `tools/list` alone).
  */
 async function capture(era: Era): Promise<Opening> {
   const { client, transport } = clientFor(era);
@@ -131,33 +131,32 @@ async function capture(era: Era): Promise<Opening> {
   };
 }
 
-const openings2025 = await capture("2025");
-const openings2026 = await capture("2026");
-
-/** `server/discover` with the envelope of the 2026 client's `tools/list`. */
-function discoverOpening(modern: Opening): Opening {
-  const list = modern.messages.find((m) =>
+/**
+ * The 2026 opening: `server/discover` then the pinned client's `tools/list`,
+ * both with the envelope of its `tools/list`, ids 0 and 1.
+ */
+function modernOpening(captured: Opening): Opening {
+  const list = captured.messages.find((m) =>
     "method" in m && m.method === "tools/list"
-  ) as { id: string | number; params?: unknown };
-  const message = {
-    jsonrpc: "2.0",
-    id: list.id,
-    method: "server/discover",
-    params: list.params,
-  } as JSONRPCMessage;
+  ) as { params?: unknown };
+  const messages = [
+    { jsonrpc: "2.0", id: 0, method: "server/discover", params: list.params },
+    { jsonrpc: "2.0", id: 1, method: "tools/list", params: list.params },
+  ] as JSONRPCMessage[];
   return {
-    era: "discover",
-    messages: [message],
-    bytes: new TextEncoder().encode(`${JSON.stringify(message)}\n`),
-    firstId: list.id,
-    listId: list.id,
+    era: "2026",
+    messages,
+    bytes: new TextEncoder().encode(
+      messages.map((m) => `${JSON.stringify(m)}\n`).join(""),
+    ),
+    firstId: 0,
+    listId: 1,
   };
 }
 
 const openings: Record<Era, Opening> = {
-  "2025": openings2025,
-  "2026": openings2026,
-  discover: discoverOpening(openings2026),
+  "2025": await capture("2025"),
+  "2026": modernOpening(await capture("2026")),
 };
 
 interface Target {
@@ -176,14 +175,16 @@ interface Sample {
   listBytes: number;
 }
 
-/** A server in both eras, and its answer to `server/discover` alone. */
+/** A server in both eras. */
 function bothEras(name: string, args: string[]): Target[] {
   return [
     { name, era: "2025", args },
     { name, era: "2026", args },
-    { name, era: "discover", args },
   ];
 }
+
+/** The name of the plain SDK v2 server's rows: the second reference. */
+const PLAIN = "plain SDK v2 server in Deno";
 
 let scratch: string | undefined;
 
@@ -264,7 +265,7 @@ const candidates: Target[] = [
       spec.slice(at + 1),
     ]);
   }),
-  ...bothEras("plain SDK v2 server in Deno", [
+  ...bothEras(PLAIN, [
     "run",
     "--config",
     config,
@@ -369,10 +370,19 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 const floorList = samples[0]!.map((s) => s.list);
 const floorMedian = quantile(floorList, 0.5);
 const floorP90 = quantile(floorList, 0.9);
+/** The plain server's median and p90 to `tools/list` in each era. */
+const plain = Object.fromEntries(
+  targets.flatMap((t, i) => {
+    if (t.name !== PLAIN) return [];
+    const list = samples[i]!.map((s) => s.list);
+    return [[t.era, { median: quantile(list, 0.5), p90: quantile(list, 0.9) }]];
+  }),
+) as Partial<Record<Era, { median: number; p90: number }>>;
 const rows = targets.map((t, i) => {
   const list = samples[i]!.map((s) => s.list);
   const median = quantile(list, 0.5);
   const p90 = quantile(list, 0.9);
+  const ref = t.floor || t.client ? undefined : plain[t.era];
   return {
     target: t.name,
     opening: t.floor ? "one request" : t.client ? `${t.era} client` : t.era,
@@ -384,6 +394,8 @@ const rows = targets.map((t, i) => {
     toolsListP90Ms: r1(p90),
     medianRatio: r2(median / floorMedian),
     p90Ratio: r2(p90 / floorP90),
+    plainRatio: ref ? r2(median / ref.median) : null,
+    plainP90Ratio: ref ? r2(p90 / ref.p90) : null,
     toolsListBytes: t.floor || t.client ? null : samples[i]![0]!.listBytes,
   };
 });
@@ -403,7 +415,7 @@ if (values.json) {
   ));
 } else {
   console.log(
-    `stdio cold start to the first tools/list answer: ${runs} rotated rounds, ms from spawn to the whole answer line; ratios to the floor's median and p90`,
+    `stdio warm start to the first tools/list answer: ${runs} rotated rounds, ms from spawn to the whole answer line; ratios to the floor's median and p90, and to the plain SDK v2 server's in the same era`,
   );
   for (const o of Object.values(openings)) {
     const methods = o.messages.map((m) => "method" in m ? m.method : "?");
@@ -418,6 +430,8 @@ if (values.json) {
     "p90".padStart(7),
     "ratio".padStart(6),
     "p90 ratio".padStart(9),
+    "/plain".padStart(7),
+    "p90/pl".padStart(7),
     "bytes".padStart(6),
   ];
   console.log(head.join(" "));
@@ -431,6 +445,8 @@ if (values.json) {
       String(r.toolsListP90Ms).padStart(7),
       `x${r.medianRatio}`.padStart(6),
       `x${r.p90Ratio}`.padStart(9),
+      (r.plainRatio === null ? "-" : `x${r.plainRatio}`).padStart(7),
+      (r.plainP90Ratio === null ? "-" : `x${r.plainP90Ratio}`).padStart(7),
       String(r.toolsListBytes ?? "-").padStart(6),
     ].join(" "));
   }

@@ -3,7 +3,7 @@
 // answers it with a fixed `initialize`-shaped result, and exits. Spawning it
 // costs what any Deno stdio server pays before its own code runs. With
 // `--stay` it then reads stdin to its end, as an idle server would (the floor
-// of the idle-memory figure in bench/mcp_bench.ts).
+// of the idle-memory figure in bench/idle_rss.ts).
 const decoder = new TextDecoder();
 const reader = Deno.stdin.readable.getReader();
 let buffer = "";

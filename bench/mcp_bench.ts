@@ -1,24 +1,16 @@
 // Whole-path MCP figures against the emulator, through SDK v2 clients:
 // tool-call overhead (MCP vs the direct library call vs a raw fetch; over
 // stdio in both protocol eras), a page of a 10,000-instance deployment,
-// logins and SMS under concurrent tool calls, and the stdio server's idle
-// memory.
+// and logins and SMS under concurrent tool calls. (The stdio server's idle
+// memory is in bench/idle_rss.ts.)
 //
 //   deno run -A --config tests/tools/deno.json bench/mcp_bench.ts [--json]
 
 import { parseArgs } from "node:util";
-import { Answers } from "./_answers.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { cleuraEnv, itopiaEnv } from "../tests/_helpers/accounts.ts";
 import { ItopiaAuth, listCloudInstances } from "../mod.ts";
-import {
-  call,
-  childEnv,
-  memoryClient,
-  OPENING,
-  SERVER,
-  stdioClient,
-} from "../tests/_helpers/mcp.ts";
+import { call, memoryClient, stdioClient } from "../tests/_helpers/mcp.ts";
 
 const { values } = parseArgs({
   options: { json: { type: "boolean" }, runs: { type: "string" } },
@@ -176,59 +168,6 @@ delete env.ITOPIA_DEPLOYMENT_ID;
     }
   }
   report.concurrency = rows;
-}
-
-// 4. Idle memory of the stdio server one second after its tools/list answer,
-// as a ratio to a bare Deno process idle one second after answering one
-// request (bench/floor.ts --stay), in the same run: 5 of each, alternated,
-// medians.
-{
-  /** VmRSS in MB of `file` one second after its answer to request `id`. */
-  const idleRss = async (file: string, args: string[], id: number) => {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-net=127.0.0.1", "--allow-env", file, ...args],
-      env: childEnv(env),
-      clearEnv: true,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(
-      OPENING.map((m) => `${JSON.stringify(m)}\n`).join(""),
-    ));
-    const answers = new Answers(child.stdout, performance.now());
-    await answers.answer(id);
-    await new Promise((r) => setTimeout(r, 1000));
-    const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-    await writer.close();
-    await answers.cancel();
-    try {
-      child.kill(); // the floor idles until killed
-    } catch {
-      // already gone
-    }
-    await child.status;
-    return rssKb / 1024;
-  };
-  const floor: number[] = [];
-  const server: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    floor.push(
-      await idleRss(
-        new URL("floor.ts", import.meta.url).pathname,
-        ["--stay"],
-        1,
-      ),
-    );
-    server.push(await idleRss(SERVER, [], 2));
-  }
-  const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[2]!;
-  report.idleRssMb = Math.round(median(server) * 10) / 10;
-  report.idleRssFloorMb = Math.round(median(floor) * 10) / 10;
-  report.idleRssRatio = Math.round(median(server) / median(floor) * 100) /
-    100;
 }
 
 if (values.json) console.log(JSON.stringify(report, null, 2));
