@@ -27,7 +27,9 @@ export {
   cleuraConfig,
 } from "../config.ts";
 export {
+  type ApiVersion,
   type AskCode,
+  type AuthCallOptions,
   type CleuraCredentials,
   type CleuraToken,
   type CodeRequest,
