@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { rejection } from "./_helpers/assert.ts";
 import { creds } from "./_helpers/accounts.ts";
 import { runMain } from "./_helpers/cli.ts";
+import { call, memoryClient } from "./_helpers/mcp.ts";
 import { tempDir } from "./_helpers/temp.ts";
 import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
 import {
@@ -13,9 +14,11 @@ import {
   CleuraSession,
   ConfigError,
   loginCleura,
+  requestSmsCode,
   revokeToken,
   startLogin,
   validateToken,
+  verifySmsCode,
 } from "../mod.ts";
 import { rememberedGeneration } from "../lib/cleura/auth_generation.ts";
 import { cleuraHeaders } from "../lib/cleura/token.ts";
@@ -236,4 +239,53 @@ Deno.test("CLEURA_API_VERSION takes auto, v2 or v1 and names itself otherwise", 
       e instanceof ConfigError && /CLEURA_API_VERSION/.test(e.message) &&
       /"auto", "v2" or "v1"/.test(e.message),
   );
+});
+
+Deno.test("auto in a process that knows nothing of the URL (the second half of a two-step login) finds v1 with one SMS", async () => {
+  await using emu = await startEmulator({ cleuraGenerations: ["v1"] });
+  const start = await startLogin(creds(emu, "bob"), { twofa: "sms" });
+  if (start.kind !== "sms") throw new Error("expected an SMS challenge");
+  // The same server under another name: nothing is remembered for it.
+  const fresh = emu.cleuraUrl.replace("127.0.0.1", "localhost");
+  assert.equal(rememberedGeneration(fresh), undefined);
+  const challenge = {
+    apiUrl: emu.cleuraUrl,
+    login: "bob",
+    verification: start.verification,
+  };
+  await requestSmsCode(challenge);
+  await verifySmsCode({
+    ...challenge,
+    apiUrl: fresh,
+    code: emu.lastSmsCode("bob")!,
+  });
+  assert.equal(rememberedGeneration(fresh), "v1");
+  assert.equal(emu.counters.cleuraPasswordPosts, 1);
+  assert.equal(emu.counters.smsSent, 1);
+  assert.equal(emu.counters.smsVerifications, 1);
+  // The probe of the code's step was a 404 that used none of its tries.
+  assert.equal(hits(emu, "POST /auth/v2/request-sms-code"), 0);
+  assert.equal(hits(emu, "POST /auth/v2/tokens-by-sms-code"), 1);
+  assert.equal(hits(emu, "POST /auth/v1/tokens/verify2fa"), 1);
+});
+
+Deno.test("the MCP server on a v1-only API logs in on auto with one password post and one SMS", async () => {
+  await using emu = await startEmulator({ cleuraGenerations: ["v1"] });
+  await using t = await memoryClient(
+    {
+      CLEURA_API_URL: emu.cleuraUrl,
+      CLEURA_API_USERNAME: "bob",
+      CLEURA_API_PASSWORD: "bob-password",
+    },
+    () =>
+      Promise.resolve({
+        action: "accept",
+        content: { code: emu.lastSmsCode("bob")! },
+      }),
+  );
+  const result = await call(t.client, "cleura_list_regions");
+  assert.equal(result.isError, false, result.text);
+  assert.equal(emu.counters.cleuraPasswordPosts, 1);
+  assert.equal(emu.counters.smsSent, 1);
+  assert.equal(hits(emu, "POST /auth/v1/tokens"), 1);
 });
