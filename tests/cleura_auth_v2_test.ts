@@ -289,3 +289,45 @@ Deno.test("the MCP server on a v1-only API logs in on auto with one password pos
   assert.equal(emu.counters.smsSent, 1);
   assert.equal(hits(emu, "POST /auth/v1/tokens"), 1);
 });
+
+// The auth guarantees on auto in each of the emulator's three modes.
+for (
+  const generations of [["v1"], ["v2"], ["v1", "v2"]] as ("v1" | "v2")[][]
+) {
+  const mode = generations.join("+");
+  for (
+    const [login, posts, sms] of [
+      ["alice", 1, 0],
+      ["bob", 1, 1],
+      ["carol", 2, 1],
+    ] as const
+  ) {
+    Deno.test(`auto on ${mode}: ${login} logs in (${posts} password post(s), ${sms} SMS), validates, logs out`, async () => {
+      await using emu = await startEmulator({ cleuraGenerations: generations });
+      const { askCode } = codes(emu, login);
+      const token = await loginCleura(creds(emu, login), { askCode });
+      assert.equal(emu.counters.cleuraPasswordPosts, posts);
+      assert.equal(emu.counters.smsSent, sms);
+      assert.equal(emu.counters.cleuraLogins, 1);
+      assert.ok(await validateToken(token));
+      await revokeToken(token);
+      assert.equal(await validateToken(token), false);
+      const used = generations.includes("v2") ? "v2" : "v1";
+      assert.equal(rememberedGeneration(emu.cleuraUrl), used);
+      assert.equal(hits(emu, `DELETE /auth/${used}/tokens`), 1);
+    });
+  }
+
+  Deno.test(`auto on ${mode}: a wrong code is asked again with the same SMS`, async () => {
+    await using emu = await startEmulator({
+      cleuraGenerations: generations,
+      smsCode: () => 97531,
+    });
+    const { askCode, asked } = codes(emu, "bob", 13579);
+    await loginCleura(creds(emu, "bob"), { askCode });
+    assert.equal(emu.counters.cleuraPasswordPosts, 1);
+    assert.equal(emu.counters.smsSent, 1);
+    assert.equal(emu.counters.smsVerifications, 2);
+    assert.equal(asked.length, 2);
+  });
+}
