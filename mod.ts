@@ -74,7 +74,9 @@ export { VERSION } from "./lib/version.ts";
 export {
   adminKubeconfig,
   type AdminKubeconfigOptions,
+  type ApiVersion,
   type AskCode,
+  type AuthCallOptions,
   checkProfileToken,
   CLEURA_COMPLIANT_URL,
   CLEURA_PUBLIC_URL,

@@ -17,6 +17,7 @@ import {
 } from "../lib/cleura/api.ts";
 import { cleuraConfigPath } from "../lib/cleura/profile.ts";
 import {
+  type AuthCallOptions,
   requestSmsCode,
   startLogin,
   verifySmsCode,
@@ -131,11 +132,17 @@ async function finishTwoStepLogin(
   }
   const token = await verifySmsCode(
     { apiUrl, login, verification, code },
-    env.http,
+    authHttp(env, config),
   );
   await keepToken(env, config, profile, token);
   env.io.out(`Logged in to ${apiUrl} as "${login}"`);
   return 0;
+}
+
+/** The command's timeout and signal, with the auth API generation set. */
+function authHttp(env: CommandEnv, config: CleuraSettings): AuthCallOptions {
+  const { apiVersion } = config;
+  return { ...env.http, ...(apiVersion ? { apiVersion } : {}) };
 }
 
 /** `cleura login --send-code`: prints the handle the second step needs. */
@@ -143,14 +150,14 @@ async function sendCode(
   env: CommandEnv,
   profile: string | undefined,
 ): Promise<number> {
-  const { io, http } = env;
+  const { io } = env;
   const config = await cleuraSettings(env, profile, true);
   const { username: login, apiUrl, password } = config;
   if (!password) throw new ConfigError("CLEURA_API_PASSWORD is not set");
   await checkKeep(env, config, profile);
   const start = await startLogin(
     { apiUrl, login, password },
-    { ...http, twofa: "sms" },
+    { ...authHttp(env, config), twofa: "sms" },
   );
   if (start.kind === "token") {
     await keepToken(env, config, profile, start.token);
@@ -159,7 +166,7 @@ async function sendCode(
   }
   await requestSmsCode(
     { apiUrl, login, verification: start.verification },
-    http,
+    authHttp(env, config),
   );
   io.err(
     `An SMS code was sent to the phone of "${login}". Finish with: CLEURA_VERIFICATION=<handle> cli.ts cleura login --verify${

@@ -67,6 +67,7 @@ export function tokenOnlySession(
     apiUrl: config.apiUrl,
     login: config.username,
     ...(config.token ? { token: config.token } : {}),
+    ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
     cache: env.cache,
   });
 }
@@ -100,6 +101,7 @@ export async function loginSession(
     ...(password ? { password } : {}),
     ...(config.token ? { token: config.token } : {}),
     ...(config.twofa ? { twofa: config.twofa } : {}),
+    ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
     askCode: (request) => askCode(io, request),
     cache,
     onEvent: (event) => {

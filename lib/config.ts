@@ -56,6 +56,8 @@ export interface CleuraConfig {
   token?: string;
   /** `sms` to ask for SMS two-factor up front (`CLEURA_API_TWOFA`). */
   twofa?: "sms";
+  /** The auth API generation: `auto` (default), `v2` or `v1` (`CLEURA_API_VERSION`). */
+  apiVersion?: "auto" | "v2" | "v1";
   /** The default region, e.g. `sto2` (`CLEURA_REGION`). */
   region?: string;
   /** The default project's id (`CLEURA_PROJECT_ID`). */
@@ -134,6 +136,10 @@ const checks: Record<EnvName, Check> = {
   CLEURA_API_PASSWORD: anyText,
   CLEURA_API_TOKEN: text,
   CLEURA_API_TWOFA: oneOf(["sms"], 'must be "sms"'),
+  CLEURA_API_VERSION: oneOf(
+    ["auto", "v2", "v1"],
+    'must be "auto", "v2" or "v1"',
+  ),
   CLEURA_REGION: matching(
     /^[A-Za-z][A-Za-z0-9-]{0,31}$/,
     'must be a region name such as "sto2"',
@@ -276,6 +282,7 @@ export function cleuraConfig(env: EnvSource = readEnv()): CleuraConfig {
     password: "CLEURA_API_PASSWORD",
     token: "CLEURA_API_TOKEN",
     twofa: "CLEURA_API_TWOFA",
+    apiVersion: "CLEURA_API_VERSION",
     region: "CLEURA_REGION",
     projectId: "CLEURA_PROJECT_ID",
   });

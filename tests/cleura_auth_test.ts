@@ -67,22 +67,25 @@ Deno.test("startLogin() explains what to do for a WebAuthn-only account", async 
   assert.equal(emu.counters.cleuraPasswordPosts, 1);
 });
 
-Deno.test("startLogin() reports a wrong password without showing it", async () => {
-  await using emu = await startEmulator();
-  const error = await rejection(
-    startLogin({
-      apiUrl: emu.cleuraUrl,
-      login: "alice",
-      password: "wrong-canary-7f3k9q",
-    }),
-    ApiError,
-  );
-  assert.equal(error.status, 401);
-  assert.equal(
-    error.message,
-    'Cannot log in "alice": the server answered 401: Invalid login or password',
-  );
-});
+for (const [apiVersion, status] of [["v1", 401], ["v2", 400]] as const) {
+  Deno.test(`startLogin() reports a wrong password without showing it (${apiVersion})`, async () => {
+    await using emu = await startEmulator();
+    const error = await rejection(
+      startLogin({
+        apiUrl: emu.cleuraUrl,
+        login: "alice",
+        password: "wrong-canary-7f3k9q",
+      }, { apiVersion }),
+      ApiError,
+    );
+    assert.equal(error.status, status);
+    assert.equal(
+      error.message,
+      `Cannot log in "alice": the server answered ${status}: Invalid login or password`,
+    );
+    assert.equal(emu.counters.cleuraPasswordPosts, 1);
+  });
+}
 
 Deno.test("startLogin() turns an unknown result into an ApiError that does not echo it", async () => {
   await using emu = await startEmulator();
@@ -98,16 +101,21 @@ Deno.test("startLogin() turns an unknown result into an ApiError that does not e
   );
 });
 
-Deno.test("startLogin() reports a body of the wrong shape as a format error", async () => {
-  await using emu = await startEmulator();
-  emu.injectFault({ kind: "wrong-shape" });
-  const error = await startLogin(creds(emu, "alice")).catch((e) => e);
-  assert.equal(error.name, "ResponseFormatError");
-  assert.match(
-    error.message,
-    /^Cannot log in "alice": the response of \/auth\/v1\/tokens has an unexpected shape at "result"/,
-  );
-});
+for (const apiVersion of ["v1", "v2"] as const) {
+  Deno.test(`startLogin() reports a body of the wrong shape as a format error (${apiVersion})`, async () => {
+    await using emu = await startEmulator();
+    emu.injectFault({ kind: "wrong-shape" });
+    const error = await startLogin(creds(emu, "alice"), { apiVersion })
+      .catch((e) => e);
+    assert.equal(error.name, "ResponseFormatError");
+    assert.match(
+      error.message,
+      new RegExp(
+        `^Cannot log in "alice": the response of /auth/${apiVersion}/tokens has an unexpected shape at "result"`,
+      ),
+    );
+  });
+}
 
 Deno.test("the three SMS steps give a token; the code travels as an integer", async () => {
   await using emu = await startEmulator();

@@ -179,22 +179,25 @@ Deno.test("cli fails with one line after two wrong SMS codes, and sends one SMS"
   assert.equal(run.stdout, "");
 });
 
-Deno.test("cli reports a wrong password without showing it (exit 1)", async () => {
-  await using s = await setup({
-    ...ALICE,
-    CLEURA_API_PASSWORD: "canary-pw-123",
+for (const [version, status] of [["auto", 400], ["v1", 401]] as const) {
+  Deno.test(`cli reports a wrong password without showing it (exit 1, ${version})`, async () => {
+    await using s = await setup({
+      ...ALICE,
+      CLEURA_API_PASSWORD: "canary-pw-123",
+      CLEURA_API_VERSION: version,
+    });
+    const run = await s.cli(["cleura", "regions"]);
+    assert.equal(run.code, 1);
+    assert.equal(
+      run.stderr.trim(),
+      `error: Cannot log in "alice": the server answered ${status}: Invalid login or password`,
+    );
+    assert.ok(
+      !run.stdout.includes("canary-pw-123") &&
+        !run.stderr.includes("canary-pw-123"),
+    );
   });
-  const run = await s.cli(["cleura", "regions"]);
-  assert.equal(run.code, 1);
-  assert.equal(
-    run.stderr.trim(),
-    'error: Cannot log in "alice": the server answered 401: Invalid login or password',
-  );
-  assert.ok(
-    !run.stdout.includes("canary-pw-123") &&
-      !run.stderr.includes("canary-pw-123"),
-  );
-});
+}
 
 Deno.test("cli cleura login --send-code and --verify log in in two steps", async () => {
   await using s = await setup(BOB);

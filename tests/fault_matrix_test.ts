@@ -74,39 +74,76 @@ function tokenSession(emu: Emulator, apiUrl = emu.cleuraUrl): CleuraSession {
   });
 }
 
+/** The auth call sites of one generation, pinned to it. */
+function authSites(version: "v1" | "v2"): Site[] {
+  const v1 = version === "v1";
+  const o = { ...http, apiVersion: version };
+  const name = (what: string) => `Cleura ${v1 ? "" : "v2 "}${what}`;
+  return [
+    {
+      name: name("password login"),
+      read: false,
+      shaped: true,
+      path: `/auth/${version}/tokens`,
+      method: "POST",
+      run: (emu, url = emu.cleuraUrl) =>
+        startLogin(
+          { apiUrl: url, login: "alice", password: "alice-password" },
+          o,
+        ),
+    },
+    {
+      name: name("SMS request"),
+      read: false,
+      shaped: false,
+      path: v1 ? "/auth/v1/tokens/request2facode" : "/auth/v2/request-sms-code",
+      method: "POST",
+      run: async (emu, url) => requestSmsCode(await smsChallenge(emu, url), o),
+    },
+    {
+      name: name("SMS verification"),
+      read: false,
+      shaped: true,
+      path: v1 ? "/auth/v1/tokens/verify2fa" : "/auth/v2/tokens-by-sms-code",
+      method: "POST",
+      run: async (emu, url) =>
+        verifySmsCode({
+          ...await smsChallenge(emu, url, true),
+          code: emu.lastSmsCode("bob")!,
+        }, o),
+    },
+    {
+      name: name("token validation"),
+      read: false,
+      shaped: false,
+      path: `/auth/${version}/tokens/validate`,
+      method: "POST",
+      run: (emu, url = emu.cleuraUrl) =>
+        validateToken({
+          apiUrl: url,
+          login: "alice",
+          token: emu.issueCleuraToken("alice"),
+        }, o),
+    },
+    {
+      name: name("token revocation"),
+      read: false,
+      shaped: false,
+      path: `/auth/${version}/tokens`,
+      method: "DELETE",
+      run: (emu, url = emu.cleuraUrl) =>
+        revokeToken({
+          apiUrl: url,
+          login: "alice",
+          token: emu.issueCleuraToken("alice"),
+        }, o),
+    },
+  ];
+}
+
 const SITES: Site[] = [
-  {
-    name: "Cleura password login",
-    read: false,
-    shaped: true,
-    path: "/auth/v1/tokens",
-    method: "POST",
-    run: (emu, url = emu.cleuraUrl) =>
-      startLogin(
-        { apiUrl: url, login: "alice", password: "alice-password" },
-        http,
-      ),
-  },
-  {
-    name: "Cleura SMS request",
-    read: false,
-    shaped: false,
-    path: "/auth/v1/tokens/request2facode",
-    method: "POST",
-    run: async (emu, url) => requestSmsCode(await smsChallenge(emu, url), http),
-  },
-  {
-    name: "Cleura SMS verification",
-    read: false,
-    shaped: true,
-    path: "/auth/v1/tokens/verify2fa",
-    method: "POST",
-    run: async (emu, url) =>
-      verifySmsCode({
-        ...await smsChallenge(emu, url, true),
-        code: emu.lastSmsCode("bob")!,
-      }, http),
-  },
+  ...authSites("v1"),
+  ...authSites("v2"),
   {
     name: "Cleura domains",
     read: true,
@@ -125,32 +162,6 @@ const SITES: Site[] = [
       listProjects(tokenSession(emu, url), {
         domainId: "79b0cef45b504586ad0bf057dc4cb8b8",
       }),
-  },
-  {
-    name: "Cleura token validation",
-    read: false,
-    shaped: false,
-    path: "/auth/v1/tokens/validate",
-    method: "POST",
-    run: (emu, url = emu.cleuraUrl) =>
-      validateToken({
-        apiUrl: url,
-        login: "alice",
-        token: emu.issueCleuraToken("alice"),
-      }, http),
-  },
-  {
-    name: "Cleura token revocation",
-    read: false,
-    shaped: false,
-    path: "/auth/v1/tokens",
-    method: "DELETE",
-    run: (emu, url = emu.cleuraUrl) =>
-      revokeToken({
-        apiUrl: url,
-        login: "alice",
-        token: emu.issueCleuraToken("alice"),
-      }, http),
   },
   {
     name: "itopia login",
@@ -340,7 +351,7 @@ interface EntrySite {
  */
 const CALLS = {
   cleuraLogin: {
-    path: /\/auth\/v1\/tokens$/,
+    path: /\/auth\/v[12]\/tokens$/,
     method: "POST",
     step: /^Cannot log in "alice"/,
   },
@@ -356,7 +367,7 @@ const CALLS = {
     step: /^Cannot validate the token/,
   },
   revoke: {
-    path: /\/auth\/v1\/tokens$/,
+    path: /\/auth\/v[12]\/tokens$/,
     method: "DELETE",
     step: /^Cannot revoke the token/,
   },

@@ -274,7 +274,7 @@ Deno.test("end to end: a wrong password is not shown, and the API's words are", 
   );
   assert.equal(
     error.message,
-    'Cannot log in "alice": the server answered 401: Invalid login or password',
+    'Cannot log in "alice": the server answered 400: Invalid login or password',
   );
   assert.ok(!error.message.includes(REDACTED));
   assert.ok(!/mypassword1/i.test(error.message));

@@ -7,25 +7,30 @@
  * @module
  */
 
-import { z } from "zod";
 import {
   ApiError,
   AuthError,
   ResponseFormatError,
   SmsCodeRequiredError,
 } from "../errors.ts";
-import { type HttpOptions, httpRequest } from "../http.ts";
-import { parseBody } from "../parse.ts";
+import {
+  type AuthCallOptions,
+  type CleuraCredentials,
+  onGeneration,
+  type SmsChallenge,
+} from "./auth_generation.ts";
+import { AUTH_V1 } from "./auth_v1.ts";
+import { AUTH_V2 } from "./auth_v2.ts";
 
-/** A login and password for one Cleura REST API. */
-export interface CleuraCredentials {
-  /** The API's base URL, e.g. `https://rest.cleura.cloud`. */
-  apiUrl: string;
-  /** The Cleura login (username). */
-  login: string;
-  /** The password. */
-  password: string;
-}
+export type {
+  ApiVersion,
+  AuthCallOptions,
+  CleuraCredentials,
+  SmsChallenge,
+} from "./auth_generation.ts";
+
+/** Both generations, for {@linkcode onGeneration}. */
+export const GENERATIONS = { v1: AUTH_V1, v2: AUTH_V2 } as const;
 
 /** A login and token, as every authenticated Cleura call needs. */
 export interface CleuraToken {
@@ -35,16 +40,6 @@ export interface CleuraToken {
   login: string;
   /** The session token. */
   token: string;
-}
-
-/** An SMS two-factor challenge, as {@linkcode startLogin} returns it. */
-export interface SmsChallenge {
-  /** The API's base URL. */
-  apiUrl: string;
-  /** The Cleura login (username). */
-  login: string;
-  /** The verification handle the API returned. */
-  verification: string;
 }
 
 /** An SMS challenge with the code the user typed. */
@@ -59,7 +54,7 @@ export type LoginStart =
   | { kind: "sms"; verification: string };
 
 /** Options of {@linkcode startLogin}. */
-export interface StartLoginOptions extends HttpOptions {
+export interface StartLoginOptions extends AuthCallOptions {
   /** `sms` asks for SMS two-factor up front, as `CLEURA_API_TWOFA=sms` does. */
   twofa?: "sms";
 }
@@ -98,73 +93,19 @@ export type LoginEvent =
   | { type: "sms-sent"; login: string }
   | { type: "logged-in"; login: string };
 
-const loginAnswer = z.discriminatedUnion("result", [
-  z.object({ result: z.literal("login_ok"), token: z.string().min(1) }),
-  z.object({
-    result: z.literal("twofactor_required"),
-    type: z.string().optional(),
-    verification: z.string().min(1),
-  }),
-  z.object({
-    result: z.literal("twofactor_options"),
-    options: z.array(z.string()),
-  }),
-]);
-
-const knownResults = new Set([
-  "login_ok",
-  "twofactor_required",
-  "twofactor_options",
-]);
-
-function checkResult(body: unknown, step: string, status: number): void {
-  const result = (body as { result?: unknown } | undefined)?.result;
-  if (typeof result === "string" && !knownResults.has(result)) {
-    // The value is kept on the error, never put in its message: a server
-    // could echo anything there.
-    throw new ApiError({
-      status,
-      step,
-      serverMessage:
-        "an unexpected result (not login_ok, twofactor_required or twofactor_options)",
-      result,
-    });
-  }
-}
-
-async function postTokens(
-  credentials: CleuraCredentials,
-  twofa: "sms" | undefined,
-  options: HttpOptions,
-): Promise<z.infer<typeof loginAnswer>> {
-  const step = `log in "${credentials.login}"`;
-  const auth: Record<string, string> = {
-    login: credentials.login,
-    password: credentials.password,
-  };
-  if (twofa) auth.twofa_method = twofa;
-  const { status, body, endpoint } = await httpRequest({
-    baseUrl: credentials.apiUrl,
-    path: "auth/v1/tokens",
-    method: "POST",
-    body: { auth },
-    step,
-    secrets: [credentials.password],
-  }, options);
-  checkResult(body, step, status);
-  return parseBody(loginAnswer, body, { step, endpoint });
-}
-
 /**
  * The first step of a login: posts the login and password. Answers with a
  * token when the account has no two-factor, or with an SMS challenge. When the
  * API offers a choice of second factors, asks again once with SMS selected.
+ * Speaks the generation `apiVersion` gives (on `auto`, v2, or v1 when the API
+ * has no v2 login; the first password post is the probe, never repeated).
  *
  * @param credentials The API URL, login and password.
- * @param options `twofa: "sms"` to ask for SMS up front; timeout and signal.
+ * @param options `twofa: "sms"` to ask for SMS up front; `apiVersion`; timeout and signal.
  * @returns A token, or the verification handle of an SMS challenge.
  * @throws {AuthError} When the account's only second factor is WebAuthn.
  * @throws {ApiError} On a wrong password or another refusal.
+ * @throws {ConfigError} When the pinned `apiVersion` has no login on this API.
  *
  * @example
  * ```ts ignore
@@ -181,7 +122,16 @@ export async function startLogin(
   credentials: CleuraCredentials,
   options: StartLoginOptions = {},
 ): Promise<LoginStart> {
-  let answer = await postTokens(credentials, options.twofa, options);
+  const { generation, first } = await onGeneration(
+    credentials.apiUrl,
+    options.apiVersion,
+    GENERATIONS,
+    async (generation) => ({
+      generation,
+      first: await generation.postTokens(credentials, options.twofa, options),
+    }),
+  );
+  let answer = first;
   if (answer.result === "twofactor_options") {
     if (!answer.options.includes("sms") || options.twofa === "sms") {
       throw new AuthError(
@@ -190,7 +140,7 @@ export async function startLogin(
         }); accounts with only WebAuthn cannot use the API with a password, so create an API token in the Cleura Control Panel and set CLEURA_API_TOKEN`,
       );
     }
-    answer = await postTokens(credentials, "sms", options);
+    answer = await generation.postTokens(credentials, "sms", options);
   }
   switch (answer.result) {
     case "login_ok":
@@ -213,7 +163,7 @@ export async function startLogin(
  * The second step of SMS two-factor: asks the API to send the SMS.
  *
  * @param challenge The API URL, login and verification handle.
- * @param options Timeout and signal.
+ * @param options `apiVersion`, timeout and signal.
  * @returns Nothing; the API answers 204.
  * @throws {ApiError} When the API refuses (an expired verification, say).
  *
@@ -226,21 +176,14 @@ export async function startLogin(
  */
 export async function requestSmsCode(
   challenge: SmsChallenge,
-  options: HttpOptions = {},
+  options: AuthCallOptions = {},
 ): Promise<void> {
-  await httpRequest({
-    baseUrl: challenge.apiUrl,
-    path: "auth/v1/tokens/request2facode",
-    method: "POST",
-    body: {
-      request2fa: {
-        login: challenge.login,
-        verification: challenge.verification,
-      },
-    },
-    step: `send the SMS code for "${challenge.login}"`,
-    secrets: [challenge.verification],
-  }, options);
+  await onGeneration(
+    challenge.apiUrl,
+    options.apiVersion,
+    GENERATIONS,
+    (generation) => generation.requestSms(challenge, options),
+  );
 }
 
 /**
@@ -270,17 +213,12 @@ export function parseSmsCode(code: number | string): number {
   return value;
 }
 
-const tokenAnswer = z.object({
-  result: z.literal("login_ok"),
-  token: z.string().min(1),
-});
-
 /**
  * The third step of SMS two-factor: sends the code (as a JSON integer) and
  * returns the session token.
  *
  * @param challenge The API URL, login, verification handle and the code.
- * @param options Timeout and signal.
+ * @param options `apiVersion`, timeout and signal.
  * @returns The session token.
  * @throws {ApiError} On a wrong code or an expired verification.
  *
@@ -298,26 +236,15 @@ const tokenAnswer = z.object({
  */
 export async function verifySmsCode(
   challenge: SmsCodeAnswer,
-  options: HttpOptions = {},
+  options: AuthCallOptions = {},
 ): Promise<string> {
-  const value = parseSmsCode(challenge.code);
-  const step = `verify the SMS code for "${challenge.login}"`;
-  const { status, body, endpoint } = await httpRequest({
-    baseUrl: challenge.apiUrl,
-    path: "auth/v1/tokens/verify2fa",
-    method: "POST",
-    body: {
-      verify2fa: {
-        login: challenge.login,
-        verification: challenge.verification,
-        code: value,
-      },
-    },
-    step,
-    secrets: [challenge.verification, String(value).padStart(6, "0")],
-  }, options);
-  checkResult(body, step, status);
-  return parseBody(tokenAnswer, body, { step, endpoint }).token;
+  const code = parseSmsCode(challenge.code);
+  return await onGeneration(
+    challenge.apiUrl,
+    options.apiVersion,
+    GENERATIONS,
+    (generation) => generation.verify(challenge, code, options),
+  );
 }
 
 /**

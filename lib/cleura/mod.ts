@@ -40,7 +40,9 @@ export {
   type TokenCacheOptions,
 } from "../token_cache.ts";
 export {
+  type ApiVersion,
   type AskCode,
+  type AuthCallOptions,
   type CleuraCredentials,
   type CleuraToken,
   type CodeRequest,

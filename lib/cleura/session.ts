@@ -29,7 +29,7 @@ import type {
   SessionCallOptions,
   SessionEvent,
 } from "./session_options.ts";
-import { LoginRequiredError } from "./session_options.ts";
+import { authOptionsOf, LoginRequiredError } from "./session_options.ts";
 import {
   cleuraHeaders,
   isTokenRejected,
@@ -87,7 +87,7 @@ export class CleuraSession {
       login: this.login,
       ...(options.password === undefined ? {} : { password: options.password }),
       ...(options.twofa ? { twofa: options.twofa } : {}),
-      http: () => httpOptionsOf(this.#options),
+      http: () => authOptionsOf(this.#options),
       onEvent: (event) => this.#event(event),
       onToken: (token) => this.#keep(token),
       lock: (signal) => this.#lock(signal),
@@ -134,6 +134,7 @@ export class CleuraSession {
       ...(config.password ? { password: config.password } : {}),
       ...(config.token ? { token: config.token } : {}),
       ...(config.twofa ? { twofa: config.twofa } : {}),
+      ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
     });
   }
 
@@ -222,7 +223,7 @@ export class CleuraSession {
     const result = await loginCleura(
       { apiUrl: this.apiUrl, login: this.login, password },
       {
-        ...httpOptionsOf(this.#options),
+        ...authOptionsOf(this.#options),
         ...(this.#options.twofa ? { twofa: this.#options.twofa } : {}),
         ...(askCode ?? this.#options.askCode
           ? { askCode: askCode ?? this.#options.askCode }
@@ -363,7 +364,7 @@ export class CleuraSession {
     const token = await this.storedToken();
     if (token === undefined) return false;
     return await validateToken(this.#tokenOf(token), {
-      ...httpOptionsOf(this.#options),
+      ...authOptionsOf(this.#options),
       ...options,
     });
   }
@@ -380,7 +381,7 @@ export class CleuraSession {
     if (token === undefined) return false;
     try {
       await revokeToken(this.#tokenOf(token), {
-        ...httpOptionsOf(this.#options),
+        ...authOptionsOf(this.#options),
         ...options,
       });
     } catch (error) {

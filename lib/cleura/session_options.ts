@@ -7,9 +7,14 @@
  */
 
 import { AuthError } from "../errors.ts";
-import type { HttpOptions } from "../http.ts";
+import { type HttpOptions, httpOptionsOf } from "../http.ts";
 import type { TokenCache } from "../token_cache.ts";
-import type { AskCode, LoginEvent } from "./auth.ts";
+import type {
+  ApiVersion,
+  AskCode,
+  AuthCallOptions,
+  LoginEvent,
+} from "./auth.ts";
 
 /** A step of a session's life, for progress messages. Never holds a secret. */
 export type SessionEvent =
@@ -32,6 +37,8 @@ export interface CleuraSessionOptions extends HttpOptions {
   token?: string;
   /** `sms` asks for SMS two-factor up front. */
   twofa?: "sms";
+  /** The auth API generation (default `auto`: v2, else v1). */
+  apiVersion?: ApiVersion;
   /** Asks the user for the SMS code. */
   askCode?: AskCode;
   /** Where to keep tokens across processes. */
@@ -92,4 +99,10 @@ export interface CleuraCall {
   step: string;
   /** Ignore the body of a 2xx answer (such as a 202 "accepted"). */
   ignoreBody?: boolean;
+}
+
+/** A session's options for a call about its login or token. */
+export function authOptionsOf(options: CleuraSessionOptions): AuthCallOptions {
+  const { apiVersion } = options;
+  return { ...httpOptionsOf(options), ...(apiVersion ? { apiVersion } : {}) };
 }

@@ -8,6 +8,7 @@
 import { AuthError } from "../errors.ts";
 import type { HttpOptions } from "../http.ts";
 import {
+  type AuthCallOptions,
   type LoginEvent,
   requestSmsCode,
   startLogin,
@@ -76,8 +77,8 @@ export interface StepwiseLoginOptions {
   password?: string;
   /** `sms` asks for SMS two-factor up front. */
   twofa?: "sms";
-  /** The timeout and signal every call starts from. */
-  http?: () => HttpOptions;
+  /** The timeout, signal and auth API generation every call starts from. */
+  http?: () => AuthCallOptions;
   /** Called with each step, for progress messages. */
   onEvent?: (event: LoginEvent) => void;
   /** Keeps the token a login gave. */
@@ -123,7 +124,7 @@ export class StepwiseLogin {
     this.#o = options;
   }
 
-  #http(options: HttpOptions): HttpOptions {
+  #http(options: HttpOptions): AuthCallOptions {
     return { ...this.#o.http?.(), ...options };
   }
 

@@ -7,7 +7,8 @@
 
 import { ApiError } from "../errors.ts";
 import { type HttpOptions, httpRequest } from "../http.ts";
-import type { CleuraToken } from "./auth.ts";
+import { type CleuraToken, GENERATIONS } from "./auth.ts";
+import { type AuthCallOptions, onGeneration } from "./auth_generation.ts";
 
 /**
  * The headers every authenticated Cleura call carries.
@@ -56,7 +57,8 @@ export function isTokenRejected(error: unknown): boolean {
  * Asks the API whether a token is still valid.
  *
  * @param token The login and token.
- * @param options Timeout and signal.
+ * @param options `apiVersion` (on `auto`, v2, or v1 when the API has no v2
+ * route), timeout and signal.
  * @returns `true` on 204, `false` when the API refuses the token (401, or 403
  * for an invalid token).
  * @throws {ApiError} On any other status.
@@ -70,16 +72,10 @@ export function isTokenRejected(error: unknown): boolean {
  */
 export async function validateToken(
   token: CleuraToken,
-  options: HttpOptions = {},
+  options: AuthCallOptions = {},
 ): Promise<boolean> {
   try {
-    await tokenCall(
-      token,
-      "POST",
-      "auth/v1/tokens/validate",
-      "validate",
-      options,
-    );
+    await tokenCall(token, "POST", "validate", options);
     return true;
   } catch (error) {
     if (isTokenRejected(error)) return false;
@@ -91,7 +87,7 @@ export async function validateToken(
  * Revokes a token, so it can no longer be used.
  *
  * @param token The login and token.
- * @param options Timeout and signal.
+ * @param options `apiVersion`, timeout and signal.
  * @returns Nothing; the API answers 204.
  * @throws {ApiError} When the API refuses.
  *
@@ -104,25 +100,34 @@ export async function validateToken(
  */
 export async function revokeToken(
   token: CleuraToken,
-  options: HttpOptions = {},
+  options: AuthCallOptions = {},
 ): Promise<void> {
-  await tokenCall(token, "DELETE", "auth/v1/tokens", "revoke", options);
+  await tokenCall(token, "DELETE", "revoke", options);
 }
 
-/** A call about the token itself, made with it. */
+/** A call about the token itself, made with it, on the generation's path. */
 async function tokenCall(
   token: CleuraToken,
   method: "POST" | "DELETE",
-  path: string,
-  verb: string,
-  options: HttpOptions,
+  verb: "validate" | "revoke",
+  options: AuthCallOptions,
 ): Promise<void> {
-  await httpRequest({
-    baseUrl: token.apiUrl,
-    path,
-    method,
-    headers: cleuraHeaders(token),
-    step: `${verb} the token of "${token.login}"`,
-    secrets: [token.token],
-  }, options);
+  const http: HttpOptions = options;
+  await onGeneration(
+    token.apiUrl,
+    options.apiVersion,
+    GENERATIONS,
+    async (generation) => {
+      await httpRequest({
+        baseUrl: token.apiUrl,
+        path: verb === "validate"
+          ? generation.validatePath
+          : generation.revokePath,
+        method,
+        headers: cleuraHeaders(token),
+        step: `${verb} the token of "${token.login}"`,
+        secrets: [token.token],
+      }, http);
+    },
+  );
 }

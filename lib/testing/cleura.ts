@@ -72,12 +72,9 @@ export function unauthorized(state: EmulatorState): Response {
 }
 
 /** A completed login: counted, with a fresh token. */
-function loginOk(state: EmulatorState, login: string): Response {
+export function completeLogin(state: EmulatorState, login: string): string {
   state.counters.cleuraLogins++;
-  return json(200, {
-    result: "login_ok",
-    token: issueCleuraToken(state, login),
-  });
+  return issueCleuraToken(state, login);
 }
 
 /** The object under `key` in the request's JSON body, if there is one. */
@@ -86,6 +83,67 @@ async function bodyPart(
   key: string,
 ): Promise<Record<string, unknown> | undefined> {
   return record(record(await readJson(request))?.[key]);
+}
+
+/** The fields of a password login, in either generation's names. */
+export interface PasswordLogin {
+  /** The login. */
+  login: string;
+  /** The password. */
+  password: string;
+  /** The second factor asked for (`twofa_method` or `two_factor_method`). */
+  method: unknown;
+}
+
+/**
+ * A password login's answer in both generations (v1 answers 200, v2 201; a
+ * wrong password is 401 on v1 and 400 on v2, the only error status v2's
+ * spec declares for this call). Counted as one password post.
+ */
+export function passwordLogin(
+  state: EmulatorState,
+  { login, password, method: asked }: PasswordLogin,
+  generation: "v1" | "v2",
+): Response {
+  const ok = generation === "v1" ? 200 : 201;
+  const user = state.users.find((u) =>
+    u.login === login && u.password === password
+  );
+  if (!user) {
+    const status = generation === "v1" ? 401 : 400;
+    return errorEnvelope(state, status, "Invalid login or password");
+  }
+  if (user.secondFactors.length === 0) {
+    return json(ok, {
+      result: "login_ok",
+      token: completeLogin(state, user.login),
+    });
+  }
+  const plain = user.plainLogin ??
+    (user.secondFactors.length === 1 && user.secondFactors[0] === "sms"
+      ? "twofactor_required"
+      : "twofactor_options");
+  const method = asked ?? (plain === "twofactor_required" ? "sms" : undefined);
+  if (method === undefined) {
+    return json(ok, {
+      result: "twofactor_options",
+      options: user.secondFactors,
+    });
+  }
+  if (method !== "sms" || !user.secondFactors.includes("sms")) {
+    return errorEnvelope(
+      state,
+      400,
+      `Two-factor method "${String(method)}" is not available`,
+    );
+  }
+  const verification = randomToken(10);
+  state.verifications.set(verification, {
+    login: user.login,
+    expiresAt: Date.now() + state.verificationTtlMs,
+    attempts: 0,
+  });
+  return json(ok, { result: "twofactor_required", type: "sms", verification });
 }
 
 /** `POST /auth/v1/tokens`: a password login, maybe starting SMS 2FA. */
@@ -105,41 +163,11 @@ export async function postTokens(
       "auth.login and auth.password are required",
     );
   }
-  const user = state.users.find((u) =>
-    u.login === auth.login && u.password === auth.password
-  );
-  if (!user) return errorEnvelope(state, 401, "Invalid login or password");
-  if (user.secondFactors.length === 0) return loginOk(state, user.login);
-  const plain = user.plainLogin ??
-    (user.secondFactors.length === 1 && user.secondFactors[0] === "sms"
-      ? "twofactor_required"
-      : "twofactor_options");
-  const method = auth.twofa_method ??
-    (plain === "twofactor_required" ? "sms" : undefined);
-  if (method === undefined) {
-    return json(200, {
-      result: "twofactor_options",
-      options: user.secondFactors,
-    });
-  }
-  if (method !== "sms" || !user.secondFactors.includes("sms")) {
-    return errorEnvelope(
-      state,
-      400,
-      `Two-factor method "${String(method)}" is not available`,
-    );
-  }
-  const verification = randomToken(10);
-  state.verifications.set(verification, {
-    login: user.login,
-    expiresAt: Date.now() + state.verificationTtlMs,
-    attempts: 0,
-  });
-  return json(200, {
-    result: "twofactor_required",
-    type: "sms",
-    verification,
-  });
+  return passwordLogin(state, {
+    login: auth.login,
+    password: auth.password,
+    method: auth.twofa_method,
+  }, "v1");
 }
 
 /** The live verification a two-factor body names, or the error answer. */
@@ -166,12 +194,11 @@ function sixDigits(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0]! % 1_000_000;
 }
 
-/** `POST /auth/v1/tokens/request2facode`: "sends" an SMS to the outbox. */
-export async function request2fa(
+/** "Sends" the SMS of a live verification to the outbox: 204, or the error. */
+export function sendSms(
   state: EmulatorState,
-  request: Request,
-): Promise<Response> {
-  const body = await bodyPart(request, "request2fa");
+  body: Record<string, unknown> | undefined,
+): Response {
   const entry = liveVerification(state, body?.login, body?.verification);
   if (entry instanceof Response) return entry;
   entry.code = state.options.smsCode?.() ?? sixDigits();
@@ -185,13 +212,24 @@ export async function request2fa(
   return noContent();
 }
 
-/** `POST /auth/v1/tokens/verify2fa`: checks an SMS code; three tries. */
-export async function verify2fa(
+/** `POST /auth/v1/tokens/request2facode`: "sends" an SMS to the outbox. */
+export async function request2fa(
   state: EmulatorState,
   request: Request,
 ): Promise<Response> {
+  return sendSms(state, await bodyPart(request, "request2fa"));
+}
+
+/**
+ * Checks an SMS code (a JSON integer; three tries per SMS), counted: the
+ * token of the completed login, or the error answer (400, as both
+ * generations declare).
+ */
+export function checkSmsCode(
+  state: EmulatorState,
+  body: Record<string, unknown> | undefined,
+): string | Response {
   state.counters.smsVerifications++;
-  const body = await bodyPart(request, "verify2fa");
   if (body && typeof body.code !== "number") {
     return errorEnvelope(state, 400, "code must be an integer");
   }
@@ -212,10 +250,20 @@ export async function verify2fa(
     return errorEnvelope(state, 400, "Invalid two-factor code");
   }
   state.verifications.delete(String(body?.verification));
-  return loginOk(state, entry.login);
+  return completeLogin(state, entry.login);
 }
 
-/** `POST /auth/v1/tokens/validate`: 204 for a live token. */
+/** `POST /auth/v1/tokens/verify2fa`: checks an SMS code; three tries. */
+export async function verify2fa(
+  state: EmulatorState,
+  request: Request,
+): Promise<Response> {
+  const token = checkSmsCode(state, await bodyPart(request, "verify2fa"));
+  if (token instanceof Response) return token;
+  return json(200, { result: "login_ok", token });
+}
+
+/** `POST /auth/v{1,2}/tokens/validate`: 204 for a live token. */
 export function validateToken(
   state: EmulatorState,
   request: Request,
@@ -223,7 +271,7 @@ export function validateToken(
   return cleuraToken(state, request) ? noContent() : unauthorized(state);
 }
 
-/** `DELETE /auth/v1/tokens`: revokes the request's token. */
+/** `DELETE /auth/v{1,2}/tokens`: revokes the request's token (204). */
 export function deleteToken(state: EmulatorState, request: Request): Response {
   const token = cleuraToken(state, request);
   if (!token) return unauthorized(state);

@@ -115,6 +115,13 @@ export interface EmulatorOptions {
    * envelope, injected `status` faults included.
    */
   hostileText?: boolean;
+  /**
+   * The Cleura API generations served (default both): a path of a generation
+   * left out answers 404, as on a private installation that has only the
+   * other. v1 is the seed's auth, domains, projects and Gardener paths; v2
+   * is `/auth/v2/*` and `/identity/v2/current-user`.
+   */
+  cleuraGenerations?: readonly ("v1" | "v2")[];
 }
 
 /** One SMS the emulator "sent". */
@@ -135,11 +142,11 @@ export interface EmulatorCounters {
   requests: number;
   /** Cleura logins completed: tokens issued by a password or an SMS code. */
   cleuraLogins: number;
-  /** Cleura password posts (`POST /auth/v1/tokens`), whatever their answer. */
+  /** Cleura password posts (`POST /auth/v1/tokens` or `/auth/v2/tokens`), whatever their answer. */
   cleuraPasswordPosts: number;
   /** SMS codes sent. */
   smsSent: number;
-  /** SMS codes checked (`verify2fa`). */
+  /** SMS codes checked (`verify2fa` or `tokens-by-sms-code`). */
   smsVerifications: number;
   /** itopia login-method calls. */
   itopiaLogins: number;

@@ -7,48 +7,85 @@
  */
 
 import * as cleura from "./cleura.ts";
+import * as v2 from "./cleura_v2.ts";
 import { serveFault, takeFault } from "./faults.ts";
 import * as gardener from "./gardener.ts";
 import * as itopia from "./itopia.ts";
 import { type EmulatorState, errorEnvelope, type Route } from "./state.ts";
 
-/** A route and the method and path (exact, or a pattern) it answers. */
+/**
+ * A route, the method and path (exact, or a pattern) it answers, and the
+ * Cleura API generation it belongs to (switched off by `cleuraGenerations`).
+ */
 interface RouteEntry {
   method: string;
   path: string | RegExp;
   route: Route;
+  generation?: "v1" | "v2";
+}
+
+/** Marks routes as one generation's. */
+function of(generation: "v1" | "v2", routes: RouteEntry[]): RouteEntry[] {
+  return routes.map((entry) => ({ ...entry, generation }));
 }
 
 const CLEURA_ROUTES: RouteEntry[] = [
-  { method: "POST", path: "/auth/v1/tokens", route: cleura.postTokens },
-  {
-    method: "POST",
-    path: "/auth/v1/tokens/request2facode",
-    route: cleura.request2fa,
-  },
-  {
-    method: "POST",
-    path: "/auth/v1/tokens/verify2fa",
-    route: cleura.verify2fa,
-  },
-  {
-    method: "POST",
-    path: "/auth/v1/tokens/validate",
-    route: cleura.validateToken,
-  },
-  { method: "DELETE", path: "/auth/v1/tokens", route: cleura.deleteToken },
-  {
-    method: "GET",
-    path: "/accesscontrol/v1/openstack/domains",
-    route: cleura.getDomains,
-  },
-  {
-    method: "GET",
-    path: /^\/accesscontrol\/v1\/openstack\/([^/]+)\/projects$/,
-    route: cleura.getProjects,
-  },
-  ...gardenerRoutes(),
+  ...of("v2", [
+    { method: "POST", path: "/auth/v2/tokens", route: v2.postTokensV2 },
+    {
+      method: "POST",
+      path: "/auth/v2/request-sms-code",
+      route: v2.requestSmsCodeV2,
+    },
+    {
+      method: "POST",
+      path: "/auth/v2/tokens-by-sms-code",
+      route: v2.tokensBySmsCode,
+    },
+    {
+      method: "POST",
+      path: "/auth/v2/tokens/validate",
+      route: cleura.validateToken,
+    },
+    { method: "DELETE", path: "/auth/v2/tokens", route: cleura.deleteToken },
+    { method: "GET", path: "/identity/v2/current-user", route: v2.currentUser },
+  ]),
+  ...of("v1", v1Routes()),
 ];
+
+/** The v1 routes: the seed's auth, domains, projects and Gardener paths. */
+function v1Routes(): RouteEntry[] {
+  return [
+    { method: "POST", path: "/auth/v1/tokens", route: cleura.postTokens },
+    {
+      method: "POST",
+      path: "/auth/v1/tokens/request2facode",
+      route: cleura.request2fa,
+    },
+    {
+      method: "POST",
+      path: "/auth/v1/tokens/verify2fa",
+      route: cleura.verify2fa,
+    },
+    {
+      method: "POST",
+      path: "/auth/v1/tokens/validate",
+      route: cleura.validateToken,
+    },
+    { method: "DELETE", path: "/auth/v1/tokens", route: cleura.deleteToken },
+    {
+      method: "GET",
+      path: "/accesscontrol/v1/openstack/domains",
+      route: cleura.getDomains,
+    },
+    {
+      method: "GET",
+      path: /^\/accesscontrol\/v1\/openstack\/([^/]+)\/projects$/,
+      route: cleura.getProjects,
+    },
+    ...gardenerRoutes(),
+  ];
+}
 
 /** The Gardener routes: `/gardener/v1/<garden>/shoot/<region>/<project>…`. */
 function gardenerRoutes(): RouteEntry[] {
@@ -98,8 +135,10 @@ function dispatch(
   request: Request,
   path: string,
 ): Response | Promise<Response> {
-  for (const { method, path: pattern, route } of routes) {
+  const on = state.options.cleuraGenerations ?? ["v1", "v2"];
+  for (const { method, path: pattern, route, generation } of routes) {
     if (method !== request.method) continue;
+    if (generation && !on.includes(generation)) continue;
     const params = matchPath(pattern, path);
     if (params) return route(state, request, params);
   }

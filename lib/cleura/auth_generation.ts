@@ -1,0 +1,180 @@
+/**
+ * The two generations of Cleura's auth API behind one interface, and the
+ * choice between them: `v1` (the seed's `/auth/v1/…`), `v2` (`/auth/v2/…`, as
+ * Cleura's own CLI speaks it), or `auto`, which tries v2 and falls back to v1
+ * for an API URL whose v2 endpoint answers 404 or 405, and remembers the
+ * choice per API URL for the process.
+ *
+ * A fallback never repeats a step that did anything: a 404 or 405 means the
+ * server has no such route, so nothing was checked, sent or counted; the v1
+ * request that follows is the one real request of that step.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { ApiError, ConfigError } from "../errors.ts";
+import type { HttpOptions } from "../http.ts";
+
+/**
+ * Which generation of the Cleura auth API to speak: `auto` (default) tries v2
+ * and falls back to v1 when the API has no v2 route; `v2` or `v1` pin one.
+ */
+export type ApiVersion = "auto" | "v2" | "v1";
+
+/** Options of a call about a login or a token: timeout, signal, generation. */
+export interface AuthCallOptions extends HttpOptions {
+  /** The auth API generation (`CLEURA_API_VERSION`; default `auto`). */
+  apiVersion?: ApiVersion;
+}
+
+/** A login and password for one Cleura REST API. */
+export interface CleuraCredentials {
+  /** The API's base URL, e.g. `https://rest.cleura.cloud`. */
+  apiUrl: string;
+  /** The Cleura login (username). */
+  login: string;
+  /** The password. */
+  password: string;
+}
+
+/** An SMS two-factor challenge, as `startLogin` returns it. */
+export interface SmsChallenge {
+  /** The API's base URL. */
+  apiUrl: string;
+  /** The Cleura login (username). */
+  login: string;
+  /** The verification handle the API returned. */
+  verification: string;
+}
+
+/** The answer to a password post, the same in both generations. */
+export const loginAnswer = z.discriminatedUnion("result", [
+  z.object({ result: z.literal("login_ok"), token: z.string().min(1) }),
+  z.object({
+    result: z.literal("twofactor_required"),
+    type: z.string().optional(),
+    verification: z.string().min(1),
+  }),
+  z.object({
+    result: z.literal("twofactor_options"),
+    options: z.array(z.string()),
+  }),
+]);
+
+/** A parsed answer to a password post. */
+export type LoginAnswer = z.infer<typeof loginAnswer>;
+
+const knownResults = new Set([
+  "login_ok",
+  "twofactor_required",
+  "twofactor_options",
+]);
+
+/** Refuses a `result` that is none of the three known ones. */
+export function checkResult(body: unknown, step: string, status: number): void {
+  const result = (body as { result?: unknown } | undefined)?.result;
+  if (typeof result === "string" && !knownResults.has(result)) {
+    // The value is kept on the error, never put in its message: a server
+    // could echo anything there.
+    throw new ApiError({
+      status,
+      step,
+      serverMessage:
+        "an unexpected result (not login_ok, twofactor_required or twofactor_options)",
+      result,
+    });
+  }
+}
+
+/** One generation's requests; the rest of the login does not depend on it. */
+export interface AuthGeneration {
+  /** `v1` or `v2`. */
+  readonly name: "v1" | "v2";
+  /** Posts the login and password (`twofa`: ask for SMS). */
+  postTokens(
+    credentials: CleuraCredentials,
+    twofa: "sms" | undefined,
+    options: HttpOptions,
+  ): Promise<LoginAnswer>;
+  /** Asks the API to send the SMS. */
+  requestSms(challenge: SmsChallenge, options: HttpOptions): Promise<void>;
+  /** Sends the code (an integer); returns the token. */
+  verify(
+    challenge: SmsChallenge,
+    code: number,
+    options: HttpOptions,
+  ): Promise<string>;
+  /** The path of token validation (`POST`, no body). */
+  readonly validatePath: string;
+  /** The path of token revocation (`DELETE`). */
+  readonly revokePath: string;
+}
+
+const chosen = new Map<string, "v1" | "v2">();
+
+function urlKey(apiUrl: string): string {
+  return apiUrl.replace(/\/+$/, "");
+}
+
+/** The generation `auto` settled on for an API URL in this process, if any. */
+export function rememberedGeneration(apiUrl: string): "v1" | "v2" | undefined {
+  return chosen.get(urlKey(apiUrl));
+}
+
+/** The API has no such route: nothing was done. */
+function absent(error: unknown): error is ApiError {
+  return error instanceof ApiError &&
+    (error.status === 404 || error.status === 405);
+}
+
+/**
+ * Runs one step on the generation the setting gives. On `auto` with no
+ * choice remembered for the URL, runs it on v2, and on v1 only when v2
+ * answered 404 or 405 (nothing was done); any other answer from v2 settles
+ * v2. A pinned generation that answers 404 or 405 is a clear setting error.
+ */
+export async function onGeneration<T>(
+  apiUrl: string,
+  setting: ApiVersion | undefined,
+  generations: { v1: AuthGeneration; v2: AuthGeneration },
+  step: (generation: AuthGeneration) => Promise<T>,
+): Promise<T> {
+  const pinned = setting === "v1" || setting === "v2" ? setting : undefined;
+  const known = pinned ?? chosen.get(urlKey(apiUrl));
+  if (known) {
+    try {
+      return await step(generations[known]);
+    } catch (error) {
+      if (pinned && absent(error)) throw wrongGeneration(apiUrl, pinned, error);
+      throw error;
+    }
+  }
+  try {
+    const result = await step(generations.v2);
+    chosen.set(urlKey(apiUrl), "v2");
+    return result;
+  } catch (error) {
+    if (!absent(error)) {
+      if (error instanceof ApiError && error.status < 500) {
+        chosen.set(urlKey(apiUrl), "v2");
+      }
+      throw error;
+    }
+  }
+  const result = await step(generations.v1);
+  chosen.set(urlKey(apiUrl), "v1");
+  return result;
+}
+
+function wrongGeneration(
+  apiUrl: string,
+  pinned: "v1" | "v2",
+  error: ApiError,
+): ConfigError {
+  const other = pinned === "v1" ? "v2" : "v1";
+  return new ConfigError(
+    `Cannot ${error.step}: the API at "${apiUrl}" has no ${pinned} auth (it answered ${error.status}); set CLEURA_API_VERSION to "auto" or "${other}"`,
+    { cause: error },
+  );
+}
