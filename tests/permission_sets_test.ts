@@ -227,7 +227,7 @@ Deno.test("deno run -P=mcp mcp/server.ts --http writes its token file under HOME
   }
 });
 
-Deno.test("the README's global install and .ci/run grant what the permission sets do", async () => {
+Deno.test("the README's global installs (from JSR and from a clone) and .ci/run grant what the permission sets do", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
   const readme = await Deno.readTextFile(`${ROOT}README.md`);
   const ci = await Deno.readTextFile(`${ROOT}.ci/run`);
@@ -248,6 +248,13 @@ Deno.test("the README's global install and .ci/run grant what the permission set
     );
     assert.match(readme, install, `README: ${name}`);
     assert.match(ci, install, `.ci/run: ${name}`);
+    const fromJsr = new RegExp(
+      `-n cloudgate${name === "mcp" ? "-mcp" : ""} \\\\\\n` +
+        `  ${escape(`--allow-net=${set.net.join(",")}`)} \\\\\\n` +
+        `  ${escape(`'--allow-env=${set.env.join(",")}'`)} \\\\\\n` +
+        `  --allow-read --allow-write jsr:@cloudgate/toolkit/${name}\n`,
+    );
+    assert.match(readme, fromJsr, `README, from JSR: ${name}`);
   }
 });
 
