@@ -51,6 +51,7 @@ function nodes(apis: readonly Api[]): Node[] {
     words: [
       ...apis.map((api) => ({ word: api.name, help: `${api.title} commands` })),
       { word: "completion", help: "Print a shell completion script" },
+      { word: "emulator", help: "Run the emulator of both APIs here" },
       { word: "--help", help: "Show the help" },
       { word: "--version", help: "Print the version" },
     ],
@@ -59,6 +60,11 @@ function nodes(apis: readonly Api[]): Node[] {
     path: "completion",
     leaf: false,
     words: SHELLS.map((shell) => ({ word: shell, help: `A ${shell} script` })),
+    choices: [],
+  }, {
+    path: "emulator",
+    leaf: true,
+    words: [{ word: "--port", help: "The port on 127.0.0.1" }],
     choices: [],
   }];
   for (const api of apis) {

@@ -38,6 +38,7 @@ export function mainHelp(apis: readonly Api[]): string {
     "",
     "Usage: cli.ts <api> <command> [options]",
     "       cli.ts completion bash|zsh|fish",
+    "       cli.ts emulator [--port N]   the emulator of both APIs: try it all without an account",
     "       cli.ts --version",
     "",
     ...apis.flatMap((api, i) => [

@@ -43,6 +43,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return apiName === undefined ? 2 : 0;
   }
   if (apiName === "completion") return completion(APIS, io, args.slice(1));
+  if (apiName === "emulator") {
+    // Loaded here: only this command needs the emulator.
+    const { runEmulator } = await import("./emulator.ts");
+    return await runEmulator(io, args.slice(1));
+  }
   const api = APIS.find((a) => a.name === apiName);
   if (!api && apiName.startsWith("-")) {
     throw new UsageError(

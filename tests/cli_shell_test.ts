@@ -35,8 +35,11 @@ Deno.test("cli.ts completion bash completes every command, subcommand, option an
   assert.equal(code, 0);
   assert.deepEqual(
     (await complete(stdout, ["cli.ts", ""])).sort(),
-    ["--help", "--version", "cleura", "completion", "itopia"],
+    ["--help", "--version", "cleura", "completion", "emulator", "itopia"],
   );
+  assert.deepEqual(await complete(stdout, ["cli.ts", "emulator", "--"]), [
+    "--port",
+  ]);
   const firstWords = [
     ...new Set(CLEURA.commands.map((c) => c.name.split(" ")[0]!)),
   ];

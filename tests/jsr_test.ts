@@ -1,8 +1,7 @@
 // The package as JSR serves it: the real `deno publish` sends it to a registry
 // of our own (tests/_helpers/jsr_registry.ts, reached through JSR_URL); then,
 // from a fresh DENO_DIR and an empty folder, the README's jsr: commands run as
-// written (with the loopback flag the README says to add for an API on this
-// machine), the MCP server runs as the README's client snippet runs it, and a
+// written (their permissions include 127.0.0.1, for the emulator), the MCP server runs as the README's client snippet runs it, and a
 // consumer script imports every entry point, type-checked and run.
 
 import assert from "node:assert/strict";
@@ -12,10 +11,10 @@ import { startEmulator } from "../lib/testing/mod.ts";
 import { VERSION } from "../lib/version.ts";
 import { accountEnv } from "./_helpers/accounts.ts";
 import { startJsrRegistry } from "./_helpers/jsr_registry.ts";
+import { test } from "./_helpers/mcp.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const README = await Deno.readTextFile(`${ROOT}README.md`);
-const LOOPBACK = "--allow-net=127.0.0.1";
 
 /** The sh blocks after `<!-- marker…` up to the next heading, a command per entry. */
 function commandsAfter(markdown: string, marker: string): string[] {
@@ -28,13 +27,6 @@ function commandsAfter(markdown: string, marker: string): string[] {
   assert.ok(blocks.length > 0, `no sh block after <!-- ${marker} -->`);
   return blocks.flatMap((block) => block.replace(/\\\n\s*/g, "").split("\n"))
     .map((line) => line.trim()).filter((line) => line !== "");
-}
-
-/** Adds the loopback flag, as the README says, to a command that names hosts. */
-function withLoopback(command: string): string {
-  return command.includes("--allow-net=")
-    ? command.replace(/ -q /, ` -q ${LOOPBACK} `)
-    : command;
 }
 
 /** The words bash makes of `text`. */
@@ -69,7 +61,7 @@ async function bash(
   return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
 }
 
-Deno.test("the package as JSR serves it: published by deno publish, then run from jsr: as the README says", async (t) => {
+test("the package as JSR serves it: published by deno publish, then run from jsr: as the README says", async (t) => {
   await using emu = await startEmulator();
   const registry = startJsrRegistry();
   const scratch = await Deno.makeTempDir({ prefix: "cloudgate-jsr-" });
@@ -133,7 +125,7 @@ Deno.test("the package as JSR serves it: published by deno publish, then run fro
       const commands = commandsAfter(README, "jsr-commands");
       assert.ok(commands.length >= 5, commands.join("\n"));
       for (const command of commands) {
-        const out = await bash(withLoopback(command), folder, env);
+        const out = await bash(command, folder, env);
         assert.equal(out.code, 0, `${command}\n${out.stderr}`);
         if (command.endsWith("--help")) assert.match(out.stdout, /^Usage: /m);
         if (command.endsWith("cleura regions")) {

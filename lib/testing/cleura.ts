@@ -203,12 +203,14 @@ export function sendSms(
   if (entry instanceof Response) return entry;
   entry.code = state.options.smsCode?.() ?? sixDigits();
   state.counters.smsSent++;
-  state.outbox.push({
+  const sms = {
     login: entry.login,
     code: entry.code,
     verification: String(body?.verification),
     sentAt: new Date(),
-  });
+  };
+  state.outbox.push(sms);
+  state.options.onSms?.(sms);
   return noContent();
 }
 

@@ -85,6 +85,8 @@ export interface EmulatorOptions {
   itopiaTokenTtlSeconds?: number;
   /** Chooses each SMS code (default: random six digits). */
   smsCode?: () => number;
+  /** Called with each SMS as it is "sent" (after it is in the outbox). */
+  onSms?: (sms: SentSms) => void;
   /**
    * How a rejected Cleura token is answered: 403
    * `{"error":{"code":403,"message":"Invalid token"}}` as the real API does

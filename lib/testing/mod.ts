@@ -23,3 +23,10 @@
 
 export * from "./emulator.ts";
 export * from "./fixtures.ts";
+
+// Run as a program (`deno run --allow-net=127.0.0.1 jsr:@cloudgate/toolkit/testing`),
+// it is the CLI's `emulator` command, which prints and stops on Ctrl-C.
+if (import.meta.main) {
+  const { main } = await import("../../cli/main.ts");
+  Deno.exit(await main(["emulator", ...Deno.args]));
+}

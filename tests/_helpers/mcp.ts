@@ -30,17 +30,20 @@ import {
   startEmulator,
 } from "../../lib/testing/mod.ts";
 
-/**
- * `Deno.test` with the sanitizers off, for tests over a stdio subprocess: the
- * SDK client's stdio transport keeps timers and child handles past `close()`,
- * which both sanitizers report. The HTTP tests keep them on.
- */
 /** The names of the tools a server lists by default, in order. */
 export const LISTED_TOOL_NAMES: readonly string[] = selectTools(TOOLS).map((
   t,
 ) => t.name);
 
-export function test(name: string, fn: () => Promise<void>): void {
+/**
+ * `Deno.test` with the sanitizers off, for tests over a stdio subprocess: the
+ * SDK client's stdio transport keeps timers and child handles past `close()`,
+ * which both sanitizers report. The HTTP tests keep them on.
+ */
+export function test(
+  name: string,
+  fn: (t: Deno.TestContext) => Promise<void>,
+): void {
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
 }
 
