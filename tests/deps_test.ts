@@ -19,6 +19,7 @@ const DEV_ONLY = [
   "@modelcontextprotocol/server-everything",
   "fast-check",
   "@modelcontextprotocol/client",
+  "@anthropic-ai/mcpb",
 ];
 
 interface Config {
