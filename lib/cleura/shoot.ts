@@ -176,8 +176,7 @@ function shootSchema(field: Field): z.ZodType<CleuraShoot> {
   });
 }
 
-// The whole shapes are built on first use: a server lists its tools (whose
-// output schema is `cleuraShootSchema`) without building them.
+// Built on first use: a tool listing `cleuraShootSchema` does not build them.
 let exactShoot: z.ZodType<CleuraShoot> | undefined;
 let wireShoot: z.ZodType<CleuraShoot> | undefined;
 
@@ -223,7 +222,6 @@ export const cleuraShootSchema: z.ZodType<CleuraShoot> = z.looseObject({
  * @example
  * ```ts
  * import { wireShootSchema } from "./shoot.ts";
- *
  * const shoot = wireShootSchema().parse({ metadata: { name: "x" }, spec: { purpose: 7 } });
  * console.log(shoot.spec?.purpose); // null
  * ```
