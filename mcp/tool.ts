@@ -21,7 +21,7 @@ import type { z } from "zod";
 import { CloudgateError, SmsCodeRequiredError } from "../lib/errors.ts";
 import { formatJson } from "../lib/format.ts";
 import { cleanText } from "../lib/text.ts";
-import { lean } from "./tool_schema.ts";
+import { lean, storedJson } from "./tool_schema.ts";
 import type { LogLevel, ToolContext } from "./context.ts";
 import type { Toolset } from "./toolsets.ts";
 
@@ -292,8 +292,8 @@ export function toolListing(tool: ToolDefinition): ToolListing {
     listing = Object.freeze({
       title: tool.title,
       description: tool.description,
-      inputSchema: lean(tool.input),
-      outputSchema: lean(tool.output, true),
+      inputSchema: lean(tool.input, false, storedJson(tool, "input")),
+      outputSchema: lean(tool.output, true, storedJson(tool, "output")),
       annotations: Object.freeze({
         ...SHARED_ANNOTATIONS,
         ...tool.annotations,
