@@ -75,7 +75,7 @@ export async function withCleura<T>(
   fn: (session: CleuraSession, options: SessionCallOptions) => Promise<T>,
   bind?: string,
 ): Promise<T | InputRequiredResult> {
-  const session = call.ctx.cleura();
+  const session = await call.ctx.cleura();
   const http = { ...call.ctx.http, signal: call.signal };
   const opened = call.state<Partial<SmsState>>();
   // A confirmation's state (no verification handle) is not an SMS question.

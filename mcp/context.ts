@@ -15,10 +15,10 @@ import {
   itopiaConfig,
 } from "../lib/config.ts";
 import type { EnvSource } from "../lib/env.ts";
-import { CleuraSession } from "../lib/cleura/session.ts";
+import type { CleuraSession } from "../lib/cleura/session.ts";
 import type { SessionEvent } from "../lib/cleura/session_options.ts";
 import type { TokenCache } from "../lib/token_cache.ts";
-import { ItopiaAuth, type ItopiaAuthEvent } from "../lib/itopia/auth.ts";
+import type { ItopiaAuth, ItopiaAuthEvent } from "../lib/itopia/auth.ts";
 import { UrlCodePages } from "./code_pages.ts";
 import { AskGate } from "./gate.ts";
 import { StateCodec } from "./state.ts";
@@ -41,20 +41,27 @@ export interface ToolContextOptions {
   stateKey?: Uint8Array;
   /** How long a sealed `requestState` stays valid (default 5 minutes). */
   stateTtlMs?: number;
-  /** The token cache the Cleura session shares with the CLI (none by default). */
-  cache?: TokenCache;
+  /**
+   * The token cache the Cleura session shares with the CLI (none by
+   * default), or what makes it when a tool first needs it.
+   */
+  cache?: TokenCache | (() => Promise<TokenCache>);
 }
 
-/** The state shared by every tool call of one server process. */
+/**
+ * The state shared by every tool call of one server process. Each API's
+ * session and its machinery (login, HTTP, token cache) are loaded when a
+ * tool first asks for one.
+ */
 export interface ToolContext {
   /** The Cleura session, created on first use. */
-  cleura(): CleuraSession;
+  cleura(): Promise<CleuraSession>;
   /** The region and project the Cleura tools use when a call names none. */
   cleuraDefaults(): { region?: string; projectId?: string };
   /** The itopia settings. */
   itopiaConfig(): ItopiaConfig;
   /** An itopia token provider, pinned to a deployment when given. */
-  itopia(deploymentId?: number): ItopiaAuth;
+  itopia(deploymentId?: number): Promise<ItopiaAuth>;
   /** Per-request timeout for API calls. */
   http: { timeoutMs?: number };
   /** Seals and opens `requestState`. */
@@ -138,6 +145,7 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
   const onEvent = (event: SessionEvent | ItopiaAuthEvent) =>
     logs.getStore()?.(...describe(event));
   let session: CleuraSession | undefined;
+  let cache: Promise<TokenCache | undefined> | undefined;
   const itopiaAuths = new Map<string, ItopiaAuth>();
   return {
     http,
@@ -145,13 +153,38 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
     pages: options.pages ?? new UrlCodePages(),
     gate: new AskGate(),
     withLog: (log, fn) => logs.run(log, fn),
-    cleura() {
-      session ??= CleuraSession.fromConfig(cleuraConfig(options.env), {
+    // Each API's code (its login, HTTP, token cache; jose for itopia) is
+    // loaded when a tool first needs it.
+    async cleura() {
+      if (session) return session;
+      const config = cleuraConfig(options.env);
+      const [{ CleuraSession }, shared] = await Promise.all([
+        import("../lib/cleura/session.ts"),
+        cache ??= Promise.resolve(
+          typeof options.cache === "function" ? options.cache() : options.cache,
+        ),
+      ]);
+      session ??= CleuraSession.fromConfig(config, {
         ...http,
-        ...(options.cache ? { cache: options.cache } : {}),
+        ...(shared ? { cache: shared } : {}),
         onEvent,
       });
       return session;
+    },
+    async itopia(deploymentId) {
+      const config = itopiaConfig(options.env);
+      const pin = config.apiKey === undefined ? undefined : deploymentId;
+      const key = String(pin ?? "");
+      const { ItopiaAuth } = await import("../lib/itopia/auth.ts");
+      let auth = itopiaAuths.get(key);
+      if (!auth) {
+        auth = ItopiaAuth.fromConfig(
+          { ...config, ...(pin === undefined ? {} : { deploymentId: pin }) },
+          { ...http, onEvent },
+        );
+        itopiaAuths.set(key, auth);
+      }
+      return auth;
     },
     cleuraDefaults() {
       const { region, projectId } = cleuraConfig(options.env);
@@ -162,20 +195,6 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
     },
     itopiaConfig() {
       return itopiaConfig(options.env);
-    },
-    itopia(deploymentId) {
-      const config = itopiaConfig(options.env);
-      const pin = config.apiKey === undefined ? undefined : deploymentId;
-      const key = String(pin ?? "");
-      let auth = itopiaAuths.get(key);
-      if (!auth) {
-        auth = ItopiaAuth.fromConfig(
-          { ...config, ...(pin === undefined ? {} : { deploymentId: pin }) },
-          { ...http, onEvent },
-        );
-        itopiaAuths.set(key, auth);
-      }
-      return auth;
     },
   };
 }

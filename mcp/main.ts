@@ -11,7 +11,7 @@ import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import { parseFlags } from "../lib/flags.ts";
 import { VERSION } from "../lib/version.ts";
-import { TokenCache } from "../lib/token_cache.ts";
+import type { TokenCache } from "../lib/token_cache.ts";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { EnvSource } from "../lib/env.ts";
 import { createToolContext } from "./context.ts";
@@ -34,8 +34,8 @@ interface StdioSetup {
   key: Uint8Array | undefined;
   /** The tools it lists. */
   selection: ToolSelection;
-  /** The token cache shared with the CLI, if any. */
-  cache?: TokenCache;
+  /** Makes the token cache shared with the CLI, when a tool first needs it. */
+  cache?: () => Promise<TokenCache>;
 }
 
 const HELP = `cloudgate MCP server
@@ -92,9 +92,11 @@ function stateKey(): Uint8Array | undefined {
 
 /**
  * The CLI's token cache (the same folder, files and checks), so that a login
- * of either serves both; each distinct warning goes to stderr once.
+ * of either serves both; each distinct warning goes to stderr once. Loaded
+ * when a tool first needs it.
  */
-function sharedCache(): TokenCache {
+async function sharedCache(): Promise<TokenCache> {
+  const { TokenCache } = await import("../lib/token_cache.ts");
   const warned = new Set<string>();
   return new TokenCache({
     onWarning: (message) => {
@@ -128,7 +130,7 @@ async function setUp(flags: {
   return {
     env,
     key: stateKey(),
-    cache: sharedCache(),
+    cache: sharedCache,
     selection: {
       ...(toolsets ? { toolsets } : {}),
       allowWrite: flags["allow-write"] === true,

@@ -21,7 +21,7 @@ import type { z } from "zod";
 import { CloudgateError, SmsCodeRequiredError } from "../lib/errors.ts";
 import { formatJson } from "../lib/format.ts";
 import { cleanText } from "../lib/text.ts";
-import { lean } from "./tool_schema.ts";
+import { lean, storedJson } from "./tool_schema.ts";
 import type { LogLevel, ToolContext } from "./context.ts";
 import type { Toolset } from "./toolsets.ts";
 
@@ -140,6 +140,34 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
   };
 }
 
+/**
+ * A tool's `run` whose code is loaded on the tool's first call, so that a
+ * server lists its tools without loading what they call (the APIs, the
+ * login, jose). `load` is a dynamic `import()` with a literal specifier (a
+ * bundle and `deno publish` still see the module); `name` is the export.
+ *
+ * @param load Imports the module.
+ * @param name The function's export name in it.
+ * @returns A `run` for {@linkcode defineTool}.
+ *
+ * @example
+ * ```ts ignore
+ * run: lazyRun(() => import("./cleura_run.ts"), "regions"),
+ * ```
+ */
+export function lazyRun<
+  M extends { readonly [key in K]: LoadedRun },
+  K extends string,
+>(load: () => Promise<M>, name: K): M[K] {
+  const run: LoadedRun = async (args, call) =>
+    await ((await load())[name] as LoadedRun)(args, call);
+  return run as M[K];
+}
+
+/** A tool's `run` as {@linkcode lazyRun} finds it in its module. */
+// deno-lint-ignore no-explicit-any
+type LoadedRun = (args: any, call: ToolCall) => Promise<unknown>;
+
 /** What a user does when neither the client nor a code page can take the SMS code. */
 export const NO_ELICITATION_HINT =
   "Set CLEURA_API_TOKEN in the server's environment instead (for example from `cloudgate cleura token`) and restart the server";
@@ -183,50 +211,6 @@ export function fail(error: unknown): CallToolResult {
     content: [{ type: "text", text: cleanText(message, { multiline: false }) }],
     isError: true,
   };
-}
-
-/** A zod issue as the SDK's validation messages list them. */
-interface Issue {
-  path?: unknown[];
-  message?: unknown;
-}
-
-/**
- * A tool error the SDK itself made (its input validation, its legacy shim's
- * failures: a client's malformed answer), on one clean line: a listed zod
- * dump becomes `field: message; field: message`. Every other message passes
- * as it is; cloudgate's own errors are one line already ({@linkcode fail}).
- */
-export function oneLineToolError<M>(message: M): M {
-  const result = (message as { result?: Record<string, unknown> }).result;
-  if (result?.isError !== true || !Array.isArray(result.content)) {
-    return message;
-  }
-  const content = result.content.map(
-    (block: { type?: unknown; text?: unknown }) => {
-      if (block.type !== "text" || typeof block.text !== "string") return block;
-      return { ...block, text: oneLine(block.text) };
-    },
-  );
-  return { ...message, result: { ...result, content } };
-}
-
-function oneLine(text: string): string {
-  const listed = /^([^\n[]*?):?\s*(\[[\s\S]*\])\s*$/.exec(text);
-  if (listed) {
-    try {
-      const issues = JSON.parse(listed[2]!) as Issue[];
-      const parts = issues.map((issue) =>
-        `${(issue.path ?? []).join(".") || "arguments"}: ${
-          String(issue.message ?? "invalid")
-        }`
-      );
-      if (parts.length > 0) text = `${listed[1]}: ${parts.join("; ")}`;
-    } catch {
-      // Not a list of issues: keep the text, on one line.
-    }
-  }
-  return cleanText(text, { multiline: false }).replace(/\s{2,}/g, " ").trim();
 }
 
 /** The first revision without `initialize`, whose requests carry the client's capabilities. */
@@ -308,8 +292,8 @@ export function toolListing(tool: ToolDefinition): ToolListing {
     listing = Object.freeze({
       title: tool.title,
       description: tool.description,
-      inputSchema: lean(tool.input),
-      outputSchema: lean(tool.output, true),
+      inputSchema: lean(tool.input, false, storedJson(tool, "input")),
+      outputSchema: lean(tool.output, true, storedJson(tool, "output")),
       annotations: Object.freeze({
         ...SHARED_ANNOTATIONS,
         ...tool.annotations,

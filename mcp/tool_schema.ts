@@ -3,14 +3,81 @@
  * for and learns nothing from (`$schema`, length caps, bounds that only say
  * "a safe integer"), and for a result only its outline. Validation stays the
  * zod schema's own. Each is converted once per process, whichever server or
- * session lists it.
+ * session lists it; cloudgate's own tools' were converted beforehand
+ * (`mcp/tools/listing.json`), so the first `tools/list` converts none.
  *
  * @module
  */
 
 import type { z } from "zod";
 
+/** A tool, as far as its stored listing goes: its name. */
+interface Listed {
+  readonly name: string;
+}
+
 const SAFE = Number.MAX_SAFE_INTEGER;
+
+/** The options of the conversion a stored JSON Schema stands for. */
+const STORED_TARGET = JSON.stringify({ target: "draft-2020-12" });
+
+/** A schema's lean JSON Schema for `draft-2020-12`, by direction. */
+export interface StoredJson {
+  /** As an input (the arguments). */
+  input?: Record<string, unknown>;
+  /** As an output (the result). */
+  output?: Record<string, unknown>;
+}
+
+/** A tool's JSON Schemas as `tools/list` shows them, written down beforehand. */
+export interface StoredListing {
+  /** The arguments' lean JSON Schema. */
+  input: Record<string, unknown>;
+  /** The result's outline. */
+  output: Record<string, unknown>;
+}
+
+const STORED = new WeakMap<Listed, StoredListing>();
+
+/**
+ * Gives tools the JSON Schemas their listing shows, converted beforehand
+ * (`deno task readme` writes them), so that a server answers its first
+ * `tools/list` without converting zod schemas; a tool without an entry is
+ * converted on first use. A test compares each entry with the conversion.
+ *
+ * @param tools The tools.
+ * @param stored Their JSON Schemas, by tool name.
+ * @returns The same tools.
+ *
+ * @example
+ * ```ts
+ * import { withStoredListing } from "./tool_schema.ts";
+ * const tools = withStoredListing([], {});
+ * ```
+ */
+export function withStoredListing<T extends Listed>(
+  tools: readonly T[],
+  stored: Readonly<Record<string, StoredListing>>,
+): readonly T[] {
+  for (const tool of tools) {
+    const listing = stored[tool.name];
+    if (listing) STORED.set(tool, listing);
+  }
+  return tools;
+}
+
+/**
+ * What {@linkcode withStoredListing} gave a tool for one direction, for
+ * {@linkcode lean}.
+ *
+ * @param tool The tool.
+ * @param io `input` for its arguments, `output` for its result.
+ * @returns The stored JSON Schema by direction, or nothing.
+ */
+export function storedJson(tool: Listed, io: keyof StoredJson): StoredJson {
+  const stored = STORED.get(tool);
+  return stored ? { [io]: stored[io] } : {};
+}
 
 /** A JSON Schema without what a model pays for and learns nothing from. */
 function leanJson(node: unknown): unknown {
@@ -79,10 +146,13 @@ function outline(node: unknown, depth = 0): unknown {
  * `$schema` line and no bounds that only say "a safe integer" (and, for an
  * output schema, only its outline); validation is the schema's own. The
  * JSON Schema is converted on first use, then the same (frozen) object is
- * given every time.
+ * given every time; for the target the SDK asks (`draft-2020-12`) it is
+ * `stored`, when given: the conversion written down beforehand
+ * (`mcp/tools/listing.json`, whose test compares it with this conversion).
  *
  * @param schema The zod schema.
  * @param short Only the outline (for a result).
+ * @param stored The lean JSON Schema for `draft-2020-12`, by direction.
  * @returns The schema, with the lean JSON Schema.
  *
  * @example
@@ -94,7 +164,11 @@ function outline(node: unknown, depth = 0): unknown {
  * // { type: "object", properties: { name: { type: "string" } }, ... }
  * ```
  */
-export function lean<S extends z.ZodObject>(schema: S, short = false): S {
+export function lean<S extends z.ZodObject>(
+  schema: S,
+  short = false,
+  stored: StoredJson = {},
+): S {
   const standard = schema["~standard"];
   const convert = standard.jsonSchema;
   type Options = Parameters<typeof convert.input>[0];
@@ -110,7 +184,8 @@ export function lean<S extends z.ZodObject>(schema: S, short = false): S {
     const key = `${io} ${JSON.stringify(options ?? {})}`;
     let json = built.get(key);
     if (json === undefined) {
-      json = deepFreeze(shape(convert[io](options)));
+      const given = key === `${io} ${STORED_TARGET}` ? stored[io] : undefined;
+      json = deepFreeze(given ?? shape(convert[io](options)));
       built.set(key, json);
     }
     return json;

@@ -280,7 +280,7 @@ export async function listShoots(
   const { body, endpoint } = await session.request({ path, step }, call);
   const list = unwrapArray(body, { step, endpoint });
   return [...readElements(list, {
-    schema: wireShootSchema,
+    schema: wireShootSchema(),
     kind: "Kubernetes cluster",
     within: ` of ${where}`,
     onWarning: (message) => session.warn(message),
@@ -317,7 +317,7 @@ export async function getShoot(
     "get",
     () => session.request({ path: shoot.path, step }, shoot.call),
   );
-  return parseBody(wireShootSchema, body, { step, endpoint });
+  return parseBody(wireShootSchema(), body, { step, endpoint });
 }
 
 /** Hibernates or wakes a cluster: a POST without a body, answered 202. */

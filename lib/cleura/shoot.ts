@@ -176,7 +176,9 @@ function shootSchema(field: Field): z.ZodType<CleuraShoot> {
   });
 }
 
-const exactShoot = shootSchema(exact);
+// Built on first use: a tool listing `cleuraShootSchema` does not build them.
+let exactShoot: z.ZodType<CleuraShoot> | undefined;
+let wireShoot: z.ZodType<CleuraShoot> | undefined;
 
 /**
  * A Kubernetes cluster as returned (the shape of {@linkcode CleuraShoot}, for
@@ -205,13 +207,28 @@ export const cleuraShootSchema: z.ZodType<CleuraShoot> = z.looseObject({
     "What it is: hibernated, conditions, lastOperation",
   ),
 }).superRefine((shoot, ctx) => {
+  exactShoot ??= shootSchema(exact);
   for (const issue of exactShoot.safeParse(shoot).error?.issues ?? []) {
     ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
   }
 });
 
-/** How a shoot is read from the API: as {@linkcode cleuraShootSchema}, but a known field of the wrong type reads as `null`. */
-export const wireShootSchema: z.ZodType<CleuraShoot> = shootSchema(lenient);
+/**
+ * How a shoot is read from the API: as {@linkcode cleuraShootSchema}, but a
+ * known field of the wrong type reads as `null`. Built on the first call.
+ *
+ * @returns The schema, the same every time.
+ *
+ * @example
+ * ```ts
+ * import { wireShootSchema } from "./shoot.ts";
+ * const shoot = wireShootSchema().parse({ metadata: { name: "x" }, spec: { purpose: 7 } });
+ * console.log(shoot.spec?.purpose); // null
+ * ```
+ */
+export function wireShootSchema(): z.ZodType<CleuraShoot> {
+  return wireShoot ??= shootSchema(lenient);
+}
 
 /** A worker group, in a {@linkcode ShootSummary}. */
 export interface ShootWorkerSummary {

@@ -1,6 +1,7 @@
 /**
  * The Cleura tools, each declared once as a value, and their list. The tools of
- * one API share a file (rather than one file each); every file a new API call
+ * one API share a file (rather than one file each); what they do is in
+ * `cleura_run.ts`, loaded on the first call. Every file a new API call
  * touches is listed in docs/adding-an-api-call.md.
  *
  * @module
@@ -9,17 +10,12 @@
 import { z } from "zod";
 import {
   cleuraDomainSchema,
-  cleuraProjectRowSchema,
   cleuraRegionSchema,
-  listAllProjects,
-  listDomains,
-  listProjects,
-  listRegions,
-} from "../../lib/cleura/api.ts";
-import { ConfigError } from "../../lib/errors.ts";
-import { httpOptionsOf } from "../../lib/http.ts";
-import { withCleura } from "../cleura_login.ts";
-import { defineTool, type ToolDefinition } from "../tool.ts";
+} from "../../lib/cleura/domains.ts";
+import { cleuraProjectRowSchema } from "../../lib/cleura/projects.ts";
+import { defineTool, lazyRun, type ToolDefinition } from "../tool.ts";
+
+const run = () => import("./cleura_run.ts");
 
 /** `cleura_list_regions`: the regions the account can use. */
 export const cleuraListRegions = defineTool({
@@ -34,15 +30,7 @@ export const cleuraListRegions = defineTool({
     ),
   }),
   output: z.object({ regions: z.array(cleuraRegionSchema) }),
-  run: ({ status }, call) =>
-    withCleura(call, async (session, options) => {
-      const regions = await listRegions(session, options);
-      return {
-        regions: status === undefined
-          ? regions
-          : regions.filter((r) => r.status === status),
-      };
-    }),
+  run: lazyRun(run, "regions"),
 });
 
 /** `cleura_list_domains`: the account's domains as the API returns them. */
@@ -54,10 +42,7 @@ export const cleuraListDomains = defineTool({
     "The account's Cleura domains as the API returns them (id, name, status, enabled, area with its regions). For a flat list of regions prefer cleura_list_regions.",
   input: z.object({}),
   output: z.object({ domains: z.array(cleuraDomainSchema) }),
-  run: (_args, call) =>
-    withCleura(call, async (session, options) => ({
-      domains: await listDomains(session, options),
-    })),
+  run: lazyRun(run, "domains"),
 });
 
 /** `cleura_list_projects`: the OpenStack projects of every domain, or one. */
@@ -74,28 +59,7 @@ export const cleuraListProjects = defineTool({
     ).optional().describe("Only this domain (id from cleura_list_regions)"),
   }),
   output: z.object({ projects: z.array(cleuraProjectRowSchema) }),
-  run: ({ domainId }, call) =>
-    withCleura(call, async (session, options) => {
-      if (domainId === undefined) {
-        return { projects: await listAllProjects(session, options) };
-      }
-      const all = await listDomains(session, options);
-      const domain = all.find((d) => d.id === domainId);
-      if (!domain) {
-        throw new ConfigError(
-          `No domain "${domainId}" in this account (see cleura_list_domains)`,
-        );
-      }
-      const projects = await listProjects(session, { ...options, domainId });
-      return {
-        projects: projects.map((p) => ({
-          ...p,
-          domainId,
-          domainName: domain.name,
-          regions: domain.area.regions.map((r) => r.region),
-        })),
-      };
-    }),
+  run: lazyRun(run, "projects"),
 });
 
 /** `cleura_token_status`: whether the server holds a valid Cleura token. */
@@ -111,16 +75,7 @@ export const cleuraTokenStatus = defineTool({
     apiUrl: z.string(),
     valid: z.boolean(),
   }),
-  run: async (_args, call) => {
-    const session = call.ctx.cleura();
-    return {
-      login: session.login,
-      apiUrl: session.apiUrl,
-      valid: await session.validate(
-        httpOptionsOf({ ...call.ctx.http, signal: call.signal }),
-      ),
-    };
-  },
+  run: lazyRun(run, "tokenStatus"),
 });
 
 /** Every Cleura tool, in the order `tools/list` shows them. */

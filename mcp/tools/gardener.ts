@@ -9,22 +9,12 @@
 
 import { z } from "zod";
 import {
-  checkShootNames,
   cleuraShootSchema,
-  getShoot,
-  hibernateShoot,
-  listShoots,
-  type ShootNames,
   shootSummarySchema,
-  type ShootTarget,
-  shootVersion,
-  summarizeShoot,
-  wakeShoot,
-} from "../../lib/cleura/gardener.ts";
-import { ConfigError } from "../../lib/errors.ts";
-import { withCleura } from "../cleura_login.ts";
-import { confirmed, confirmedKey, refuseWithoutForm } from "../confirm.ts";
-import { defineTool, type ToolCall, type ToolDefinition } from "../tool.ts";
+} from "../../lib/cleura/shoot.ts";
+import { defineTool, lazyRun, type ToolDefinition } from "../tool.ts";
+
+const run = () => import("./gardener_run.ts");
 
 const where = {
   region: z.string().trim().min(1).max(32).optional().describe(
@@ -41,27 +31,6 @@ const named = {
 const KUBECONFIG_HINT =
   "No tool returns a kubeconfig: the user runs cli.ts cleura shoot kubeconfig NAME -f FILE.";
 
-/** The project and region of a call: its arguments, else the server's defaults. */
-function targetOf(
-  call: ToolCall,
-  args: { region?: string | undefined; projectId?: string | undefined },
-): Pick<ShootTarget, "region" | "projectId"> {
-  const defaults = call.ctx.cleuraDefaults();
-  const region = args.region ?? defaults.region;
-  const projectId = args.projectId ?? defaults.projectId;
-  if (region === undefined) {
-    throw new ConfigError(
-      "No region: pass region (e.g. sto2), or set CLEURA_REGION in the server's environment",
-    );
-  }
-  if (projectId === undefined) {
-    throw new ConfigError(
-      "No project: pass projectId (see cleura_list_projects), or set CLEURA_PROJECT_ID in the server's environment",
-    );
-  }
-  return { region, projectId };
-}
-
 /** `cleura_list_shoots`: the clusters of a project in a region. */
 export const cleuraListShoots = defineTool({
   name: "cleura_list_shoots",
@@ -75,15 +44,7 @@ export const cleuraListShoots = defineTool({
     projectId: z.string(),
     shoots: z.array(shootSummarySchema),
   }),
-  run: (args, call) => {
-    const target = targetOf(call, args);
-    return withCleura(call, async (session, options) => ({
-      ...target,
-      shoots: (await listShoots(session, { ...options, ...target })).map(
-        summarizeShoot,
-      ),
-    }));
-  },
+  run: lazyRun(run, "shoots"),
 });
 
 /** `cleura_get_shoot`: one cluster, whole. */
@@ -96,20 +57,12 @@ export const cleuraGetShoot = defineTool({
     KUBECONFIG_HINT,
   input: z.object(named),
   output: z.object({ summary: shootSummarySchema, shoot: cleuraShootSchema }),
-  run: ({ name, ...args }, call) => {
-    const target = targetOf(call, args);
-    return withCleura(call, async (session, options) => {
-      const shoot = await getShoot(session, { ...options, ...target, name });
-      return { summary: summarizeShoot(shoot), shoot };
-    });
-  },
+  run: lazyRun(run, "shoot"),
 });
 
 /** Hibernate or wake, confirmed by the user first. */
 function changeTool(action: "hibernate" | "wake") {
-  const run = action === "hibernate" ? hibernateShoot : wakeShoot;
   const verb = action === "hibernate" ? "Hibernate" : "Wake up";
-  const done = action === "hibernate" ? "hibernated" : "woken up";
   return defineTool({
     name: `cleura_${action}_shoot`,
     toolset: "gardener",
@@ -129,34 +82,7 @@ function changeTool(action: "hibernate" | "wake") {
       destructiveHint: true,
       idempotentHint: true,
     },
-    run: async (args, call) => {
-      // Checked before the user is asked anything about the cluster.
-      const { name, ...target } = checkShootNames({
-        ...targetOf(call, args),
-        name: args.name,
-      }) as Required<ShootNames>;
-      const where = `${target.region}/${target.projectId}/${name}`;
-      const change = {
-        question:
-          `${verb} Kubernetes cluster "${name}" in project "${target.projectId}", region ${target.region}?`,
-        title: `${verb} ${name}`,
-        instead: `the user can run: cli.ts cleura shoot ${action} ${name}`,
-        unchanged: `cluster "${name}" was not ${done}`,
-      };
-      refuseWithoutForm(call, change);
-      return await withCleura(call, async (session, options) => {
-        const shoot = await getShoot(session, { ...options, ...target, name });
-        // Bound to the cluster as it is now: a confirmation given before it
-        // changed (replayed on another instance, say) asks again.
-        const ok = await confirmed(call, {
-          ...change,
-          key: `${action} ${where} ${shootVersion(shoot)}`,
-        });
-        if (ok !== true) return ok;
-        await run(session, { ...options, ...target, name });
-        return { name, ...target, accepted: true };
-      }, confirmedKey(call));
-    },
+    run: lazyRun(run, action),
   });
 }
 

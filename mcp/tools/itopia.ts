@@ -1,17 +1,16 @@
 /**
  * The itopia tools, each declared once as a value, and their list. The tools of
- * one API share a file (rather than one file each) so that adding an API call
- * touches three files: the lib function with its schema, the CLI command and
- * this tool list (see the README's "Adding an API call").
+ * one API share a file (rather than one file each); what they do is in
+ * `itopia_run.ts`, loaded on the first call (see the README's "Adding an API
+ * call").
  *
  * @module
  */
 
 import { z } from "zod";
-import { ConfigError } from "../../lib/errors.ts";
-import { listCloudInstances, selectInstances } from "../../lib/itopia/api.ts";
-import { mintJwt } from "../../lib/itopia/jwt.ts";
-import { defineTool, type ToolDefinition } from "../tool.ts";
+import { defineTool, lazyRun, type ToolDefinition } from "../tool.ts";
+
+const run = () => import("./itopia_run.ts");
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -58,58 +57,13 @@ export const itopiaMintJwt = defineTool({
     destructiveHint: false,
     openWorldHint: false,
   },
-  run: async ({ organizationId, deploymentId, ttlSeconds }, call) => {
-    const config = call.ctx.itopiaConfig();
-    if (!config.apiKey) {
-      throw new ConfigError(
-        "ITOPIA_API_KEY is not set in the server's environment",
-      );
-    }
-    const org = organizationId ?? config.organizationId;
-    if (org === undefined) {
-      throw new ConfigError(
-        "organizationId is required: pass it, or set ITOPIA_ORGANIZATION_ID in the server's environment",
-      );
-    }
-    const minted = await mintJwt({
-      apiKey: config.apiKey,
-      organizationId: org,
-      ...(deploymentId === undefined ? {} : { deploymentId }),
-      ttlSeconds: ttlSeconds ?? MCP_DEFAULT_TTL_SECONDS,
-    });
-    call.log("info", `Minted an itopia JWT for organization ${org}`);
-    return { ...minted };
-  },
+  run: lazyRun(run, "jwt"),
 });
 
 /** The default page size. */
 export const DEFAULT_LIMIT = 50;
 /** The largest page size. */
 export const MAX_LIMIT = 200;
-
-interface Cursor {
-  d: number;
-  o: number;
-  s: string;
-  n: string;
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return btoa(JSON.stringify(cursor)).replace(/=+$/, "");
-}
-
-function decodeCursor(text: string): Cursor | undefined {
-  try {
-    const value = JSON.parse(atob(text));
-    if (
-      Number.isSafeInteger(value?.d) && Number.isSafeInteger(value?.o) &&
-      value.o >= 0 && typeof value.s === "string" && typeof value.n === "string"
-    ) return value;
-  } catch {
-    // not base64 or not JSON: reported below as an invalid cursor
-  }
-  return undefined;
-}
 
 /** `itopia_list_instances`: the VM instances of a deployment, a page at a time. */
 export const itopiaListInstances = defineTool({
@@ -140,53 +94,7 @@ export const itopiaListInstances = defineTool({
     instances: z.array(z.record(z.string(), z.unknown())),
     nextCursor: z.string().optional(),
   }),
-  run: async ({ deploymentId, status, nameContains, limit, cursor }, call) => {
-    const deployment = deploymentId ?? call.ctx.itopiaConfig().deploymentId;
-    if (deployment === undefined) {
-      throw new ConfigError(
-        "deploymentId is required: pass it, or set ITOPIA_DEPLOYMENT_ID in the server's environment",
-      );
-    }
-    let offset = 0;
-    if (cursor !== undefined) {
-      const decoded = decodeCursor(cursor);
-      if (!decoded) {
-        throw new ConfigError("cursor is not a nextCursor of this tool");
-      }
-      if (
-        decoded.d !== deployment || decoded.s !== (status ?? "") ||
-        decoded.n !== (nameContains ?? "")
-      ) {
-        throw new ConfigError(
-          "cursor belongs to another query: use the same deploymentId, status and nameContains as the call that returned it",
-        );
-      }
-      offset = decoded.o;
-    }
-    const all = await listCloudInstances(call.ctx.itopia(deployment), {
-      ...call.ctx.http,
-      signal: call.signal,
-      deploymentId: deployment,
-    });
-    const page = selectInstances(all, {
-      ...(status === undefined ? {} : { status }),
-      ...(nameContains === undefined ? {} : { nameContains }),
-      offset,
-      limit: limit ?? DEFAULT_LIMIT,
-    });
-    return {
-      total: page.total,
-      instances: page.instances,
-      ...(page.nextOffset === undefined ? {} : {
-        nextCursor: encodeCursor({
-          d: deployment,
-          o: page.nextOffset,
-          s: status ?? "",
-          n: nameContains ?? "",
-        }),
-      }),
-    };
-  },
+  run: lazyRun(run, "instances"),
 });
 
 /** Every itopia tool, in the order `tools/list` shows them. */
