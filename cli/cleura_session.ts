@@ -7,54 +7,69 @@
  * @module
  */
 
-import { type CleuraConfig, cleuraConfig } from "../lib/config.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { CleuraSession } from "../lib/cleura/session.ts";
-import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
+import {
+  describeSettings,
+  resolveCleuraSettings,
+} from "../lib/cleura/resolve.ts";
+import type {
+  CleuraSettings as Resolved,
+  TargetFlags,
+  TargetNames,
+} from "../lib/cleura/settings.ts";
 import type { CommandEnv } from "./command.ts";
 import { askCode } from "./io.ts";
 
 /** The Cleura settings of one command, with the username it needs. */
-export interface CleuraSettings extends CleuraConfig {
+export interface CleuraSettings extends Resolved {
   /** The login. */
   username: string;
-  /** The profile the settings came from, when a config file was read. */
-  profile?: { name: string; path: string };
 }
 
+/** How the CLI names the region and project, for the settings' errors. */
+export const TARGET_NAMES: TargetNames = {
+  region: "--region",
+  projectId: "--project-id",
+  projects: "cli.ts cleura projects",
+};
+
 /**
- * The Cleura settings: the environment over the chosen profile of Cleura's
- * CLI config (a profile's token is used only for its own user and API).
+ * The Cleura settings: flag > environment > the chosen profile of Cleura's
+ * CLI config > default (a profile's token is used only for its own user and
+ * API); with `--debug`, one line per setting names its source.
  *
  * @param storing A login that stores its token in the `--profile` named:
  * that profile (or the whole file) may be missing, as the login creates it.
- * @throws {ConfigError} When no username is known, or the config file or a
- * variable is bad.
+ * @param flags `--region` and `--project-id`, for the cluster commands.
+ * @throws {ConfigError} When no username is known, or the config file, a
+ * flag or a variable is bad.
  */
 export async function cleuraSettings(
   env: CommandEnv,
   profileFlag: string | undefined,
   storing = false,
+  flags?: TargetFlags,
 ): Promise<CleuraSettings> {
-  const loaded = await loadProfileEnv(env.io.env, {
+  const settings = await resolveCleuraSettings(env.io.env, {
     onWarning: (message) => env.io.err(`warning: ${message}`),
-    ...(profileFlag === undefined
-      ? {}
-      : { profile: profileFlag, mayBeMissing: storing }),
+    profile: profileFlag,
+    mayBeMissing: storing && profileFlag !== undefined,
+    flags,
+    names: TARGET_NAMES,
   });
-  const config = cleuraConfig(loaded.env);
-  if (!config.username) {
+  if (env.debug) {
+    for (const line of describeSettings(settings)) env.io.err(`debug: ${line}`);
+  }
+  const { username, profile } = settings;
+  if (!username) {
     throw new ConfigError(
-      loaded.profile
-        ? `CLEURA_API_USERNAME is not set, and profile "${loaded.profile.name}" of ${loaded.profile.path} has no username`
+      profile
+        ? `CLEURA_API_USERNAME is not set, and profile "${profile.name}" of ${profile.path} has no username`
         : "CLEURA_API_USERNAME is not set",
     );
   }
-  return {
-    ...config,
-    username: config.username,
-    ...(loaded.profile ? { profile: loaded.profile } : {}),
-  };
+  return { ...settings, username };
 }
 
 /** A session that never logs in: the given or cached token only. */
@@ -125,7 +140,8 @@ export async function cleuraSession(
   env: CommandEnv,
   profileFlag: string | undefined,
   storing = false,
+  flags?: TargetFlags,
 ): Promise<{ session: CleuraSession; config: CleuraSettings }> {
-  const config = await cleuraSettings(env, profileFlag, storing);
+  const config = await cleuraSettings(env, profileFlag, storing, flags);
   return { session: await loginSession(env, config), config };
 }

@@ -20,12 +20,13 @@ import {
   summarizeShoot,
   wakeShoot,
 } from "../lib/cleura/gardener.ts";
+import { cleuraTarget } from "../lib/cleura/resolve.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { formatTable } from "../lib/format.ts";
 import { splitPath, writePrivateFile } from "../lib/private_file.ts";
 import { type Parsed, UsageError } from "./args.ts";
 import type { TARGET_OPTIONS } from "./cleura_options.ts";
-import { cleuraSession } from "./cleura_session.ts";
+import { cleuraSession, TARGET_NAMES } from "./cleura_session.ts";
 import type { CommandEnv } from "./command.ts";
 import type {
   CHANGE_OPTIONS,
@@ -40,20 +41,14 @@ type TargetFlags = Parsed<typeof TARGET_OPTIONS>;
 
 /** The session and the project and region the flags, environment or profile name. */
 async function target(options: TargetFlags, env: CommandEnv) {
-  const { session, config } = await cleuraSession(env, options.profile);
-  const region = options.region ?? config.region;
-  const projectId = options["project-id"] ?? config.projectId;
-  if (region === undefined) {
-    throw new ConfigError(
-      "No region: pass --region (e.g. sto2), or set CLEURA_REGION or the profile's region",
-    );
-  }
-  if (projectId === undefined) {
-    throw new ConfigError(
-      "No project: pass --project-id, or set CLEURA_PROJECT_ID or the profile's project_id (see: cli.ts cleura projects)",
-    );
-  }
-  const where: ShootTarget = { ...env.http, region, projectId };
+  const { session, config } = await cleuraSession(env, options.profile, false, {
+    region: options.region,
+    projectId: options["project-id"],
+  });
+  const where: ShootTarget = {
+    ...env.http,
+    ...cleuraTarget(config, TARGET_NAMES),
+  };
   return { session, where };
 }
 

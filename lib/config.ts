@@ -1,8 +1,10 @@
 /**
- * Configuration from the environment: the variables that `lib/env.ts` reads,
- * parsed and validated into typed objects. A bad value is a {@linkcode ConfigError}
- * that names the variable. Every library function also takes these values as
- * explicit options; the environment is only the default.
+ * Configuration from the environment: the check of every variable that
+ * `lib/env.ts` reads, and the itopia settings. A bad value is a
+ * {@linkcode ConfigError} that names the variable (or the flag or profile
+ * field the value came from). The Cleura settings are resolved by
+ * `lib/cleura/settings.ts`. Every library function also takes these values
+ * as explicit options; the environment is only the default.
  *
  * @module
  */
@@ -44,26 +46,6 @@ export const CLEURA_COMPLIANT_URL = "https://rest.compliant.cleura.cloud";
  */
 export const ITOPIA_DEFAULT_URL = "https://cas-rest.itopia.com/api/v2";
 
-/** Cleura settings, from `CLEURA_*`. */
-export interface CleuraConfig {
-  /** The API's base URL (`CLEURA_API_URL`, else chosen by `CLEURA_CLOUD`). */
-  apiUrl: string;
-  /** The login (`CLEURA_API_USERNAME`). */
-  username?: string;
-  /** The password (`CLEURA_API_PASSWORD`). */
-  password?: string;
-  /** A token to use as is, skipping the login (`CLEURA_API_TOKEN`). */
-  token?: string;
-  /** `sms` to ask for SMS two-factor up front (`CLEURA_API_TWOFA`). */
-  twofa?: "sms";
-  /** The auth API generation: `auto` (default), `v2` or `v1` (`CLEURA_API_VERSION`). */
-  apiVersion?: "auto" | "v2" | "v1";
-  /** The default region, e.g. `sto2` (`CLEURA_REGION`). */
-  region?: string;
-  /** The default project's id (`CLEURA_PROJECT_ID`). */
-  projectId?: string;
-}
-
 /** itopia settings, from `ITOPIA_*`. */
 export interface ItopiaConfig {
   /** The API's base URL (`ITOPIA_API_URL`). */
@@ -80,27 +62,25 @@ export interface ItopiaConfig {
   password?: string;
 }
 
-/** Both APIs' settings. */
-export interface Config {
-  /** Cleura settings. */
-  cleura: CleuraConfig;
-  /** itopia settings. */
-  itopia: ItopiaConfig;
-}
-
 /**
  * What a profile name of Cleura's CLI config may be, from `CLEURA_PROFILE` or
  * a `--profile` flag.
  */
 export const PROFILE_NAME: RegExp = /^[\w.-]{1,64}$/;
 
-/** Why a variable's value is bad: the words that follow its name. */
+/**
+ * Why a value is bad: the words that follow its name, and whether a message
+ * may show the value (never for a URL that may carry credentials).
+ */
 class Invalid {
-  constructor(readonly reason: string) {}
+  constructor(readonly reason: string, readonly showValue = true) {}
 }
 
-/** A variable's check: its parsed value, or why it is bad. */
-type Check = (raw: string) => unknown;
+/**
+ * A variable's check: its parsed value (`undefined` for unset), or why it is
+ * bad. `env` gives the switch a URL's check reads (`CLOUDGATE_ALLOW_HTTP`).
+ */
+type Check = (raw: string, env: EnvSource) => unknown;
 
 /** Text that is not blank, trimmed. */
 const text: Check = (raw) => raw.trim() || new Invalid("must not be empty");
@@ -122,9 +102,47 @@ const id: Check = (raw) => {
   const n = Number(value);
   return n > 0 ? n : new Invalid("must be greater than 0");
 };
-// Checked by apiUrl(): it needs CLOUDGATE_ALLOW_HTTP, and must never show
-// credentials that a URL carries.
-const httpUrl: Check = (raw) => raw;
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" ||
+    /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * An API's base URL: http or https, without credentials, and over plain http
+ * only to this machine unless `CLOUDGATE_ALLOW_HTTP=1`.
+ */
+const httpUrl: Check = (raw, env) => {
+  const value = raw.trim();
+  if (value === "") return undefined;
+  // An API's base URL never needs an "@": any text with one may hold a user
+  // name and password (one with "/", "?" or "#" in it would not even parse
+  // as such), so it is refused before anything else, and never shown.
+  if (value.includes("@")) {
+    return new Invalid(
+      'must not contain a user name or password (it has an "@"; the value is not shown); cloudgate reads credentials only from their own variables',
+      false,
+    );
+  }
+  const notUrl = new Invalid("must be an http or https URL");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return notUrl;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return notUrl;
+  if (
+    url.protocol === "http:" && !isLoopback(url.hostname) &&
+    parseVar(env, "CLOUDGATE_ALLOW_HTTP") !== "1"
+  ) {
+    return new Invalid(
+      `uses plain http to "${url.hostname}", which would send credentials unencrypted; use https, or set CLOUDGATE_ALLOW_HTTP=1`,
+      false,
+    );
+  }
+  return value.replace(/\/+$/, "");
+};
 
 const checks: Record<EnvName, Check> = {
   CLEURA_API_URL: httpUrl,
@@ -154,7 +172,7 @@ const checks: Record<EnvName, Check> = {
   ),
   // A path, used as it is (spaces included); only a NUL can never be one.
   CLEURA_CONFIG: (raw) =>
-    raw.includes("\0") ? new Invalid("must be a file path") : anyText(raw),
+    raw.includes("\0") ? new Invalid("must be a file path") : anyText(raw, {}),
   // The handle `cleura login --send-code` prints, for `cleura login --verify`.
   CLEURA_VERIFICATION: text,
   ITOPIA_API_URL: httpUrl,
@@ -174,48 +192,43 @@ const SECRET_NAMES: ReadonlySet<EnvName> = new Set([
   "ITOPIA_PASSWORD",
 ]);
 
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" ||
-    /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
 /**
- * Reads an API's base URL: http or https, without credentials, and over
- * plain http only to this machine unless `CLOUDGATE_ALLOW_HTTP=1`.
+ * Checks one value with the check of a variable, wherever the value came
+ * from: the variable itself, a flag, or a field of a config file.
+ *
+ * @param name The variable whose check applies, e.g. `CLEURA_REGION`.
+ * @param raw The value; `undefined` or empty is unset.
+ * @param options `label`: what the message names (default `name`), e.g.
+ * `--region`; `hidden`: never show the value (a file's); `env`: the
+ * variables a check reads (`CLOUDGATE_ALLOW_HTTP`).
+ * @returns The parsed value, or `undefined` when unset.
+ * @throws {ConfigError} Naming the label, when the value is bad (showing the
+ * value only when it is neither secret nor hidden).
+ *
+ * @example
+ * ```ts
+ * import { checkValue } from "./config.ts";
+ *
+ * console.log(checkValue("CLEURA_REGION", " sto2 ")); // sto2
+ * try {
+ *   checkValue("CLEURA_REGION", "sto 2", { label: "--region" });
+ * } catch (error) {
+ *   console.log((error as Error).message); // --region must be a region name such as "sto2", got "sto 2"
+ * }
+ * ```
  */
-function apiUrl(env: EnvSource, name: EnvName): string | undefined {
-  const raw = env[name]?.trim();
+export function checkValue<T>(
+  name: EnvName,
+  raw: string | undefined,
+  options: { label?: string; hidden?: boolean; env?: EnvSource } = {},
+): T | undefined {
   if (raw === undefined || raw === "") return undefined;
-  // An API's base URL never needs an "@": any text with one may hold a user
-  // name and password (one with "/", "?" or "#" in it would not even parse
-  // as such), so it is refused before anything else, and never shown.
-  if (raw.includes("@")) {
-    throw new ConfigError(
-      `${name} must not contain a user name or password (it has an "@"; the value is not shown); cloudgate reads credentials only from their own variables`,
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(
-      `${name} must be an http or https URL, got "${raw.slice(0, 60)}"`,
-    );
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigError(
-      `${name} must be an http or https URL, got "${raw.slice(0, 60)}"`,
-    );
-  }
-  if (
-    url.protocol === "http:" && !isLoopback(url.hostname) &&
-    parseVar(env, "CLOUDGATE_ALLOW_HTTP") !== "1"
-  ) {
-    throw new ConfigError(
-      `${name} uses plain http to "${url.hostname}", which would send credentials unencrypted; use https, or set CLOUDGATE_ALLOW_HTTP=1`,
-    );
-  }
-  return raw.replace(/\/+$/, "");
+  const value = checks[name](raw, options.env ?? {});
+  if (!(value instanceof Invalid)) return value as T;
+  const shown = SECRET_NAMES.has(name) || options.hidden || !value.showValue
+    ? ""
+    : `, got "${raw.trim().slice(0, 60)}"`;
+  throw new ConfigError(`${options.label ?? name} ${value.reason}${shown}`);
 }
 
 /**
@@ -235,12 +248,7 @@ function apiUrl(env: EnvSource, name: EnvName): string | undefined {
  * ```
  */
 export function parseVar<T>(env: EnvSource, name: EnvName): T | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return undefined;
-  const value = checks[name](raw);
-  if (!(value instanceof Invalid)) return value as T;
-  const shown = SECRET_NAMES.has(name) ? "" : `, got "${raw.slice(0, 60)}"`;
-  throw new ConfigError(`${name} ${value.reason}${shown}`);
+  return checkValue<T>(name, env[name], { env });
 }
 
 /** Sets each field from its variable, when the variable is set. */
@@ -254,38 +262,6 @@ function fill<T extends object>(
     if (value !== undefined) (config as Record<string, unknown>)[field] = value;
   }
   return config;
-}
-
-/**
- * Parses the Cleura settings.
- *
- * @param env The variables; by default, the process environment.
- * @returns The validated settings.
- * @throws {ConfigError} Naming the first variable with a bad value.
- *
- * @example
- * ```ts
- * import { cleuraConfig } from "@cloudgate/toolkit";
- *
- * const config = cleuraConfig({ CLEURA_CLOUD: "compliant", CLEURA_API_USERNAME: "alice" });
- * console.log(config.apiUrl); // https://rest.compliant.cleura.cloud
- * ```
- */
-export function cleuraConfig(env: EnvSource = readEnv()): CleuraConfig {
-  const cloud = parseVar<"public" | "compliant">(env, "CLEURA_CLOUD");
-  const config: CleuraConfig = {
-    apiUrl: apiUrl(env, "CLEURA_API_URL") ??
-      (cloud === "compliant" ? CLEURA_COMPLIANT_URL : CLEURA_PUBLIC_URL),
-  };
-  return fill(config, env, {
-    username: "CLEURA_API_USERNAME",
-    password: "CLEURA_API_PASSWORD",
-    token: "CLEURA_API_TOKEN",
-    twofa: "CLEURA_API_TWOFA",
-    apiVersion: "CLEURA_API_VERSION",
-    region: "CLEURA_REGION",
-    projectId: "CLEURA_PROJECT_ID",
-  });
 }
 
 /**
@@ -305,7 +281,7 @@ export function cleuraConfig(env: EnvSource = readEnv()): CleuraConfig {
  */
 export function itopiaConfig(env: EnvSource = readEnv()): ItopiaConfig {
   const config: ItopiaConfig = {
-    apiUrl: apiUrl(env, "ITOPIA_API_URL") ?? ITOPIA_DEFAULT_URL,
+    apiUrl: parseVar(env, "ITOPIA_API_URL") ?? ITOPIA_DEFAULT_URL,
   };
   return fill(config, env, {
     apiKey: "ITOPIA_API_KEY",
@@ -314,23 +290,4 @@ export function itopiaConfig(env: EnvSource = readEnv()): ItopiaConfig {
     username: "ITOPIA_USERNAME",
     password: "ITOPIA_PASSWORD",
   });
-}
-
-/**
- * Parses both APIs' settings.
- *
- * @param env The variables; by default, the process environment.
- * @returns The validated settings of both APIs.
- * @throws {ConfigError} Naming the first variable with a bad value.
- *
- * @example
- * ```ts
- * import { loadConfig } from "@cloudgate/toolkit";
- *
- * const config = loadConfig({ ITOPIA_API_KEY: "k", ITOPIA_ORGANIZATION_ID: "7" });
- * console.log(config.cleura.apiUrl, config.itopia.organizationId);
- * ```
- */
-export function loadConfig(env: EnvSource = readEnv()): Config {
-  return { cleura: cleuraConfig(env), itopia: itopiaConfig(env) };
 }

@@ -9,12 +9,16 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import {
-  cleuraConfig,
-  type ItopiaConfig,
-  itopiaConfig,
-} from "../lib/config.ts";
+import { type ItopiaConfig, itopiaConfig } from "../lib/config.ts";
 import type { EnvSource } from "../lib/env.ts";
+import {
+  type ChosenProfile,
+  type CleuraSettings,
+  pickCleuraSettings,
+  type TargetFlags,
+  type TargetNames,
+} from "../lib/cleura/settings.ts";
+import { cleuraTarget, describeSettings } from "../lib/cleura/resolve.ts";
 import type { CleuraSession } from "../lib/cleura/session.ts";
 import type { SessionEvent } from "../lib/cleura/session_options.ts";
 import type { TokenCache } from "../lib/token_cache.ts";
@@ -33,6 +37,8 @@ export type Log = (level: LogLevel, message: string) => void;
 export interface ToolContextOptions {
   /** The environment (`CLEURA_*`, `ITOPIA_*`). */
   env: EnvSource;
+  /** The chosen profile of Cleura's CLI config, under the environment. */
+  profile?: ChosenProfile | undefined;
   /** Per-request timeout in milliseconds for API calls. */
   timeoutMs?: number;
   /** URL-mode code pages; by default they open their own loopback listener. */
@@ -56,8 +62,10 @@ export interface ToolContextOptions {
 export interface ToolContext {
   /** The Cleura session, created on first use. */
   cleura(): Promise<CleuraSession>;
-  /** The region and project the Cleura tools use when a call names none. */
-  cleuraDefaults(): { region?: string; projectId?: string };
+  /** The Cleura settings, with a call's own region and project picked in. */
+  cleuraSettings(args?: TargetFlags): CleuraSettings;
+  /** The region and project of a call: its arguments, else the settings'. */
+  cleuraTarget(args: TargetFlags): { region: string; projectId: string };
   /** The itopia settings. */
   itopiaConfig(): ItopiaConfig;
   /** An itopia token provider, pinned to a deployment when given. */
@@ -76,6 +84,13 @@ export interface ToolContext {
    */
   withLog<T>(log: Log, fn: () => Promise<T>): Promise<T>;
 }
+
+/** How the tools name the region and project, for the settings' errors. */
+const ARGS: TargetNames = {
+  region: "region",
+  projectId: "projectId",
+  projects: "cleura_list_projects",
+};
 
 /** "Cleura … "alice"" or "itopia … "admin"", for the events of both APIs. */
 function who(event: { login: string } | { username: string }): string {
@@ -146,6 +161,9 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
     logs.getStore()?.(...describe(event));
   let session: CleuraSession | undefined;
   let cache: Promise<TokenCache | undefined> | undefined;
+  const { env, profile } = options;
+  const settingsOf = (args?: TargetFlags) =>
+    pickCleuraSettings({ env, profile, flags: args, names: ARGS });
   const itopiaAuths = new Map<string, ItopiaAuth>();
   return {
     http,
@@ -157,14 +175,16 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
     // loaded when a tool first needs it.
     async cleura() {
       if (session) return session;
-      const config = cleuraConfig(options.env);
+      const settings = settingsOf();
+      const log = logs.getStore();
+      for (const line of describeSettings(settings)) log?.("debug", line);
       const [{ CleuraSession }, shared] = await Promise.all([
         import("../lib/cleura/session.ts"),
         cache ??= Promise.resolve(
           typeof options.cache === "function" ? options.cache() : options.cache,
         ),
       ]);
-      session ??= CleuraSession.fromConfig(config, {
+      session ??= CleuraSession.fromConfig(settings, {
         ...http,
         ...(shared ? { cache: shared } : {}),
         onEvent,
@@ -186,13 +206,8 @@ export function createToolContext(options: ToolContextOptions): ToolContext {
       }
       return auth;
     },
-    cleuraDefaults() {
-      const { region, projectId } = cleuraConfig(options.env);
-      return {
-        ...(region === undefined ? {} : { region }),
-        ...(projectId === undefined ? {} : { projectId }),
-      };
-    },
+    cleuraSettings: settingsOf,
+    cleuraTarget: (args) => cleuraTarget(settingsOf(args), ARGS),
     itopiaConfig() {
       return itopiaConfig(options.env);
     },

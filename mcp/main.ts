@@ -7,7 +7,8 @@
 
 import { optionalEnv, readEnv } from "../lib/env.ts";
 import { DIR_NAMES, readDirEnv, tokenFileDirs } from "../lib/dirs.ts";
-import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
+import { loadCleuraProfile } from "../lib/cleura/resolve.ts";
+import type { ChosenProfile } from "../lib/cleura/settings.ts";
 import { CloudgateError, ConfigError } from "../lib/errors.ts";
 import { parseFlags } from "../lib/flags.ts";
 import { VERSION } from "../lib/version.ts";
@@ -28,8 +29,10 @@ import { TOOLS } from "./tools/mod.ts";
 
 /** What the server runs with. */
 interface StdioSetup {
-  /** The environment, over the chosen profile of Cleura's CLI config. */
+  /** The environment. */
   env: EnvSource;
+  /** The chosen profile of Cleura's CLI config, under the environment. */
+  profile: ChosenProfile | undefined;
   /** The `requestState` key, when shared. */
   key: Uint8Array | undefined;
   /** The tools it lists. */
@@ -85,9 +88,17 @@ Tokens (never passwords) are cached where the CLI caches them
 both. One process at a time logs in to an account: the others wait for it (a log
 line names its pid) and use the token it stored.`;
 
-function stateKey(): Uint8Array | undefined {
-  const text = optionalEnv("CLOUDGATE_STATE_KEY");
-  return text === undefined ? undefined : parseStateKey(text);
+/** The variables the server reads, from the process. */
+function processEnv(): EnvSource {
+  const env = {
+    ...readEnv(),
+    ...readDirEnv(["XDG_RUNTIME_DIR", ...DIR_NAMES]),
+  };
+  for (const name of ["CLOUDGATE_STATE_KEY", "CLOUDGATE_MCP_TOKEN"]) {
+    const value = optionalEnv(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }
 
 /**
@@ -95,10 +106,11 @@ function stateKey(): Uint8Array | undefined {
  * of either serves both; each distinct warning goes to stderr once. Loaded
  * when a tool first needs it.
  */
-async function sharedCache(): Promise<TokenCache> {
+async function sharedCache(env: EnvSource): Promise<TokenCache> {
   const { TokenCache } = await import("../lib/token_cache.ts");
   const warned = new Set<string>();
   return new TokenCache({
+    env,
     onWarning: (message) => {
       if (warned.has(message)) return;
       warned.add(message);
@@ -121,16 +133,19 @@ async function setUp(flags: {
   toolsets?: string | undefined;
   "allow-write"?: boolean | undefined;
   profile?: string | undefined;
-}): Promise<StdioSetup> {
+}, given: EnvSource | undefined): Promise<StdioSetup> {
   const toolsets = toolsetsOf(flags.toolsets);
-  const { env } = await loadProfileEnv({ ...readEnv(), ...readDirEnv() }, {
+  const env = given ?? processEnv();
+  const profile = await loadCleuraProfile(env, {
     onWarning: (message) => console.error(`warning: ${message}`),
-    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
+    profile: flags.profile,
   });
+  const key = env.CLOUDGATE_STATE_KEY;
   return {
     env,
-    key: stateKey(),
-    cache: sharedCache,
+    profile,
+    key: key === undefined ? undefined : parseStateKey(key),
+    cache: () => sharedCache(env),
     selection: {
       ...(toolsets ? { toolsets } : {}),
       allowWrite: flags["allow-write"] === true,
@@ -145,6 +160,7 @@ async function setUp(flags: {
 async function runStdio(setup: StdioSetup): Promise<number> {
   const ctx = createToolContext({
     env: setup.env,
+    profile: setup.profile,
     ...(setup.key ? { stateKey: setup.key } : {}),
     ...(setup.cache ? { cache: setup.cache } : {}),
   });
@@ -160,13 +176,27 @@ async function runStdio(setup: StdioSetup): Promise<number> {
   return 0;
 }
 
+/** Options of {@linkcode main}. */
+export interface MainOptions {
+  /**
+   * The variables the server reads (`CLEURA_*`, `ITOPIA_*`, `CLOUDGATE_*`
+   * and the folders: `HOME`, `XDG_*`, `APPDATA`, `LOCALAPPDATA`); by
+   * default, the process's.
+   */
+  env?: Partial<Record<string, string>>;
+}
+
 /**
  * Runs the server as a program: stdio by default, HTTP with `--http`.
  *
  * @param args The arguments.
+ * @param options The environment, when not the process's.
  * @returns The exit code once the server stops (2 for a usage error).
  */
-export async function main(args: string[]): Promise<number> {
+export async function main(
+  args: string[],
+  options: MainOptions = {},
+): Promise<number> {
   let values;
   try {
     values = parseFlags(args, {
@@ -194,14 +224,14 @@ export async function main(args: string[]): Promise<number> {
   }
   let setup: StdioSetup;
   try {
-    setup = await setUp(values);
+    setup = await setUp(values, options.env);
   } catch (error) {
     if (!(error instanceof CloudgateError)) throw error;
     console.error(`error: ${error.message}`);
     return 2;
   }
   if (!values.http) return await runStdio(setup);
-  const { env, key, cache } = setup;
+  const { env, profile, key, cache } = setup;
   try {
     const port = values.port === undefined ? 8787 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -210,7 +240,7 @@ export async function main(args: string[]): Promise<number> {
       );
       return 2;
     }
-    const token = optionalEnv("CLOUDGATE_MCP_TOKEN");
+    const token = env.CLOUDGATE_MCP_TOKEN;
     const [{ stopSignal, writeTokenFile }, { serveHttp }] = await Promise.all([
       import("./token_file.ts"),
       import("./http.ts"),
@@ -223,6 +253,7 @@ export async function main(args: string[]): Promise<number> {
       context: (pages) =>
         createToolContext({
           env,
+          profile,
           pages,
           ...(key ? { stateKey: key } : {}),
           ...(cache ? { cache } : {}),
@@ -242,7 +273,7 @@ export async function main(args: string[]): Promise<number> {
     if (!token && http.token) {
       console.error(`bearer token (made at start): ${http.token}`);
       file = await writeTokenFile(
-        tokenFileDirs(readDirEnv(["XDG_RUNTIME_DIR", ...DIR_NAMES])),
+        tokenFileDirs(env),
         http.url,
         http.token,
       );

@@ -20,13 +20,17 @@
  * @module
  */
 
-import { main } from "./main.ts";
+import { main, type MainOptions } from "./main.ts";
+
+export type { MainOptions };
 
 /**
  * Runs the server as a program: stdio when there are no arguments, else as
  * the arguments say (`--http`, `--port`, `--host`, `--help`).
  *
  * @param args The arguments.
+ * @param options The environment the server reads, when not the process's
+ * (an embedder's or a test's: nothing else of the process's is read then).
  * @returns The exit code once the server stops (2 for a usage or
  * configuration error).
  *
@@ -34,11 +38,16 @@ import { main } from "./main.ts";
  * ```ts ignore
  * import { runServer } from "@cloudgate/toolkit/mcp";
  *
- * Deno.exit(await runServer(["--http", "--port", "8787"]));
+ * Deno.exit(await runServer(["--http", "--port", "8787"], {
+ *   env: { CLEURA_API_USERNAME: "alice", HOME: "/home/alice" },
+ * }));
  * ```
  */
-export function runServer(args: string[]): Promise<number> {
-  return main(args);
+export function runServer(
+  args: string[],
+  options?: MainOptions,
+): Promise<number> {
+  return main(args, options);
 }
 
 if (import.meta.main) {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../lib/errors.ts";
 import { readCleuraProfiles } from "../lib/cleura/profile.ts";
-import { loadProfileEnv } from "../lib/cleura/profile_env.ts";
+import { loadCleuraProfile } from "../lib/cleura/resolve.ts";
 import { startEmulator } from "../lib/testing/mod.ts";
 import { rejection } from "./_helpers/assert.ts";
 import { runMain } from "./_helpers/cli.ts";
@@ -97,17 +97,17 @@ for (const { name, plant, reason, chown } of PLANTS) {
         CLEURA_CONFIG: path,
         CLEURA_API_PASSWORD: "alice-password",
       };
-      const loaded = await loadProfileEnv(env, {
+      const loaded = await loadCleuraProfile(env, {
         onWarning: (message) => warnings.push(message),
       });
-      assert.deepEqual(loaded.env, env);
+      assert.equal(loaded, undefined);
       assert.equal(warnings.length, 1);
       assert.match(warnings[0]!, reason);
       assert.match(warnings[0]!, /^Ignoring the Cleura CLI config /);
 
       // A profile asked for by name is then not available: an error.
       await rejection(
-        loadProfileEnv(env, { profile: "work" }),
+        loadCleuraProfile(env, { profile: "work" }),
         ConfigError,
         /^Cleura CLI profile "work" is not available: .+config\.yaml: /,
       );

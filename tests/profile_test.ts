@@ -3,11 +3,11 @@ import { load } from "js-yaml";
 import { ConfigError } from "../lib/errors.ts";
 import { cleuraConfigPath, readCleuraProfiles } from "../lib/cleura/profile.ts";
 import {
-  loadProfileEnv,
-  mergeProfileEnv,
-  profileEnv,
+  loadCleuraProfile,
+  resolveCleuraSettings,
   selectProfile,
-} from "../lib/cleura/profile_env.ts";
+} from "../lib/cleura/resolve.ts";
+import { type CleuraProfile, pickCleuraSettings } from "../mod.ts";
 import {
   checkProfileToken,
   storeProfileToken,
@@ -326,189 +326,283 @@ const WORK = {
   color: "blue",
 };
 
-Deno.test("profileEnv() maps the fields that are set onto cloudgate's variables", () => {
-  assert.deepEqual(profileEnv(WORK), {
-    CLEURA_CLOUD: "public",
-    CLEURA_API_URL: "https://rest.cleura.cloud",
-    CLEURA_API_USERNAME: "alice",
-    CLEURA_API_TOKEN: SECRET,
-    CLEURA_REGION: "sto2",
-    CLEURA_PROJECT_ID: "p1",
-  });
-  assert.deepEqual(profileEnv({ username: "", region: "  " }), {});
-  assert.deepEqual(profileEnv(undefined), {});
-});
+/** The settings the environment and a profile (named work) give. */
+function pick(env: Record<string, string>, fields?: CleuraProfile) {
+  const profile = fields === undefined ? undefined : {
+    name: "work",
+    path: "/home/alice/.config/cleura/config.yaml",
+    chosenBy: "current_profile",
+    fields,
+  };
+  return pickCleuraSettings({ env, profile });
+}
 
-Deno.test("mergeProfileEnv() lets the environment win and the profile fill in", () => {
+Deno.test("pickCleuraSettings() takes the profile's fields that are set, each with its source", () => {
+  const settings = pick({}, WORK);
   assert.deepEqual(
-    mergeProfileEnv({ CLEURA_REGION: "fra1", ITOPIA_API_KEY: "k" }, WORK),
     {
-      CLEURA_REGION: "fra1",
-      ITOPIA_API_KEY: "k",
-      CLEURA_CLOUD: "public",
-      CLEURA_API_URL: "https://rest.cleura.cloud",
-      CLEURA_API_USERNAME: "alice",
-      CLEURA_API_TOKEN: SECRET,
-      CLEURA_PROJECT_ID: "p1",
+      apiUrl: settings.apiUrl,
+      username: settings.username,
+      token: settings.token,
+      region: settings.region,
+      projectId: settings.projectId,
+    },
+    {
+      apiUrl: "https://rest.cleura.cloud",
+      username: "alice",
+      token: SECRET,
+      region: "sto2",
+      projectId: "p1",
     },
   );
-  assert.equal(
-    mergeProfileEnv({ CLEURA_API_TOKEN: "env-token" }, WORK).CLEURA_API_TOKEN,
-    "env-token",
-  );
-  assert.deepEqual(mergeProfileEnv({ HOME: "/h" }, undefined), { HOME: "/h" });
+  assert.deepEqual(settings.sources.apiUrl, {
+    kind: "profile",
+    name: "api_url",
+  });
+  assert.deepEqual(settings.sources.projectId, {
+    kind: "profile",
+    name: "project_id",
+  });
+  const blank = pick({}, { username: "", region: "  " });
+  assert.equal(blank.username, undefined);
+  assert.equal(blank.region, undefined);
+  assert.deepEqual(pick({}).sources, {
+    apiUrl: { kind: "default", name: "default" },
+  });
 });
 
-Deno.test("mergeProfileEnv() drops the profile's token for another user", () => {
-  const env = mergeProfileEnv({ CLEURA_API_USERNAME: "bob" }, WORK);
-  assert.equal(env.CLEURA_API_USERNAME, "bob");
-  assert.equal(env.CLEURA_API_TOKEN, undefined);
-  assert.equal(env.CLEURA_REGION, "sto2");
-  // The same user: the token stays.
+Deno.test("pickCleuraSettings() lets the environment win and the profile fill in", () => {
+  const settings = pick({ CLEURA_REGION: "fra1", ITOPIA_API_KEY: "k" }, WORK);
+  assert.equal(settings.region, "fra1");
+  assert.deepEqual(settings.sources.region, {
+    kind: "env",
+    name: "CLEURA_REGION",
+  });
+  assert.equal(settings.apiUrl, "https://rest.cleura.cloud");
+  assert.equal(settings.username, "alice");
+  assert.equal(settings.token, SECRET);
+  assert.equal(settings.projectId, "p1");
   assert.equal(
-    mergeProfileEnv({ CLEURA_API_USERNAME: "alice" }, WORK).CLEURA_API_TOKEN,
-    SECRET,
+    pick({ CLEURA_API_TOKEN: "env-token" }, WORK).token,
+    "env-token",
   );
+  assert.deepEqual(pick({ HOME: "/h" }).profile, undefined);
+});
+
+Deno.test("pickCleuraSettings() drops the profile's token for another user", () => {
+  const settings = pick({ CLEURA_API_USERNAME: "bob" }, WORK);
+  assert.equal(settings.username, "bob");
+  assert.equal(settings.token, undefined);
+  assert.equal(settings.region, "sto2");
+  // The same user: the token stays.
+  assert.equal(pick({ CLEURA_API_USERNAME: "alice" }, WORK).token, SECRET);
   // A profile with no username cannot vouch for the environment's user.
   const anonymous = { token: SECRET };
   assert.equal(
-    mergeProfileEnv({ CLEURA_API_USERNAME: "bob" }, anonymous).CLEURA_API_TOKEN,
+    pick({ CLEURA_API_USERNAME: "bob" }, anonymous).token,
     undefined,
   );
-  assert.equal(mergeProfileEnv({}, anonymous).CLEURA_API_TOKEN, SECRET);
+  assert.equal(pick({}, anonymous).token, SECRET);
 });
 
-Deno.test("mergeProfileEnv() ignores the profile's API, and its token, when the environment picks another", () => {
-  const byUrl = mergeProfileEnv(
-    { CLEURA_API_URL: "https://rest.private.example" },
-    WORK,
-  );
-  assert.equal(byUrl.CLEURA_API_URL, "https://rest.private.example");
-  assert.equal(byUrl.CLEURA_CLOUD, undefined);
-  assert.equal(byUrl.CLEURA_API_TOKEN, undefined);
-  const byCloud = mergeProfileEnv({ CLEURA_CLOUD: "compliant" }, WORK);
-  assert.equal(byCloud.CLEURA_CLOUD, "compliant");
-  assert.equal(byCloud.CLEURA_API_URL, undefined);
-  assert.equal(byCloud.CLEURA_API_TOKEN, undefined);
+Deno.test("pickCleuraSettings() ignores the profile's API, and its token, when the environment picks another", () => {
+  const byUrl = pick({ CLEURA_API_URL: "https://rest.private.example" }, WORK);
+  assert.equal(byUrl.apiUrl, "https://rest.private.example");
+  assert.deepEqual(byUrl.sources.apiUrl, {
+    kind: "env",
+    name: "CLEURA_API_URL",
+  });
+  assert.equal(byUrl.token, undefined);
+  const byCloud = pick({ CLEURA_CLOUD: "compliant" }, WORK);
+  assert.equal(byCloud.apiUrl, CLEURA_COMPLIANT_URL);
+  assert.deepEqual(byCloud.sources.apiUrl, {
+    kind: "env",
+    name: "CLEURA_CLOUD",
+  });
+  assert.equal(byCloud.token, undefined);
   // The same API, named another way: the token stays.
   assert.equal(
-    mergeProfileEnv({ CLEURA_API_URL: `${CLEURA_PUBLIC_URL}/` }, WORK)
-      .CLEURA_API_TOKEN,
+    pick({ CLEURA_API_URL: `${CLEURA_PUBLIC_URL}/` }, WORK).token,
     SECRET,
   );
   const compliant = { cloud: "compliant", username: "alice", token: SECRET };
   assert.equal(
-    mergeProfileEnv({ CLEURA_API_URL: CLEURA_COMPLIANT_URL }, compliant)
-      .CLEURA_API_TOKEN,
+    pick({ CLEURA_API_URL: CLEURA_COMPLIANT_URL }, compliant).token,
     SECRET,
   );
-  assert.equal(
-    mergeProfileEnv({ CLEURA_CLOUD: "public" }, compliant).CLEURA_API_TOKEN,
-    undefined,
+  assert.equal(pick({ CLEURA_CLOUD: "public" }, compliant).token, undefined);
+});
+
+Deno.test("pickCleuraSettings() picks each field on its own: flag > environment > profile > default", () => {
+  const names = {
+    region: "--region",
+    projectId: "--project-id",
+    projects: "cli.ts cleura projects",
+  };
+  const profile = {
+    name: "work",
+    path: "/p/config.yaml",
+    chosenBy: "--profile",
+    fields: { region: "sto2", project_id: "p1", username: "alice" },
+  };
+  const settings = pickCleuraSettings({
+    env: { CLEURA_REGION: "fra1", CLEURA_PROJECT_ID: "p2" },
+    profile,
+    flags: { projectId: "p3" },
+    names,
+  });
+  assert.deepEqual(
+    [settings.projectId, settings.region, settings.username, settings.apiUrl],
+    ["p3", "fra1", "alice", CLEURA_PUBLIC_URL],
+  );
+  assert.deepEqual(settings.sources, {
+    apiUrl: { kind: "default", name: "default" },
+    username: { kind: "profile", name: "username" },
+    region: { kind: "env", name: "CLEURA_REGION" },
+    projectId: { kind: "flag", name: "--project-id" },
+  });
+  // Each is checked where it is picked, and the error names that source.
+  assert.throws(
+    () => pickCleuraSettings({ env: {}, flags: { region: "sto 2" }, names }),
+    new ConfigError(
+      '--region must be a region name such as "sto2", got "sto 2"',
+    ),
+  );
+  assert.throws(
+    () => pickCleuraSettings({ env: { CLEURA_REGION: "sto 2" }, profile }),
+    new ConfigError(
+      'CLEURA_REGION must be a region name such as "sto2", got "sto 2"',
+    ),
+  );
+  assert.throws(
+    () =>
+      pickCleuraSettings({
+        env: {},
+        profile: { ...profile, fields: { region: "sto 2" } },
+      }),
+    new ConfigError(
+      'Cleura CLI profile "work" in /p/config.yaml: region must be a region name such as "sto2"',
+    ),
   );
 });
 
-// loadProfileEnv
+// Reading the profile and resolving the settings
 
-Deno.test("loadProfileEnv() leaves the environment alone without a file or a path", async () => {
+Deno.test("resolveCleuraSettings() uses the environment alone without a file or a path", async () => {
   await using dir = await tempDir();
   const env = { CLEURA_CONFIG: `${dir.path}/none.yaml`, CLEURA_REGION: "x1" };
-  assert.deepEqual(await loadProfileEnv(env), { env });
-  assert.deepEqual(await loadProfileEnv({ CLEURA_REGION: "x1" }), {
-    env: { CLEURA_REGION: "x1" },
-  });
+  assert.equal(await loadCleuraProfile(env), undefined);
+  const settings = await resolveCleuraSettings(env);
+  assert.equal(settings.region, "x1");
+  assert.equal(settings.profile, undefined);
+  assert.equal(await loadCleuraProfile({ CLEURA_REGION: "x1" }), undefined);
 });
 
-Deno.test("loadProfileEnv() refuses a profile asked for by name when there is no file", async () => {
+Deno.test("loadCleuraProfile() refuses a profile asked for by name when there is no file", async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/none.yaml`;
   const message =
     `Cleura CLI profile "work" is not available: ${path} does not exist`;
   await rejection(
-    loadProfileEnv({ CLEURA_CONFIG: path }, { profile: "work" }),
+    loadCleuraProfile({ CLEURA_CONFIG: path }, { profile: "work" }),
     ConfigError,
     message,
   );
   await rejection(
-    loadProfileEnv({ CLEURA_CONFIG: path, CLEURA_PROFILE: "work" }),
+    loadCleuraProfile({ CLEURA_CONFIG: path, CLEURA_PROFILE: "work" }),
     ConfigError,
     message,
   );
   await rejection(
-    loadProfileEnv({ CLEURA_PROFILE: "work" }),
+    loadCleuraProfile({ CLEURA_PROFILE: "work" }),
     ConfigError,
     /^Cleura CLI profile "work" is not available: no config file location is known/,
   );
 });
 
-Deno.test("loadProfileEnv() picks the option, then CLEURA_PROFILE, then current_profile", async () => {
+Deno.test("resolveCleuraSettings() picks the option, then CLEURA_PROFILE, then current_profile", async () => {
   await using dir = await tempDir();
   const path = await write(`${dir.path}/config.yaml`, GO_FILE);
   const base = { CLEURA_CONFIG: path };
-  const current = await loadProfileEnv(base);
-  assert.deepEqual(current.profile, { name: "work", path });
-  assert.equal(current.env.CLEURA_API_USERNAME, "alice");
-  assert.equal(current.env.CLEURA_API_TOKEN, SECRET);
-  const byEnv = await loadProfileEnv({ ...base, CLEURA_PROFILE: "lab" });
-  assert.deepEqual(byEnv.profile, { name: "lab", path });
-  assert.equal(byEnv.env.CLEURA_CLOUD, "compliant");
-  assert.equal(byEnv.env.CLEURA_API_TOKEN, OTHER_SECRET);
-  const byOption = await loadProfileEnv(
+  const current = await resolveCleuraSettings(base);
+  assert.deepEqual(current.profile, {
+    name: "work",
+    path,
+    chosenBy: "current_profile",
+  });
+  assert.equal(current.username, "alice");
+  assert.equal(current.token, SECRET);
+  const byEnv = await resolveCleuraSettings({ ...base, CLEURA_PROFILE: "lab" });
+  assert.deepEqual(byEnv.profile, {
+    name: "lab",
+    path,
+    chosenBy: "CLEURA_PROFILE",
+  });
+  assert.equal(byEnv.apiUrl, CLEURA_COMPLIANT_URL);
+  assert.equal(byEnv.token, OTHER_SECRET);
+  const byOption = await resolveCleuraSettings(
     { ...base, CLEURA_PROFILE: "lab" },
     { profile: "work" },
   );
-  assert.deepEqual(byOption.profile, { name: "work", path });
+  assert.deepEqual(byOption.profile, {
+    name: "work",
+    path,
+    chosenBy: "--profile",
+  });
   const missing = await rejection(
-    loadProfileEnv(base, { profile: "prod" }),
+    resolveCleuraSettings(base, { profile: "prod" }),
     ConfigError,
     `Cleura CLI profile "prod" is not in ${path} (profiles: work, lab)`,
   );
   oneLine(missing, path);
 });
 
-Deno.test("loadProfileEnv() finds the file under HOME", async () => {
+Deno.test("resolveCleuraSettings() finds the file under HOME", async () => {
   await using dir = await tempDir();
   await Deno.mkdir(`${dir.path}/.config/cleura`, { recursive: true });
   await write(`${dir.path}/.config/cleura/config.yaml`, GO_FILE);
-  const { env, profile } = await loadProfileEnv({ HOME: dir.path });
-  assert.equal(profile?.path, `${dir.path}/.config/cleura/config.yaml`);
-  assert.equal(env.CLEURA_REGION, "sto2");
+  const settings = await resolveCleuraSettings({ HOME: dir.path });
+  assert.equal(
+    settings.profile?.path,
+    `${dir.path}/.config/cleura/config.yaml`,
+  );
+  assert.equal(settings.region, "sto2");
 });
 
-Deno.test("loadProfileEnv() names the profile's field when a value it adds is bad", async () => {
+Deno.test("loadCleuraProfile() names the profile's field and file when a value it gives is bad", async () => {
   await using dir = await tempDir();
   const path = await write(
     `${dir.path}/config.yaml`,
     `profiles:\n  default:\n    cloud: private\n    token: ${SECRET}\n`,
   );
   const error = await rejection(
-    loadProfileEnv({ CLEURA_CONFIG: path }),
+    loadCleuraProfile({ CLEURA_CONFIG: path }),
     ConfigError,
     `Cleura CLI profile "default" in ${path}: cloud must be "public" or "compliant"`,
   );
   oneLine(error, path);
   await write(path, `profiles:\n  default:\n    region: "no such region!"\n`);
   await rejection(
-    loadProfileEnv({ CLEURA_CONFIG: path }),
+    loadCleuraProfile({ CLEURA_CONFIG: path }),
     ConfigError,
     `Cleura CLI profile "default" in ${path}: region must be a region name such as "sto2"`,
   );
   // The environment's own value wins, and the profile's is then not used.
-  const { env } = await loadProfileEnv({
+  const settings = await resolveCleuraSettings({
     CLEURA_CONFIG: path,
     CLEURA_REGION: "sto2",
   });
-  assert.equal(env.CLEURA_REGION, "sto2");
+  assert.equal(settings.region, "sto2");
 });
 
-Deno.test("loadProfileEnv() refuses a bad profile name", async () => {
+Deno.test("loadCleuraProfile() refuses a bad profile name", async () => {
   await rejection(
-    loadProfileEnv({ CLEURA_PROFILE: "a b" }),
+    loadCleuraProfile({ CLEURA_PROFILE: "a b" }),
     ConfigError,
     /^CLEURA_PROFILE must be a profile name/,
   );
   await rejection(
-    loadProfileEnv({}, { profile: "../x\n" }),
+    loadCleuraProfile({}, { profile: "../x\n" }),
     ConfigError,
     /^Cleura CLI profile name "\.\.\/x\\n" is not valid/,
   );

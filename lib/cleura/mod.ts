@@ -26,12 +26,7 @@ export {
   AuthError,
   CloudgateError,
 } from "../errors.ts";
-export {
-  CLEURA_COMPLIANT_URL,
-  CLEURA_PUBLIC_URL,
-  type CleuraConfig,
-  cleuraConfig,
-} from "../config.ts";
+export { CLEURA_COMPLIANT_URL, CLEURA_PUBLIC_URL } from "../config.ts";
 export type { EnvSource } from "../env.ts";
 export type { LoginLock, LoginLockOptions } from "../login_lock.ts";
 export {
@@ -129,13 +124,25 @@ export {
   readCleuraProfiles,
 } from "./profile.ts";
 export {
-  loadProfileEnv,
-  type LoadProfileEnvOptions,
-  mergeProfileEnv,
-  type ProfileEnv,
-  profileEnv,
+  cleuraTarget,
+  describeSettings,
+  loadCleuraProfile,
+  type LoadCleuraProfileOptions,
+  resolveCleuraSettings,
   selectProfile,
-} from "./profile_env.ts";
+} from "./resolve.ts";
+export {
+  type ChosenProfile,
+  type CleuraConfig,
+  cleuraConfig,
+  type CleuraSettings,
+  type CleuraSettingsInput,
+  ownsProfileToken,
+  pickCleuraSettings,
+  type SettingSource,
+  type TargetFlags,
+  type TargetNames,
+} from "./settings.ts";
 export {
   checkProfileToken,
   type ProfileTokenOwner,

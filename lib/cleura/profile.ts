@@ -3,8 +3,8 @@
  * (`version: 1`, `current_profile`, `profiles: {NAME: {cloud, api_url,
  * username, token, region, project_id, token_stored_at}}`), found at
  * `$CLEURA_CONFIG`, else `$XDG_CONFIG_HOME/cleura/config.yaml`, else
- * `$HOME/.config/cleura/config.yaml`. Choosing a profile and putting it under
- * the environment is in `profile_env.ts`; writing a token back in
+ * `$HOME/.config/cleura/config.yaml`. Choosing a profile is in `resolve.ts`,
+ * picking the settings from it in `settings.ts`; writing a token back in
  * `profile_store.ts`.
  *
  * No error message ever shows a value read from the file.
@@ -26,7 +26,6 @@
  * @module
  */
 
-import type { EnvName } from "../env.ts";
 import { cleuraConfigPath } from "../dirs.ts";
 
 export { cleuraConfigPath };
@@ -75,19 +74,30 @@ export interface CleuraProfileFile {
   profiles: Record<string, CleuraProfile>;
 }
 
-/** A profile's fields and the variables they stand in for. */
-export const FIELDS = {
-  cloud: "CLEURA_CLOUD",
-  api_url: "CLEURA_API_URL",
-  username: "CLEURA_API_USERNAME",
-  token: "CLEURA_API_TOKEN",
-  region: "CLEURA_REGION",
-  project_id: "CLEURA_PROJECT_ID",
-} as const satisfies Record<string, EnvName>;
-
 /** The fields that must be strings when set. */
-const STRING_FIELDS = [...Object.keys(FIELDS), "token_stored_at"];
+const STRING_FIELDS = [
+  "cloud",
+  "api_url",
+  "username",
+  "token",
+  "region",
+  "project_id",
+  "token_stored_at",
+];
 
+/**
+ * Whether a value is a string that is not blank.
+ *
+ * @param value Any value.
+ * @returns `true` for a string with more than white space.
+ *
+ * @example
+ * ```ts
+ * import { isSet } from "./profile.ts";
+ *
+ * console.log(isSet(" sto2 "), isSet("  "), isSet(undefined)); // true false false
+ * ```
+ */
 export function isSet(value: unknown): value is string {
   return typeof value === "string" && value.trim() !== "";
 }

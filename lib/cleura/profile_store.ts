@@ -13,7 +13,7 @@ import { isRecord } from "../is_record.ts";
 import { distrust, sameEntry } from "../cache_checks.ts";
 import { splitPath, writePrivateFile } from "../private_file.ts";
 import { isSet, readConfig, shown, VERSION } from "./profile.ts";
-import { apiOf } from "./profile_env.ts";
+import { apiOf } from "./settings.ts";
 
 /** The first line of a file cloudgate creates. */
 const DEFAULT_HEADER =

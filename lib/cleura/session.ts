@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { CleuraConfig } from "../config.ts";
+import type { CleuraConfig } from "./settings.ts";
 import {
   type ApiError,
   AuthError,

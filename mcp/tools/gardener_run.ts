@@ -16,7 +16,6 @@ import {
   summarizeShoot,
   wakeShoot,
 } from "../../lib/cleura/gardener.ts";
-import { ConfigError } from "../../lib/errors.ts";
 import { withCleura } from "../cleura_login.ts";
 import { confirmed, confirmedKey, refuseWithoutForm } from "../confirm.ts";
 import type { ToolCall } from "../tool.ts";
@@ -32,20 +31,7 @@ function targetOf(
   call: ToolCall,
   args: Where,
 ): Pick<ShootTarget, "region" | "projectId"> {
-  const defaults = call.ctx.cleuraDefaults();
-  const region = args.region ?? defaults.region;
-  const projectId = args.projectId ?? defaults.projectId;
-  if (region === undefined) {
-    throw new ConfigError(
-      "No region: pass region (e.g. sto2), or set CLEURA_REGION in the server's environment",
-    );
-  }
-  if (projectId === undefined) {
-    throw new ConfigError(
-      "No project: pass projectId (see cleura_list_projects), or set CLEURA_PROJECT_ID in the server's environment",
-    );
-  }
-  return { region, projectId };
+  return call.ctx.cleuraTarget(args);
 }
 
 /** `cleura_list_shoots`. */
