@@ -8,6 +8,7 @@
  */
 
 import config from "../deno.json" with { type: "json" };
+import { cacheDirFrom, cleuraConfigPath } from "../lib/dirs.ts";
 import { VERSION } from "../lib/version.ts";
 import { selectTools } from "../mcp/toolsets.ts";
 import { TOOLS } from "../mcp/tools/mod.ts";
@@ -139,13 +140,25 @@ const SETTINGS: readonly {
  * (`~/.config/cleura`, on Windows also `%APPDATA%\cleura`).
  */
 function folders(platform: Platform): { read: string[]; write: string[] } {
-  const cache = ["${HOME}/.cache/cloudgate"];
-  const cleura = ["${HOME}/.config/cleura"];
+  // The one folder lookup of lib/dirs.ts, given Claude Desktop's `${HOME}`
+  // (and on Windows the folders it stands for there).
+  const home = "${HOME}";
+  const cache = [cacheDirFrom({ HOME: home }, "linux")!];
+  const cleura = [folderOf(cleuraConfigPath({ HOME: home })!)];
   if (platform.os === "win32") {
-    cache.push("${HOME}\\AppData\\Local\\cloudgate");
-    cleura.push("${HOME}\\AppData\\Roaming\\cleura");
+    cache.push(
+      cacheDirFrom({ LOCALAPPDATA: `${home}\\AppData\\Local` }, "windows")!,
+    );
+    cleura.push(
+      folderOf(cleuraConfigPath({ APPDATA: `${home}\\AppData\\Roaming` })!),
+    );
   }
   return { read: [...cache, ...cleura], write: cache };
+}
+
+/** The folder a file path is in. */
+function folderOf(path: string): string {
+  return path.replace(/[\\/][^\\/]*$/, "");
 }
 
 /**
