@@ -160,7 +160,7 @@ export function parseCommandArgs(
   where: string,
   positionals: readonly PositionalSpec[] = [],
 ): ParsedArgs {
-  const see = `see: cli.ts ${where} --help`;
+  const see = `see: cloudgate ${where} --help`;
   let parsed;
   try {
     parsed = parseFlags(args, spec, {

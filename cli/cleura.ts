@@ -59,7 +59,7 @@ export const PROJECTS_OPTIONS = {
   domain: {
     type: "string",
     value: "ID",
-    help: "Only this domain's projects (see: cli.ts cleura domains)",
+    help: "Only this domain's projects (see: cloudgate cleura domains)",
   },
   ...PROFILE_OPTION,
   ...outputOptions(
@@ -78,10 +78,10 @@ const login = defineCommand({
   summary: "Log in (SMS two-factor when needed) and cache the token",
   options: LOGIN_OPTIONS,
   examples: [
-    "cli.ts cleura login",
-    "cli.ts cleura login --profile work   # the token goes into Cleura's CLI config too",
-    "export CLEURA_VERIFICATION=$(cli.ts cleura login --send-code)   # then, with the code from the SMS:",
-    'printf "%s\\n" "$CODE" | cli.ts cleura login --verify',
+    "cloudgate cleura login",
+    "cloudgate cleura login --profile work   # the token goes into Cleura's CLI config too",
+    "export CLEURA_VERIFICATION=$(cloudgate cleura login --send-code)   # then, with the code from the SMS:",
+    'printf "%s\\n" "$CODE" | cloudgate cleura login --verify',
   ],
   run: async (options, env) => (await run()).login(options, env),
 });
@@ -90,7 +90,7 @@ const token = defineCommand({
   name: "token",
   summary: "Print the token alone on one line, logging in if needed",
   options: PROFILE_OPTION,
-  examples: ["export CLEURA_API_TOKEN=$(cli.ts cleura token)"],
+  examples: ["export CLEURA_API_TOKEN=$(cloudgate cleura token)"],
   featured: true,
   run: async (options, env) => (await run()).token(options, env),
 });
@@ -100,8 +100,8 @@ const regions = defineCommand({
   summary: "List the account's regions, one row per region",
   options: REGIONS_OPTIONS,
   examples: [
-    "cli.ts cleura regions",
-    "cli.ts cleura regions --status active -o json",
+    "cloudgate cleura regions",
+    "cloudgate cleura regions --status active -o json",
   ],
   featured: true,
   run: async (options, env) => (await run()).regions(options, env),
@@ -111,7 +111,7 @@ const domains = defineCommand({
   name: "domains",
   summary: "List the account's domains with their areas",
   options: DOMAINS_OPTIONS,
-  examples: ["cli.ts cleura domains -o yaml"],
+  examples: ["cloudgate cleura domains -o yaml"],
   run: async (options, env) => (await run()).domains(options, env),
 });
 
@@ -120,8 +120,8 @@ const projects = defineCommand({
   summary: "List the projects of every domain, or of one",
   options: PROJECTS_OPTIONS,
   examples: [
-    "cli.ts cleura projects",
-    "cli.ts cleura projects --domain 79b0cef45b504586ad0bf057dc4cb8b8 -o json",
+    "cloudgate cleura projects",
+    "cloudgate cleura projects --domain 79b0cef45b504586ad0bf057dc4cb8b8 -o json",
   ],
   run: async (options, env) => (await run()).projects(options, env),
 });
@@ -130,7 +130,7 @@ const whoami = defineCommand({
   name: "whoami",
   summary: "Check the cached or given token (exit 1 if it is not valid)",
   options: WHOAMI_OPTIONS,
-  examples: ["cli.ts cleura whoami"],
+  examples: ["cloudgate cleura whoami"],
   run: async (options, env) => (await run()).whoami(options, env),
 });
 
@@ -138,7 +138,7 @@ const logout = defineCommand({
   name: "logout",
   summary: "Revoke the token and delete it from the cache",
   options: PROFILE_OPTION,
-  examples: ["cli.ts cleura logout"],
+  examples: ["cloudgate cleura logout"],
   run: async (options, env) => (await run()).logout(options, env),
 });
 

@@ -28,7 +28,7 @@ export const TARGET_OPTIONS = {
     type: "string",
     value: "ID",
     help:
-      "The project (default CLEURA_PROJECT_ID, then the profile's; see: cli.ts cleura projects)",
+      "The project (default CLEURA_PROJECT_ID, then the profile's; see: cloudgate cleura projects)",
   },
   ...PROFILE_OPTION,
 } as const satisfies OptionsSpec;

@@ -169,7 +169,7 @@ async function sendCode(
     authHttp(env, config),
   );
   io.err(
-    `An SMS code was sent to the phone of "${login}". Finish with: CLEURA_VERIFICATION=<handle> cli.ts cleura login --verify${
+    `An SMS code was sent to the phone of "${login}". Finish with: CLEURA_VERIFICATION=<handle> cloudgate cleura login --verify${
       profile === undefined ? "" : ` --profile ${profile}`
     }, the code on standard input`,
   );
@@ -328,7 +328,7 @@ export async function whoami(
       `"${login}" at ${apiUrl}: ${
         valid
           ? "the token is valid"
-          : "no valid token (run: cli.ts cleura login)"
+          : "no valid token (run: cloudgate cleura login)"
       }`,
     );
   }

@@ -31,7 +31,7 @@ export interface CleuraSettings extends Resolved {
 export const TARGET_NAMES: TargetNames = {
   region: "--region",
   projectId: "--project-id",
-  projects: "cli.ts cleura projects",
+  projects: "cloudgate cleura projects",
 };
 
 /**

@@ -31,7 +31,7 @@ export interface Command<O extends OptionsSpec> {
   options: O;
   /** The positional arguments it takes, all required (default none). */
   args?: readonly PositionalSpec[];
-  /** Command lines for its help, each starting `cli.ts` or using it. */
+  /** Command lines for its help, each starting `cloudgate` or using it. */
   examples: string[];
   /** Whether the main help shows its examples too. */
   featured?: boolean;

@@ -1,5 +1,5 @@
 /**
- * `cli.ts emulator`: the emulator of both APIs on this machine, to try every
+ * `cloudgate emulator`: the emulator of both APIs on this machine, to try every
  * command and tool without an account. It prints the `export` lines that
  * point the CLI and the MCP server at it, its accounts and what each shows,
  * and each SMS code as it is "sent"; it runs until Ctrl-C (or SIGTERM) and
@@ -27,7 +27,7 @@ export const EMULATOR_SUMMARY =
   "Run the emulator of both APIs here: try every command without an account";
 
 const HELP = [
-  "Usage: cli.ts emulator [--port N]",
+  "Usage: cloudgate emulator [--port N]",
   "",
   EMULATOR_SUMMARY + ".",
   "It prints the export lines for the CLI and the MCP server, the accounts,",
@@ -61,7 +61,7 @@ function port(raw: string | undefined): number {
 }
 
 /**
- * Runs `cli.ts emulator [--port N]` until `stop` is aborted (by default on
+ * Runs `cloudgate emulator [--port N]` until `stop` is aborted (by default on
  * SIGINT or SIGTERM), printing what a user needs to point the CLI and the
  * MCP server at it.
  *

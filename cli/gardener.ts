@@ -18,7 +18,7 @@ const run = () => import("./gardener_run.ts");
 
 const NAME = [{
   name: "NAME",
-  help: "The cluster's name (see: cli.ts cleura shoot list)",
+  help: "The cluster's name (see: cloudgate cleura shoot list)",
 }];
 
 /** The flags of `cleura shoot list`. */
@@ -66,7 +66,7 @@ const list = defineCommand({
   name: "shoot list",
   summary: "List the Kubernetes clusters of a project in a region",
   options: LIST_OPTIONS,
-  examples: ["cli.ts cleura shoot list --region sto2 --project-id 4fd4c6a1"],
+  examples: ["cloudgate cleura shoot list --region sto2 --project-id 4fd4c6a1"],
   featured: true,
   run: async (options, env) => (await run()).list(options, env),
 });
@@ -76,7 +76,7 @@ const get = defineCommand({
   summary: "Show one Kubernetes cluster",
   options: GET_OPTIONS,
   args: NAME,
-  examples: ["cli.ts cleura shoot get prod-cluster -o yaml"],
+  examples: ["cloudgate cleura shoot get prod-cluster -o yaml"],
   run: async (options, env, [name]) => (await run()).get(options, env, name!),
 });
 
@@ -87,8 +87,8 @@ const kubeconfig = defineCommand({
   options: KUBECONFIG_OPTIONS,
   args: NAME,
   examples: [
-    "cli.ts cleura shoot kubeconfig prod-cluster -f ~/.kube/prod.yaml",
-    "cli.ts cleura shoot kubeconfig prod-cluster --expiration 2h | kubectl --kubeconfig /dev/stdin get nodes",
+    "cloudgate cleura shoot kubeconfig prod-cluster -f ~/.kube/prod.yaml",
+    "cloudgate cleura shoot kubeconfig prod-cluster --expiration 2h | kubectl --kubeconfig /dev/stdin get nodes",
   ],
   run: async (options, env, [name]) =>
     (await run()).kubeconfig(options, env, name!),
@@ -103,7 +103,7 @@ function changeCommand(action: "hibernate" | "wake") {
       : "Wake a hibernated Kubernetes cluster (asks first; --yes in scripts)",
     options: CHANGE_OPTIONS,
     args: NAME,
-    examples: [`cli.ts cleura shoot ${action} dev-cluster --yes`],
+    examples: [`cloudgate cleura shoot ${action} dev-cluster --yes`],
     run: async (options, env, [name]) =>
       (await run()).change(action, options, env, name!),
   });

@@ -284,7 +284,7 @@ export async function change(
   }
   await (action === "hibernate" ? hibernateShoot : wakeShoot)(session, cluster);
   io.out(
-    `${doing} cluster "${name}": the API accepted it (see: cli.ts cleura shoot get ${name})`,
+    `${doing} cluster "${name}": the API accepted it (see: cloudgate cleura shoot get ${name})`,
   );
   return 0;
 }

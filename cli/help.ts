@@ -21,7 +21,7 @@ function optionRows(options: OptionsSpec): [string, string][] {
   ) => [flagLabel(name, spec), spec.help]);
 }
 
-/** The help of `cli.ts --help`. */
+/** The help of `cloudgate --help`. */
 export function mainHelp(apis: readonly Api[]): string {
   const commands = apis.map((api) =>
     api.commands.map((c): [string, string] => [
@@ -36,10 +36,10 @@ export function mainHelp(apis: readonly Api[]): string {
   return [
     "cloudgate: the Cleura Cloud REST API and the itopia CAS API from the shell",
     "",
-    "Usage: cli.ts <api> <command> [options]",
-    "       cli.ts completion bash|zsh|fish",
-    "       cli.ts emulator [--port N]   the emulator of both APIs: try it all without an account",
-    "       cli.ts --version",
+    "Usage: cloudgate <api> <command> [options]",
+    "       cloudgate completion bash|zsh|fish",
+    "       cloudgate emulator [--port N]   the emulator of both APIs: try it all without an account",
+    "       cloudgate --version",
     "",
     ...apis.flatMap((api, i) => [
       `${api.title} commands:`,
@@ -64,8 +64,8 @@ export function mainHelp(apis: readonly Api[]): string {
 }
 
 /**
- * The help of `cli.ts <api> --help`: its commands; or, for a group such as
- * `cli.ts cleura shoot`, the commands of the group.
+ * The help of `cloudgate <api> --help`: its commands; or, for a group such as
+ * `cloudgate cleura shoot`, the commands of the group.
  */
 export function apiHelp(api: Api, group?: string): string {
   const prefix = group === undefined ? api.name : `${api.name} ${group}`;
@@ -73,7 +73,7 @@ export function apiHelp(api: Api, group?: string): string {
     ? api.commands
     : api.commands.filter((c) => c.name.startsWith(`${group} `));
   return [
-    `Usage: cli.ts ${prefix} <command> [options]`,
+    `Usage: cloudgate ${prefix} <command> [options]`,
     "",
     "Commands:",
     ...rows(
@@ -83,7 +83,7 @@ export function apiHelp(api: Api, group?: string): string {
       ]),
     ),
     "",
-    `Run "cli.ts ${prefix} <command> --help" for a command's options.`,
+    `Run "cloudgate ${prefix} <command> --help" for a command's options.`,
   ].join("\n");
 }
 
@@ -98,14 +98,14 @@ function usageFlags(options: OptionsSpec): string[] {
   });
 }
 
-/** The help of `cli.ts <api> <command> --help`: usage, options, examples. */
+/** The help of `cloudgate <api> <command> --help`: usage, options, examples. */
 export function commandHelp(api: Api, command: AnyCommand): string {
   const positionals = command.args ?? [];
   return [
     command.summary,
     "",
     [
-      "Usage: cli.ts",
+      "Usage: cloudgate",
       api.name,
       command.name,
       ...positionals.map((p) => p.name),

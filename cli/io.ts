@@ -29,7 +29,7 @@ import { cleanText } from "../lib/text.ts";
  * };
  * const code = await main(["cleura", "--help"], io);
  * console.log(code); // 0
- * console.log(lines.join("\n").split("\n")[0]); // Usage: cli.ts cleura <command> [options]
+ * console.log(lines.join("\n").split("\n")[0]); // Usage: cloudgate cleura <command> [options]
  * ```
  */
 export interface CliIo {

@@ -47,7 +47,7 @@ const jwt = defineCommand({
   name: "jwt",
   summary: "Mint a JWT from ITOPIA_API_KEY, print it alone on one line",
   options: JWT_OPTIONS,
-  examples: ["TOKEN=$(cli.ts itopia jwt --organization-id 42 --ttl 600)"],
+  examples: ["TOKEN=$(cloudgate itopia jwt --organization-id 42 --ttl 600)"],
   run: async (options, env) => (await run()).jwt(options, env),
 });
 
@@ -55,7 +55,7 @@ const login = defineCommand({
   name: "login",
   summary: "Log in with ITOPIA_USERNAME/ITOPIA_PASSWORD, print the token",
   options: {},
-  examples: ["TOKEN=$(cli.ts itopia login)"],
+  examples: ["TOKEN=$(cloudgate itopia login)"],
   run: async (_options, env) => (await run()).login(env),
 });
 
@@ -64,8 +64,8 @@ const instances = defineCommand({
   summary: "List the VM instances of a deployment (API key, else login)",
   options: INSTANCES_OPTIONS,
   examples: [
-    "cli.ts itopia instances --deployment-id 7",
-    "cli.ts itopia instances -o json",
+    "cloudgate itopia instances --deployment-id 7",
+    "cloudgate itopia instances -o json",
   ],
   featured: true,
   run: async (options, env) => (await run()).instances(options, env),

@@ -34,7 +34,7 @@ const isHelp = (arg: string) => arg === "-h" || arg === "--help";
 async function run(args: string[], io: CliIo): Promise<number> {
   refuseSecretFlags(args);
   const [apiName, commandName, ...rest] = args;
-  if (apiName === "--version" || apiName === "-V") {
+  if (apiName === "--version" || apiName === "-V" || apiName === "-v") {
     io.out(`cloudgate ${VERSION}`);
     return 0;
   }
@@ -53,7 +53,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(
       `Unknown option "${
         apiName.slice(0, 40)
-      }": the options go after the command; --version (or -V) prints the version (see: cli.ts --help)`,
+      }": the options go after the command; --version (or -V, -v) prints the version (see: cloudgate --help)`,
     );
   }
   if (!api) {
@@ -61,7 +61,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       `Unknown API "${apiName.slice(0, 40)}"${
         didYouMean(apiName, APIS.map((a) => a.name)) ||
         `: use ${APIS.map((a) => `"${a.name}"`).join(" or ")}`
-      } (see: cli.ts --help)`,
+      } (see: cloudgate --help)`,
     );
   }
   if (commandName === undefined || isHelp(commandName)) {
@@ -85,14 +85,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(
       `Unknown command "${api.name} ${commandName} ${sub.slice(0, 40)}"${
         didYouMean(sub, subs, `${api.name} ${commandName} `)
-      } (see: cli.ts ${api.name} ${commandName} --help)`,
+      } (see: cloudgate ${api.name} ${commandName} --help)`,
     );
   }
   const firsts = [...new Set(api.commands.map((c) => c.name.split(" ")[0]!))];
   throw new UsageError(
     `Unknown command "${api.name} ${commandName.slice(0, 40)}"${
       didYouMean(commandName, firsts, `${api.name} `)
-    } (see: cli.ts ${api.name} --help)`,
+    } (see: cloudgate ${api.name} --help)`,
   );
 }
 

@@ -43,8 +43,8 @@ interface StdioSetup {
 
 const HELP = `cloudgate MCP server
 
-Usage: server.ts [--toolsets LIST] [--allow-write] [--profile NAME]
-                 [--http [--port 8787] [--host 127.0.0.1]]
+Usage: cloudgate-mcp [--toolsets LIST] [--allow-write] [--profile NAME]
+                     [--http [--port 8787] [--host 127.0.0.1]]
 
   (no flags)       Serve MCP over stdio (for Claude Desktop, Claude Code, VS Code, Cursor)
   --toolsets LIST  The tools to list, comma-separated (default all):

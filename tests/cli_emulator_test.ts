@@ -166,6 +166,6 @@ Deno.test("the testing entry point, run as a program, is the emulator command", 
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   assert.match(
     new TextDecoder().decode(out.stdout),
-    /^Usage: cli\.ts emulator \[--port N\]$/m,
+    /^Usage: cloudgate emulator \[--port N\]$/m,
   );
 });

@@ -131,7 +131,7 @@ Deno.test("cli.ts completion without a known shell is a usage error", async () =
     assert.equal(run.code, 2);
     assert.match(
       run.stderr,
-      /^error: Usage: cli\.ts completion bash\|zsh\|fish/,
+      /^error: Usage: cloudgate completion bash\|zsh\|fish/,
     );
   }
 });
@@ -173,12 +173,12 @@ Deno.test("an unexpected argument is named, and a help says what -o json prints"
   assert.equal(extra.code, 2);
   assert.equal(
     extra.stderr,
-    'error: Unexpected argument "sto2": the command takes none (see: cli.ts cleura regions --help)',
+    'error: Unexpected argument "sto2": the command takes none (see: cloudgate cleura regions --help)',
   );
   const two = await runMain(["cleura", "shoot", "get", "a", "b"], {});
   assert.equal(
     two.stderr,
-    'error: Unexpected argument "b" (see: cli.ts cleura shoot get --help)',
+    'error: Unexpected argument "b" (see: cloudgate cleura shoot get --help)',
   );
   const none = await runMain(["cleura", "shoot", "get"], {});
   assert.equal(none.code, 2);
@@ -198,7 +198,7 @@ Deno.test("an unexpected argument is named, and a help says what -o json prints"
 Deno.test("cli.ts cleura shoot alone lists the cluster commands", async () => {
   const run = await runMain(["cleura", "shoot"], {});
   assert.equal(run.code, 2);
-  assert.match(run.stdout, /^Usage: cli\.ts cleura shoot <command>/);
+  assert.match(run.stdout, /^Usage: cloudgate cleura shoot <command>/);
   for (const sub of ["list", "get", "kubeconfig", "hibernate", "wake"]) {
     assert.match(run.stdout, new RegExp(`^  ${sub}\\s`, "m"));
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { cliArgs, runMain, spawnPiped } from "./_helpers/cli.ts";
+import { VERSION } from "../lib/version.ts";
 import { childEnv, closedPort } from "./_helpers/mcp.ts";
 import { cleuraEnv } from "./_helpers/accounts.ts";
 import { jwtVerify } from "jose";
@@ -443,7 +444,7 @@ Deno.test("cli reports unknown options, commands and bad flag values (exit 2)", 
   assert.equal(unknown.code, 2);
   assert.equal(
     unknown.stderr.trim(),
-    'error: Unknown option "--colour" (see: cli.ts cleura regions --help)',
+    'error: Unknown option "--colour" (see: cloudgate cleura regions --help)',
   );
   const command = await s.cli(["cleura", "flavors"]);
   assert.equal(command.code, 2);
@@ -555,36 +556,45 @@ async function listing(dir: string): Promise<string[]> {
   return names.sort();
 }
 
-Deno.test("a mistyped API, command or flag gets the nearest name as a hint; -v names --version", async () => {
+Deno.test("a mistyped API, command or flag gets the nearest name as a hint", async () => {
   const cases: [string[], string][] = [
     [
       ["cleura", "regon"],
-      'error: Unknown command "cleura regon": did you mean "cleura regions"? (see: cli.ts cleura --help)',
+      'error: Unknown command "cleura regon": did you mean "cleura regions"? (see: cloudgate cleura --help)',
     ],
     [
       ["cleur", "regions"],
-      'error: Unknown API "cleur": did you mean "cleura"? (see: cli.ts --help)',
+      'error: Unknown API "cleur": did you mean "cleura"? (see: cloudgate --help)',
     ],
     [
       ["cleura", "shoot", "lst"],
-      'error: Unknown command "cleura shoot lst": did you mean "cleura shoot list"? (see: cli.ts cleura shoot --help)',
+      'error: Unknown command "cleura shoot lst": did you mean "cleura shoot list"? (see: cloudgate cleura shoot --help)',
     ],
     [
       ["cleura", "regions", "--stauts", "active"],
-      'error: Unknown option "--stauts": did you mean "--status"? (see: cli.ts cleura regions --help)',
+      'error: Unknown option "--stauts": did you mean "--status"? (see: cloudgate cleura regions --help)',
     ],
     [
-      ["-v"],
-      'error: Unknown option "-v": the options go after the command; --version (or -V) prints the version (see: cli.ts --help)',
+      ["--verbose"],
+      'error: Unknown option "--verbose": the options go after the command; --version (or -V, -v) prints the version (see: cloudgate --help)',
     ],
     [
       ["cleura", "xyzzy"],
-      'error: Unknown command "cleura xyzzy" (see: cli.ts cleura --help)',
+      'error: Unknown command "cleura xyzzy" (see: cloudgate cleura --help)',
     ],
   ];
   for (const [args, line] of cases) {
     const run = await runMain(args, {});
     assert.equal(run.code, 2, args.join(" "));
     assert.deepEqual(run.errLines, [line]);
+  }
+});
+
+Deno.test("-v, -V and --version print the version alone", async () => {
+  for (const flag of ["-v", "-V", "--version"]) {
+    const run = await runMain([flag], {});
+    assert.equal(run.code, 0, flag);
+    assert.deepEqual(run.outLines, [`cloudgate ${VERSION}`], flag);
+    assert.deepEqual(run.errLines, [], flag);
   }
 });

@@ -1,8 +1,8 @@
 // The package as JSR serves it: the real `deno publish` sends it to a registry
 // of our own (tests/_helpers/jsr_registry.ts, reached through JSR_URL); then,
 // from a fresh DENO_DIR and an empty folder, the README's jsr: commands run as
-// written (their permissions include 127.0.0.1, for the emulator), the MCP server runs as the README's client snippet runs it, and a
-// consumer script imports every entry point, type-checked and run.
+// written (their permissions include 127.0.0.1, for the emulator), the MCP server runs as the README's client snippet and the
+// Inspector snippet of docs/mcp.md run it, and a consumer script imports every entry point, type-checked and run.
 
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/client";
@@ -11,6 +11,7 @@ import { startEmulator } from "../lib/testing/mod.ts";
 import { VERSION } from "../lib/version.ts";
 import { accountEnv } from "./_helpers/accounts.ts";
 import { startJsrRegistry } from "./_helpers/jsr_registry.ts";
+import { INSPECTOR, toolArgs } from "./_helpers/tools.ts";
 import { test } from "./_helpers/mcp.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -189,6 +190,62 @@ test("the package as JSR serves it: published by deno publish, then run from jsr
         } finally {
           await client.close();
         }
+      },
+    );
+
+    await t.step(
+      "the MCP Inspector CLI runs the server from jsr: as docs/mcp.md writes it",
+      async () => {
+        const docs = await Deno.readTextFile(`${ROOT}docs/mcp.md`);
+        const [snippet] = commandsAfter(docs, "inspector-snippet");
+        // As the user's shell expands it, with the emulator's key.
+        const words = await shellWords(
+          snippet!.replace('"$ITOPIA_API_KEY"', `"${env.ITOPIA_API_KEY}"`),
+        );
+        assert.deepEqual(words.slice(0, 3), [
+          "npx",
+          "@modelcontextprotocol/inspector",
+          "--cli",
+        ]);
+        // The Inspector hands the server only its own few variables and the
+        // -e ones: the registry, the cache, the home and the emulator come the
+        // same way (the Inspector itself runs from the tests' own cache).
+        const extra = ["JSR_URL", "DENO_DIR", "HOME", "ITOPIA_API_URL"].flatMap(
+          (
+            name,
+          ) => ["-e", `${name}=${env[name]}`],
+        );
+        const inspect = async (...method: string[]) => {
+          const args = [...words.slice(3, -1), ...method];
+          const out = await new Deno.Command(Deno.execPath(), {
+            args: toolArgs(INSPECTOR, "--cli", ...extra, ...args),
+            cwd: folder,
+            env: { ...Deno.env.toObject(), NO_COLOR: "1" },
+            stdin: "null",
+            stdout: "piped",
+            stderr: "piped",
+            signal: AbortSignal.timeout(120_000),
+          }).output();
+          const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+          assert.equal(out.code, 0, text(out.stderr));
+          return JSON.parse(text(out.stdout));
+        };
+        assert.equal(words.at(-1), "tools/list");
+        const { tools } = await inspect("tools/list");
+        assert.ok(
+          tools.some((tool: { name: string }) =>
+            tool.name === "itopia_list_instances"
+          ),
+        );
+        const called = await inspect(
+          "tools/call",
+          "--tool-name",
+          "itopia_list_instances",
+          "--tool-arg",
+          "deploymentId=101",
+        );
+        assert.notEqual(called.isError, true, JSON.stringify(called));
+        assert.equal(called.structuredContent.instances.length, 5);
       },
     );
 

@@ -123,7 +123,7 @@ Deno.test("no tool result holds a kubeconfig, and cleura_get_shoot's description
   const get = tools.find((tool) => tool.name === "cleura_get_shoot")!;
   assert.match(
     get.description!,
-    /cli\.ts cleura shoot kubeconfig NAME -f FILE/,
+    /cloudgate cleura shoot kubeconfig NAME -f FILE/,
   );
   assert.ok(!tools.some((tool) => /kubeconfig/.test(tool.name)));
   for (const name of ["prod-cluster", "dev-cluster"]) {
@@ -290,7 +290,7 @@ for (const era of ERAS) {
     assert.equal(result.isError, true);
     assert.match(
       result.text,
-      /cannot ask the user to confirm .*nothing was changed; the user can run: cli\.ts cleura shoot hibernate prod-cluster$/,
+      /cannot ask the user to confirm .*nothing was changed; the user can run: cloudgate cleura shoot hibernate prod-cluster$/,
     );
     assert.equal(hibernated(s.emu, "prod-cluster"), false);
     assert.equal(s.emu.counters.requests, 0);

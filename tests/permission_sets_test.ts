@@ -95,7 +95,7 @@ Deno.test("deno task mcp --help works when HOME holds a space", async () => {
   await using home = await spacedHome();
   const run = await deno(["task", "-q", "mcp", "--help"], envOf(home.path));
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /Usage: server\.ts/);
+  assert.match(run.stdout, /Usage: cloudgate-mcp/);
   assert.equal(run.stderr, "");
 });
 

@@ -437,7 +437,7 @@ Deno.test("pickCleuraSettings() picks each field on its own: flag > environment 
   const names = {
     region: "--region",
     projectId: "--project-id",
-    projects: "cli.ts cleura projects",
+    projects: "cloudgate cleura projects",
   };
   const profile = {
     name: "work",

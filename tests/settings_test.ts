@@ -119,7 +119,7 @@ Deno.test("a region and project missing everywhere: the error names the flag, th
   assert.equal(run.code, 2);
   assert.equal(
     run.stderr,
-    `error: No project: pass --project-id, or set CLEURA_PROJECT_ID or the project_id of Cleura CLI profile "default" in ${path} (see: cli.ts cleura projects)`,
+    `error: No project: pass --project-id, or set CLEURA_PROJECT_ID or the project_id of Cleura CLI profile "default" in ${path} (see: cloudgate cleura projects)`,
   );
   assert.equal(emu.counters.requests, 0);
 });

@@ -262,7 +262,7 @@ export async function resolveCleuraSettings(
  * ```ts
  * import { cleuraTarget, pickCleuraSettings } from "@cloudgate/toolkit";
  *
- * const names = { region: "--region", projectId: "--project-id", projects: "cli.ts cleura projects" };
+ * const names = { region: "--region", projectId: "--project-id", projects: "cloudgate cleura projects" };
  * const settings = pickCleuraSettings({
  *   env: { CLEURA_REGION: "sto2" },
  *   flags: { projectId: "p1" },

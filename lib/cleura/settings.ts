@@ -124,7 +124,7 @@ export interface TargetNames {
   region: string;
   /** The project's flag or argument, e.g. `--project-id`. */
   projectId: string;
-  /** Where the projects are listed, e.g. `cli.ts cleura projects`. */
+  /** Where the projects are listed, e.g. `cloudgate cleura projects`. */
   projects: string;
 }
 

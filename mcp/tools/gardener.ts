@@ -29,7 +29,7 @@ const named = {
   ...where,
 };
 const KUBECONFIG_HINT =
-  "No tool returns a kubeconfig: the user runs cli.ts cleura shoot kubeconfig NAME -f FILE.";
+  "No tool returns a kubeconfig: the user runs cloudgate cleura shoot kubeconfig NAME -f FILE.";
 
 /** `cleura_list_shoots`: the clusters of a project in a region. */
 export const cleuraListShoots = defineTool({

@@ -73,7 +73,7 @@ function changeShoot(action: "hibernate" | "wake") {
       question:
         `${verb} Kubernetes cluster "${name}" in project "${target.projectId}", region ${target.region}?`,
       title: `${verb} ${name}`,
-      instead: `the user can run: cli.ts cleura shoot ${action} ${name}`,
+      instead: `the user can run: cloudgate cleura shoot ${action} ${name}`,
       unchanged: `cluster "${name}" was not ${done}`,
     };
     refuseWithoutForm(call, change);
