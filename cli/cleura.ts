@@ -70,7 +70,7 @@ export const PROJECTS_OPTIONS = {
 /** The flags of `cleura whoami`. */
 export const WHOAMI_OPTIONS = {
   ...PROFILE_OPTION,
-  ...outputOptions('{"login", "apiUrl", "valid"}'),
+  ...outputOptions('{"login", "apiUrl", "valid", "user"}'),
 } as const satisfies OptionsSpec;
 
 const login = defineCommand({
@@ -128,7 +128,8 @@ const projects = defineCommand({
 
 const whoami = defineCommand({
   name: "whoami",
-  summary: "Check the cached or given token (exit 1 if it is not valid)",
+  summary:
+    "Check the cached or given token, and whose it is (exit 1 if not valid)",
   options: WHOAMI_OPTIONS,
   examples: ["cloudgate cleura whoami"],
   run: async (options, env) => (await run()).whoami(options, env),

@@ -16,6 +16,7 @@ import {
   listRegions,
 } from "../lib/cleura/api.ts";
 import { cleuraConfigPath } from "../lib/cleura/profile.ts";
+import { currentUser } from "../lib/cleura/identity.ts";
 import {
   type AuthCallOptions,
   requestSmsCode,
@@ -39,7 +40,7 @@ import {
   tokenOnlySession,
 } from "./cleura_session.ts";
 import { askCode } from "./io.ts";
-import { formatOf, printData, printList } from "./output.ts";
+import { formatOf, printData, printList, yesNo } from "./output.ts";
 
 /**
  * The session's token: the given or cached one, else one from a login.
@@ -228,7 +229,7 @@ export async function regions(
     columns: [
       { header: "REGION", value: (r) => r.region },
       { header: "NAME", value: (r) => r.name },
-      { header: "STATUS", value: (r) => r.status },
+      { header: "STATUS", value: (r) => r.status ?? "-" },
       {
         header: "AREA",
         value: (r) => r.areaTag ? `${r.areaName} (${r.areaTag})` : r.areaName,
@@ -265,11 +266,6 @@ export async function domains(
       },
     ],
   });
-}
-
-/** "yes", "no", or nothing when the API does not say. */
-function yesNo(value: unknown): string {
-  return typeof value === "boolean" ? (value ? "yes" : "no") : "";
 }
 
 /** `cleura projects`: the projects of every domain, or of one. */
@@ -320,14 +316,21 @@ export async function whoami(
   const session = tokenOnlySession(env, config);
   const { login, apiUrl } = session;
   const valid = await session.validate(env.http);
+  // v2 says who the token belongs to; v1 has no such call.
+  const user = valid && await session.generation(env.http) === "v2"
+    ? await currentUser(session, { ...env.http, login: false })
+    : null;
   const format = formatOf(options);
   if (format !== "table") {
-    await printData(env.io, format, { login, apiUrl, valid });
+    await printData(env.io, format, { login, apiUrl, valid, user });
   } else {
+    const who = user
+      ? ` (account ${user.id}, "${user.name}"${user.admin ? ", admin" : ""})`
+      : "";
     env.io.out(
       `"${login}" at ${apiUrl}: ${
         valid
-          ? "the token is valid"
+          ? `the token is valid${who}`
           : "no valid token (run: cloudgate cleura login)"
       }`,
     );

@@ -121,6 +121,11 @@ export async function loginSession(
     cache,
     onEvent: (event) => {
       if (event.type === "warning") io.err(`warning: ${event.message}`);
+      if (event.type === "generation" && env.debug) {
+        io.err(
+          `debug: the Cleura API at ${event.apiUrl} speaks ${event.generation}`,
+        );
+      }
       if (event.type === "login-waiting") {
         io.err(
           `note: waiting for the Cleura login of ${

@@ -35,7 +35,7 @@ import type {
   LIST_OPTIONS,
 } from "./gardener.ts";
 import { confirm } from "./io.ts";
-import { formatOf, printData, printList } from "./output.ts";
+import { formatOf, printData, printList, yesNo } from "./output.ts";
 
 type TargetFlags = Parsed<typeof TARGET_OPTIONS>;
 
@@ -67,9 +67,6 @@ function workers(s: ShootSummary): string {
     })`
   ).join(", ");
 }
-
-const yesNo = (value: boolean | null) =>
-  value === null ? "" : value ? "yes" : "no";
 
 /** `cleura shoot list`: the clusters of a project in a region. */
 export async function list(

@@ -91,3 +91,20 @@ export async function printList<T>(
   else io.out(formatTable(list.rows, list.columns));
   return 0;
 }
+
+/**
+ * A yes-or-no cell: "yes", "no", or "-" when the API does not say.
+ *
+ * @param value The API's value.
+ * @returns The cell.
+ *
+ * @example
+ * ```ts
+ * import { yesNo } from "./output.ts";
+ *
+ * console.log(yesNo(true), yesNo(false), yesNo(null)); // yes no -
+ * ```
+ */
+export function yesNo(value: unknown): string {
+  return typeof value === "boolean" ? (value ? "yes" : "no") : "-";
+}

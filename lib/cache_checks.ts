@@ -6,6 +6,9 @@
  * @module
  */
 
+import { isRecord } from "./is_record.ts";
+import type { CachedToken } from "./token_cache.ts";
+
 /** The largest cache file read; an entry is a few hundred bytes. */
 export const MAX_FILE_BYTES = 64 * 1024;
 
@@ -129,4 +132,48 @@ export async function readChecked(
   }
   if (length > MAX_FILE_BYTES) return { refused: "it is larger than 64 KiB" };
   return { text: new TextDecoder().decode(buffer.subarray(0, length)) };
+}
+
+/**
+ * A cache file's entry for `key`: `corrupt` when it is not one, `undefined`
+ * when it is another API's or login's, or has expired.
+ *
+ * @example
+ * ```ts
+ * import { entryOf } from "./cache_checks.ts";
+ *
+ * console.log(entryOf("{", { apiUrl: "https://x", login: "a" })); // corrupt
+ * ```
+ */
+export function entryOf(
+  text: string,
+  key: { apiUrl: string; login: string },
+): CachedToken | "corrupt" | undefined {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    return "corrupt";
+  }
+  if (
+    !isRecord(entry) || typeof entry.token !== "string" ||
+    entry.token === "" || typeof entry.savedAt !== "string"
+  ) {
+    return "corrupt";
+  }
+  if (entry.apiUrl !== key.apiUrl || entry.login !== key.login) {
+    return undefined;
+  }
+  const { token, savedAt, expiresAt, generation } = entry;
+  if (typeof expiresAt === "string" && Date.parse(expiresAt) <= Date.now()) {
+    return undefined;
+  }
+  return {
+    apiUrl: key.apiUrl,
+    login: key.login,
+    token,
+    savedAt,
+    ...(typeof expiresAt === "string" ? { expiresAt } : {}),
+    ...(generation === "v1" || generation === "v2" ? { generation } : {}),
+  };
 }

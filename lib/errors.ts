@@ -235,3 +235,38 @@ export class SmsCodeRequiredError extends AuthError {
     this.name = "SmsCodeRequiredError";
   }
 }
+
+/**
+ * The API answered 404 for one thing: the message says what is missing and
+ * where. An {@linkcode ApiError} with status 404, whose `cause` is the
+ * original one.
+ *
+ * @example
+ * ```ts
+ * import { ApiError, NotFoundError } from "@cloudgate/toolkit";
+ *
+ * const error = new NotFoundError('Cannot get Kubernetes cluster "x": there is no such cluster', {
+ *   cause: new ApiError({ status: 404, step: 'get Kubernetes cluster "x"' }),
+ * });
+ * console.log(error instanceof ApiError, error.status); // true 404
+ * ```
+ */
+export class NotFoundError extends ApiError {
+  /**
+   * Creates the error.
+   *
+   * @param message One line saying what is missing and where.
+   * @param options The API's 404 error, as `cause`.
+   */
+  constructor(message: string, options: { cause: ApiError }) {
+    const { cause } = options;
+    const details: ApiErrorDetails = { status: cause.status, step: cause.step };
+    if (cause.serverMessage !== undefined) {
+      details.serverMessage = cause.serverMessage;
+    }
+    if (cause.result !== undefined) details.result = cause.result;
+    super(details, { cause });
+    this.message = message;
+    this.name = "NotFoundError";
+  }
+}

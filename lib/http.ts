@@ -84,7 +84,7 @@ export interface HttpRequest {
   /** The path below the base URL, e.g. `auth/v1/tokens`. */
   path: string;
   /** The HTTP method (default `GET`). Only `GET` is ever retried. */
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   /** A value to send as a JSON body. */
   body?: unknown;
   /** Extra headers, such as the authentication headers. */
@@ -95,13 +95,21 @@ export interface HttpRequest {
   secrets?: readonly (string | undefined)[];
   /** Ignore a 2xx answer's body (an API that says "accepted" in any form). */
   ignoreBody?: boolean;
+  /**
+   * Return a 2xx answer's body as the text it is, whatever its content type
+   * (such as a kubeconfig the API serves as `text/html`), never parsed.
+   */
+  text?: boolean;
 }
 
 /** A successful answer: a 2xx status and its parsed JSON body. */
 export interface HttpResponse {
   /** The HTTP status (2xx). */
   status: number;
-  /** The parsed JSON body, or `undefined` when the body was empty. */
+  /**
+   * The parsed JSON body, or `undefined` when the body was empty; the text
+   * itself for a request with `text`.
+   */
   body: unknown;
   /** The path that answered, e.g. `/accesscontrol/v1/openstack/domains`. */
   endpoint: string;
@@ -284,6 +292,9 @@ async function exchange(
     throw apiError;
   }
   const where = endpoint(url);
+  if (request.text) {
+    return { status: response.status, body: text, endpoint: where };
+  }
   if (text.trim() === "" || request.ignoreBody) {
     return { status: response.status, body: undefined, endpoint: where };
   }

@@ -25,6 +25,7 @@ import {
   type CheckedDir,
   distrust,
   entryName,
+  entryOf,
   fsReason,
   ownUid,
   POSIX,
@@ -36,7 +37,6 @@ import {
   type LoginLock,
   type LoginLockOptions,
 } from "./login_lock.ts";
-import { isRecord } from "./is_record.ts";
 import { writePrivateFile } from "./private_file.ts";
 
 /** Where and whether to cache tokens. */
@@ -73,6 +73,8 @@ export interface CachedToken {
   savedAt: string;
   /** When the token expires (ISO 8601), where that is known. */
   expiresAt?: string;
+  /** The Cleura API generation that gave the token, where that is known. */
+  generation?: "v1" | "v2";
 }
 
 /**
@@ -245,35 +247,14 @@ export class TokenCache {
       );
       return undefined;
     }
-    let entry: unknown;
-    try {
-      entry = JSON.parse(text);
-    } catch {
-      entry = undefined;
-    }
-    if (
-      !isRecord(entry) || typeof entry.token !== "string" ||
-      entry.token === "" || typeof entry.savedAt !== "string"
-    ) {
+    const entry = entryOf(text, key);
+    if (entry === "corrupt") {
       this.#onWarning?.(
         `Ignoring the token cache file "${path}": it is corrupt`,
       );
       return undefined;
     }
-    if (entry.apiUrl !== key.apiUrl || entry.login !== key.login) {
-      return undefined;
-    }
-    const expiresAt = typeof entry.expiresAt === "string"
-      ? entry.expiresAt
-      : undefined;
-    if (expiresAt && Date.parse(expiresAt) <= Date.now()) return undefined;
-    return {
-      apiUrl: key.apiUrl,
-      login: key.login,
-      token: entry.token,
-      savedAt: entry.savedAt,
-      ...(expiresAt ? { expiresAt } : {}),
-    };
+    return entry;
   }
 
   /**
@@ -286,7 +267,7 @@ export class TokenCache {
    * @throws {ConfigError} When the folder cannot be written.
    */
   async set(
-    entry: { apiUrl: string; login: string; token: string; expiresAt?: string },
+    entry: Omit<CachedToken, "savedAt">,
   ): Promise<void> {
     if (!this.#enabled || !this.#hasDir()) return;
     try {
@@ -302,19 +283,21 @@ export class TokenCache {
   }
 
   async #write(
-    entry: { apiUrl: string; login: string; token: string; expiresAt?: string },
+    entry: Omit<CachedToken, "savedAt">,
   ): Promise<void> {
     const dir = await this.#checkDir(true);
     if (dir === undefined) return;
     const path = await this.#path(entry);
     if (await this.#checkFile(path, dir) === "refused") return;
+    const { apiUrl, login, token, expiresAt, generation } = entry;
     const data: CachedToken = {
-      apiUrl: entry.apiUrl,
-      login: entry.login,
-      token: entry.token,
+      apiUrl,
+      login,
+      token,
       savedAt: new Date().toISOString(),
-      ...(entry.expiresAt ? { expiresAt: entry.expiresAt } : {}),
     };
+    if (expiresAt) data.expiresAt = expiresAt;
+    if (generation) data.generation = generation;
     // In the checked folder, which must still be that folder at the rename.
     await writePrivateFile(path, JSON.stringify(data), {
       beforeRename: async () => {

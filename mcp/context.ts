@@ -141,6 +141,11 @@ function describe(event: SessionEvent | ItopiaAuthEvent): [LogLevel, string] {
       ];
     case "warning":
       return ["warning", event.message];
+    case "generation":
+      return [
+        "debug",
+        `The Cleura API at ${event.apiUrl} speaks ${event.generation}`,
+      ];
   }
 }
 

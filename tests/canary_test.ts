@@ -5,7 +5,7 @@
 // asked to return.
 import assert from "node:assert/strict";
 import { runMain } from "./_helpers/cli.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { type Emulator, startEmulator } from "./_helpers/emulator.ts";
 import { call, memoryClient } from "./_helpers/mcp.ts";
 
 const CLEURA_PW = "CANARY-cleura-password-71c3";

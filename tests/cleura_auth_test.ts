@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { rejection } from "./_helpers/assert.ts";
 import { creds } from "./_helpers/accounts.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import {
   ApiError,
   AuthError,
@@ -69,7 +69,7 @@ Deno.test("startLogin() explains what to do for a WebAuthn-only account", async 
 
 for (const [apiVersion, status] of [["v1", 401], ["v2", 400]] as const) {
   Deno.test(`startLogin() reports a wrong password without showing it (${apiVersion})`, async () => {
-    await using emu = await startEmulator();
+    await using emu = await startEmulator({ cleuraGenerations: [apiVersion] });
     const error = await rejection(
       startLogin({
         apiUrl: emu.cleuraUrl,
@@ -141,7 +141,7 @@ Deno.test("the three SMS steps give a token; the code travels as an integer", as
 });
 
 Deno.test("the emulator answers 400 to a code sent as a string", async () => {
-  await using emu = await startEmulator();
+  await using emu = await startEmulator({ cleuraGenerations: ["v1"] });
   const start = await startLogin(creds(emu, "bob"), { twofa: "sms" });
   if (start.kind !== "sms") throw new Error("expected an SMS challenge");
   await requestSmsCode({

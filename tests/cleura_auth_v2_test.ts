@@ -7,7 +7,7 @@ import { creds } from "./_helpers/accounts.ts";
 import { runMain } from "./_helpers/cli.ts";
 import { call, memoryClient } from "./_helpers/mcp.ts";
 import { tempDir } from "./_helpers/temp.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { type Emulator, startEmulator } from "./_helpers/emulator.ts";
 import {
   ApiError,
   cleuraConfig,
@@ -53,7 +53,7 @@ Deno.test("startLogin() on v2 gets a token from a 201 login_ok, with no v1 reque
 });
 
 Deno.test("loginCleura() on v2 logs in with one SMS: request-sms-code, then tokens-by-sms-code", async () => {
-  await using emu = await startEmulator();
+  await using emu = await startEmulator({ cleuraGenerations: ["v2"] });
   const { askCode } = codes(emu, "bob");
   const session = await loginCleura(creds(emu, "bob"), { askCode });
   assert.ok(await validateToken(session, { apiVersion: "v2" }));
@@ -77,7 +77,10 @@ Deno.test("loginCleura() on v2 answers twofactor_options by posting again with t
 });
 
 Deno.test("loginCleura() on v2 asks again after a wrong code, with the same SMS", async () => {
-  await using emu = await startEmulator({ smsCode: () => 424242 });
+  await using emu = await startEmulator({
+    smsCode: () => 424242,
+    cleuraGenerations: ["v2"],
+  });
   const { askCode, asked } = codes(emu, "bob", 111111);
   await loginCleura(creds(emu, "bob"), { askCode, apiVersion: "v2" });
   assert.equal(emu.counters.smsSent, 1);
@@ -201,7 +204,7 @@ Deno.test("the CLI's --send-code and --verify log in on v2 with one SMS", async 
 });
 
 Deno.test("the emulator's GET /identity/v2/current-user names the token's account", async () => {
-  await using emu = await startEmulator();
+  await using emu = await startEmulator({ cleuraGenerations: ["v2"] });
   const token = {
     apiUrl: emu.cleuraUrl,
     login: "bob",

@@ -14,7 +14,12 @@ import {
 import { cleuraEnv } from "./_helpers/accounts.ts";
 import { childEnv } from "./_helpers/mcp.ts";
 import { tempDir } from "./_helpers/temp.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import {
+  bySpoken,
+  type Emulator,
+  readShoot,
+  startEmulator,
+} from "./_helpers/emulator.ts";
 
 const PROJECT = "79b0cef4p1";
 const WHERE = ["--region", "sto2", "--project-id", PROJECT];
@@ -102,8 +107,8 @@ Deno.test("cleura shoot list -o json and -o yaml give the whole clusters", async
   assert.equal(json.region, "sto2");
   assert.equal(json.projectId, PROJECT);
   assert.deepEqual(json.shoots, [
-    s.emu.shoot("prod-cluster"),
-    s.emu.shoot("dev-cluster"),
+    readShoot(s.emu, "prod-cluster"),
+    readShoot(s.emu, "dev-cluster"),
   ]);
   const yaml = await s.cli(["shoot", "list", ...WHERE, "-o", "yaml"]);
   assert.equal(yaml.code, 0, yaml.stderr);
@@ -405,7 +410,10 @@ Deno.test("cleura projects without --domain lists every domain's projects; -o ya
   assert.equal(lines.length, json.projects.length + 1);
   assert.match(
     lines[3]!,
-    /^08db589dp1 +production +yes +yes +CCP_Domain_43597 +Fra1$/,
+    bySpoken({
+      v1: /^08db589dp1 +production +yes +yes +CCP_Domain_43597 +Fra1$/,
+      v2: /^08db589dp1 +production +- +yes +CCP_Domain_43597 +Fra1$/,
+    }),
   );
   const yaml = await s.cli(["projects", "-o", "yaml"]);
   assert.equal(yaml.code, 0, yaml.stderr);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { load } from "js-yaml";
 import { type MainOptions, runMain } from "./_helpers/cli.ts";
 import { tempDir } from "./_helpers/temp.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { type Emulator, startEmulator } from "./_helpers/emulator.ts";
 
 const STORED_AT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 

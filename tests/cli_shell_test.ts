@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { load } from "js-yaml";
 import { runMain } from "./_helpers/cli.ts";
 import { tempDir } from "./_helpers/temp.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { CLEURA } from "../cli/cleura.ts";
 import { ITOPIA } from "../cli/itopia.ts";
 import { COMMON_OPTIONS } from "../cli/args.ts";

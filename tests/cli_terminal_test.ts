@@ -2,7 +2,7 @@
 // the password and SMS prompts run in raw mode, as they do for a person.
 import assert from "node:assert/strict";
 import { spawnPiped } from "./_helpers/cli.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { childEnv } from "./_helpers/mcp.ts";
 
 const CLI = new URL("../cli.ts", import.meta.url).pathname;

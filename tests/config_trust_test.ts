@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../lib/errors.ts";
 import { readCleuraProfiles } from "../lib/cleura/profile.ts";
 import { loadCleuraProfile } from "../lib/cleura/resolve.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { rejection } from "./_helpers/assert.ts";
 import { runMain } from "./_helpers/cli.ts";
 import { CAN_CHOWN, OTHER_UID } from "./_helpers/other_uid.ts";

@@ -5,10 +5,11 @@ import { accountEnv, creds, ITOPIA_KEY as KEY } from "./_helpers/accounts.ts";
 import { runMain } from "./_helpers/cli.ts";
 import { tempDir } from "./_helpers/temp.ts";
 import {
+  bySpoken,
   type Emulator,
   type Fault,
   startEmulator,
-} from "../lib/testing/mod.ts";
+} from "./_helpers/emulator.ts";
 import {
   ApiError,
   CleuraSession,
@@ -148,7 +149,10 @@ const SITES: Site[] = [
     name: "Cleura domains",
     read: true,
     shaped: true,
-    path: "/accesscontrol/v1/openstack/domains",
+    path: bySpoken({
+      v1: "/accesscontrol/v1/openstack/domains",
+      v2: "/openstack/identity/v2/domains",
+    }),
     method: "GET",
     run: (emu, url) => listDomains(tokenSession(emu, url)),
   },

@@ -6,7 +6,7 @@ import {
   SEED_CLEURA_TWOFACTOR_REQUIRED,
   SEED_CLEURA_VERIFY_OK,
   startEmulator,
-} from "../lib/testing/mod.ts";
+} from "./_helpers/emulator.ts";
 import {
   flattenRegions,
   parseDomains,

@@ -18,7 +18,7 @@ import {
 } from "../mod.ts";
 import { runMain } from "./_helpers/cli.ts";
 import { tempDir } from "./_helpers/temp.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { call, closedPort, memoryClient } from "./_helpers/mcp.ts";
 
 const CANARY = "CANARY-s3cr3t-9f2b";

@@ -6,10 +6,12 @@ import assert from "node:assert/strict";
 import { rejection } from "./_helpers/assert.ts";
 import { creds } from "./_helpers/accounts.ts";
 import {
+  bySpoken,
   type Emulator,
   HOSTILE_TEXT,
+  SPOKEN,
   startEmulator,
-} from "../lib/testing/mod.ts";
+} from "./_helpers/emulator.ts";
 import { adminKubeconfig, parseDuration } from "../lib/cleura/kubeconfig.ts";
 import {
   cleuraShootSchema,
@@ -34,6 +36,14 @@ import {
 /** The project of the emulator's seed clusters: the first domain's "production". */
 const PROJECT = "79b0cef4p1";
 const WHERE: ShootTarget = { region: "sto2", projectId: PROJECT };
+
+/** The path of a project's clusters in the generation the suite speaks. */
+function shootsPath(garden: "public" | "compliant"): string {
+  return bySpoken({
+    v1: `/gardener/v1/${garden}/shoot/sto2/${PROJECT}`,
+    v2: `/gardener/v2/${garden}/shoots/sto2/${PROJECT}`,
+  });
+}
 
 function session(
   emu: Emulator,
@@ -105,7 +115,7 @@ Deno.test("listShoots() lists a project's clusters, and summarizeShoot() sums ea
     },
   ]);
   assert.equal(
-    emu.counters.byRoute[`GET /gardener/v1/public/shoot/sto2/${PROJECT}`],
+    emu.counters.byRoute[`GET ${shootsPath("public")}`],
     1,
   );
 });
@@ -128,11 +138,18 @@ Deno.test("listShoots() leaves out a cluster it cannot read, with one warning ea
   emu.injectFault({
     path: "/gardener/",
     kind: "json",
-    body: [
-      { metadata: { name: "odd", uid: 7 }, status: { progress: "x" }, x: 1 },
-      { spec: {} },
-      "not a cluster",
-    ],
+    body: bySpoken({
+      v1: [
+        { metadata: { name: "odd", uid: 7 }, status: { progress: "x" }, x: 1 },
+        { spec: {} },
+        "not a cluster",
+      ],
+      v2: [
+        { name: "odd", uid: 7, status: { progress: "x" }, x: 1 },
+        { kubernetes: {} },
+        "not a cluster",
+      ],
+    }),
   });
   const warnings: string[] = [];
   const shoots = await listShoots(
@@ -140,10 +157,24 @@ Deno.test("listShoots() leaves out a cluster it cannot read, with one warning ea
     WHERE,
   );
   assert.deepEqual(shoots, [
-    { metadata: { name: "odd", uid: null }, status: { progress: "x" }, x: 1 },
+    bySpoken({
+      v1: {
+        metadata: { name: "odd", uid: null },
+        status: { progress: "x" },
+        x: 1,
+      },
+      v2: {
+        metadata: { name: "odd", uid: null },
+        spec: {},
+        status: { progress: "x" },
+        x: 1,
+      },
+    }),
   ]);
   assert.deepEqual(warnings, [
-    `Left out Kubernetes cluster 2 of the list of project "${PROJECT}" in sto2: "metadata" is missing or of the wrong type`,
+    `Left out Kubernetes cluster 2 of the list of project "${PROJECT}" in sto2: "${
+      bySpoken({ v1: "metadata", v2: "name" })
+    }" is missing or of the wrong type`,
     `Left out Kubernetes cluster 3 of the list of project "${PROJECT}" in sto2: it is not an object`,
   ]);
 });
@@ -171,7 +202,8 @@ Deno.test("hibernateShoot() is accepted, and the next get shows the cluster hibe
   await hibernateShoot(s, { ...WHERE, name: "prod-cluster" });
   assert.equal(emu.counters.shootHibernations, 1);
   const shoot = await getShoot(s, { ...WHERE, name: "prod-cluster" });
-  assert.equal(shoot.spec?.hibernation?.enabled, true);
+  // v1 also says what was asked for; v2 only what is.
+  if (SPOKEN === "v1") assert.equal(shoot.spec?.hibernation?.enabled, true);
   const summary = summarizeShoot(shoot);
   assert.equal(summary.hibernated, true);
   assert.equal(summary.ready, false);
@@ -181,7 +213,9 @@ Deno.test("hibernateShoot() is accepted, and the next get shows the cluster hibe
     progress: 0,
     description: "Hibernating cluster",
   });
-  assert.deepEqual(emu.shoot("prod-cluster"), shoot);
+  // v1 sends the cluster as the emulator keeps it; v2 sends its own shape.
+  if (SPOKEN === "v1") assert.deepEqual(emu.shoot("prod-cluster"), shoot);
+  assert.deepEqual(summarizeShoot(emu.shoot("prod-cluster")!), summary);
   assert.equal(
     emu.shoot("prod-cluster", { gardenDomain: "compliant" })?.status
       ?.hibernated,
@@ -246,14 +280,21 @@ Deno.test("adminKubeconfig() refuses an expiration outside 10m to 24h before any
   assert.equal(emu.counters.requests, 0);
 });
 
-Deno.test("adminKubeconfig() never echoes an answer that is not a JSON string", async () => {
+Deno.test("adminKubeconfig() never echoes an answer that is not a kubeconfig", async () => {
   await using emu = await startEmulator();
+  const tail = bySpoken({ v1: "/adminkubeconfig", v2: "/admin-kubeconfig" });
+  const expected = bySpoken({
+    v1: "a non-empty JSON string",
+    v2: "a kubeconfig in YAML",
+  });
   for (const body of [{ kubeconfig: "token: SECRET-1" }, ["SECRET-2"], ""]) {
-    emu.injectFault({ path: "/adminkubeconfig", kind: "json", body });
+    emu.injectFault({ path: tail, kind: "json", body });
     const error = await rejection(
       adminKubeconfig(session(emu), { ...WHERE, name: "prod-cluster" }),
       ResponseFormatError,
-      `Cannot get an admin kubeconfig for Kubernetes cluster "prod-cluster" of project "${PROJECT}" in sto2: the response of /gardener/v1/public/shoot/sto2/${PROJECT}/prod-cluster/adminkubeconfig is not a kubeconfig (a non-empty JSON string was expected)`,
+      `Cannot get an admin kubeconfig for Kubernetes cluster "prod-cluster" of project "${PROJECT}" in sto2: the response of ${
+        shootsPath("public")
+      }/prod-cluster${tail} is not a kubeconfig (${expected} was expected)`,
     );
     assert.doesNotMatch(String(error.stack), /SECRET/);
   }
@@ -338,7 +379,9 @@ Deno.test("listShoots() asks the compliant garden when told to", async () => {
   assert.equal(
     emu.counters
       .byRoute[
-        `POST /gardener/v1/compliant/shoot/sto2/${PROJECT}/prod-cluster/hibernate`
+        `${bySpoken({ v1: "POST", v2: "PATCH" })} ${
+          shootsPath("compliant")
+        }/prod-cluster/hibernate`
       ],
     1,
   );
@@ -394,7 +437,7 @@ Deno.test("the emulator's hostileText makes cluster text hostile, but not names 
 });
 
 Deno.test("the emulator answers 403 to an unknown token and 400 to a kubeconfig without a positive expiration", async () => {
-  await using emu = await startEmulator();
+  await using emu = await startEmulator({ cleuraGenerations: ["v1"] });
   const path =
     `${emu.cleuraUrl}/gardener/v1/public/shoot/sto2/${PROJECT}/prod-cluster/adminkubeconfig`;
   const post = async (token: string, body: unknown) => {

@@ -5,7 +5,7 @@ import {
   type Emulator,
   type Fault,
   startEmulator,
-} from "../lib/testing/mod.ts";
+} from "./_helpers/emulator.ts";
 import {
   ApiError,
   ConfigError,
@@ -24,10 +24,13 @@ const fast = { retryDelayMs: 1 };
 
 /** An emulator that answers with `fault`. */
 async function emulatorWith(fault: Fault): Promise<Emulator> {
-  const emu = await startEmulator();
+  const emu = await startEmulator(HTTP_CORE);
   emu.injectFault(fault);
   return emu;
 }
+
+// These test the HTTP core on the seed's (v1) paths, whatever the suite's mode.
+const HTTP_CORE = { cleuraGenerations: ["v1"] } as const;
 
 /** A POST to `path` of the emulator's Cleura, for the step named. */
 function post(
@@ -75,7 +78,7 @@ Deno.test("joinUrl() keeps the base path and puts one slash between", () => {
 });
 
 Deno.test("httpRequest() turns the error envelope into an ApiError naming the step", async () => {
-  await using emu = await startEmulator();
+  await using emu = await startEmulator(HTTP_CORE);
   try {
     await httpRequest(domains(emu));
     assert.fail("expected an error");
@@ -181,7 +184,7 @@ Deno.test("httpRequest() names the host when the connection is refused", async (
 });
 
 Deno.test("httpRequest() retries a GET on 503 and then succeeds", async () => {
-  await using emu = await startEmulator();
+  await using emu = await startEmulator(HTTP_CORE);
   const token = emu.issueCleuraToken("alice");
   emu.injectFault({ kind: "status", status: 503, times: 2 });
   const { body } = await httpRequest(domains(emu, token), fast);
@@ -193,7 +196,7 @@ Deno.test("httpRequest() retries a GET on 503 and then succeeds", async () => {
 });
 
 Deno.test("httpRequest() honours Retry-After on a 429", async () => {
-  await using emu = await startEmulator();
+  await using emu = await startEmulator(HTTP_CORE);
   const token = emu.issueCleuraToken("alice");
   emu.injectFault({ kind: "status", status: 429, retryAfter: 1 });
   const started = Date.now();
@@ -282,7 +285,7 @@ Deno.test("httpRequest() removes secrets a server echoes back", async () => {
 });
 
 Deno.test("httpRequest() waits out a slow answer within the timeout, and times out past it", async () => {
-  await using emu = await startEmulator();
+  await using emu = await startEmulator(HTTP_CORE);
   const token = emu.issueCleuraToken("alice");
   const request = domains(emu, token);
   emu.injectFault({ kind: "delay", ms: 100 });

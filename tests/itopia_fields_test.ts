@@ -8,7 +8,7 @@ import {
   ResponseFormatError,
   selectInstances,
 } from "../mod.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { runMain } from "./_helpers/cli.ts";
 import { call, stdioClient, test } from "./_helpers/mcp.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { rejection } from "./_helpers/assert.ts";
 import { itopiaAdmin, itopiaKeyAuth } from "./_helpers/accounts.ts";
 import { jwtVerify } from "jose";
-import { EMULATOR_FIXTURES, startEmulator } from "../lib/testing/mod.ts";
+import { EMULATOR_FIXTURES, startEmulator } from "./_helpers/emulator.ts";
 import {
   ApiError,
   ConfigError,

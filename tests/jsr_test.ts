@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { VERSION } from "../lib/version.ts";
 import { accountEnv } from "./_helpers/accounts.ts";
 import { startJsrRegistry } from "./_helpers/jsr_registry.ts";

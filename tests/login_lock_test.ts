@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { acquireLoginLock, AuthError } from "../mod.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { type Emulator, startEmulator } from "./_helpers/emulator.ts";
 import { cleuraEnv } from "./_helpers/accounts.ts";
 import { cliArgs, spawnPiped } from "./_helpers/cli.ts";
 import {

@@ -22,7 +22,7 @@ import { ElicitRequestSchema } from "npm:@modelcontextprotocol/sdk@1.32.2/types.
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { jwtVerify } from "jose";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { type Emulator, startEmulator } from "./_helpers/emulator.ts";
 import { accountEnv, ITOPIA_KEY } from "./_helpers/accounts.ts";
 import { LISTED_TOOL_NAMES as TOOL_NAMES } from "./_helpers/mcp.ts";
 import { MCP_REMOTE, toolArgs } from "./_helpers/tools.ts";

@@ -3,7 +3,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import type { ElicitResult } from "@modelcontextprotocol/client";
 import { cleuraEnv, itopiaEnv } from "./_helpers/accounts.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { type Emulator, startEmulator } from "./_helpers/emulator.ts";
 import { selectTools } from "../mcp/tool.ts";
 import { TOOLS } from "../mcp/tools/mod.ts";
 import { CODE_TIMEOUT_MS, UrlCodePages } from "../mcp/code_pages.ts";

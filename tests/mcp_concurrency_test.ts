@@ -3,7 +3,7 @@
 // others could see it, and every one asked).
 
 import assert from "node:assert/strict";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { cleuraEnv } from "./_helpers/accounts.ts";
 import {
   call,

@@ -21,7 +21,11 @@ import {
   setUp,
   test,
 } from "./_helpers/mcp.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import {
+  type Emulator,
+  readShoot,
+  startEmulator,
+} from "./_helpers/emulator.ts";
 import { selectTools } from "../mcp/tool.ts";
 import { TOOLS } from "../mcp/tools/mod.ts";
 
@@ -72,7 +76,7 @@ Deno.test("a default server lists and runs cleura_list_shoots and cleura_get_sho
     ...WHERE,
   });
   assert.equal(get.isError, false, get.text);
-  assert.deepEqual(get.structured?.shoot, t.emu.shoot("prod-cluster"));
+  assert.deepEqual(get.structured?.shoot, readShoot(t.emu, "prod-cluster"));
   const missing = await call(t.client, "cleura_get_shoot", {
     name: "nope",
     ...WHERE,

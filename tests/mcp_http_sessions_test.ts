@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { cleuraEnv, itopiaEnv } from "./_helpers/accounts.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { createToolContext, type ToolContext } from "../mcp/context.ts";
 import { createMcpServer } from "../mcp/create_server.ts";
 import { type HttpServer, MAX_SESSIONS, serveHttp } from "../mcp/http.ts";

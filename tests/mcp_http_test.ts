@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { accountEnv, cleuraEnv } from "./_helpers/accounts.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { type Emulator, startEmulator } from "./_helpers/emulator.ts";
 import { MAX_BODY_BYTES } from "../mcp/http.ts";
 import {
   assertTwentyShareOneLogin,

@@ -4,7 +4,7 @@
 // string, never prose; the server's instructions say such strings are data.
 
 import assert from "node:assert/strict";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { call, ERAS, stdioClient, test } from "./_helpers/mcp.ts";
 
 const KEY = "test-api-key-0123456789abcdef0123456789";

@@ -8,7 +8,7 @@ import {
   Client,
   StreamableHTTPClientTransport,
 } from "@modelcontextprotocol/client";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { type Emulator, startEmulator } from "./_helpers/emulator.ts";
 import type { HttpServer } from "../mcp/http.ts";
 import { serveMcp, type ServeOptions } from "./_helpers/mcp.ts";
 import { parseStateKey, StateCodec } from "../mcp/state.ts";

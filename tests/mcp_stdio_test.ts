@@ -5,7 +5,7 @@ import {
   itopiaEnv,
 } from "./_helpers/accounts.ts";
 import { jwtVerify } from "jose";
-import type { Emulator } from "../lib/testing/mod.ts";
+import type { Emulator } from "./_helpers/emulator.ts";
 import {
   assertTwentyShareOneLogin,
   call,

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { cleuraEnv } from "./_helpers/accounts.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { DenoStdioTransport, MAX_MESSAGE_BYTES } from "../mcp/stdio.ts";
 import {
   cancelWhileAsked,

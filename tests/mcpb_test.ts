@@ -13,7 +13,7 @@ import {
   validateManifest,
 } from "@anthropic-ai/mcpb";
 import config from "../deno.json" with { type: "json" };
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import {
   bundleName,
   DENO_VERSION,

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { jwtVerify } from "jose";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { VERSION } from "../lib/version.ts";
 import { ITOPIA_KEY } from "./_helpers/accounts.ts";
 import {

@@ -1,10 +1,12 @@
-// Projects across every domain: one row per project with its domain and
-// regions, fetched a few domains at a time, and one failing domain named.
+// Projects across every domain: on v1 one row per project with its domain and
+// regions, fetched a few domains at a time, and one failing domain named (the
+// v1 tests pin v1: v2 has no per-domain listing); on v2 one listing of the
+// caller's projects, each with the regions it is in.
 
 import assert from "node:assert/strict";
 import { rejection } from "./_helpers/assert.ts";
 import { creds } from "./_helpers/accounts.ts";
-import { type Emulator, startEmulator } from "../lib/testing/mod.ts";
+import { type Emulator, startEmulator } from "./_helpers/emulator.ts";
 import {
   cleuraProjectRowSchema,
   listAllProjects,
@@ -17,12 +19,15 @@ const STO2 = "79b0cef45b504586ad0bf057dc4cb8b8";
 const FRA1 = "08db589d04f442e19c272f2cd1a02906";
 const KNA1 = "a018123218f5428ba96d7fb212d90cf2";
 
+/** An emulator of v1 alone: these tests are of v1's per-domain listing. */
+const V1 = { cleuraGenerations: ["v1"] } as const;
+
 function session(emu: Emulator): CleuraSession {
   return new CleuraSession(creds(emu, "alice"));
 }
 
-Deno.test("listAllProjects() lists every domain's projects with its domain, regions and default", async () => {
-  await using emu = await startEmulator();
+Deno.test("listAllProjects() on v1 lists every domain's projects with its domain, regions and default", async () => {
+  await using emu = await startEmulator(V1);
   const rows = await listAllProjects(session(emu));
   assert.deepEqual(
     rows.map((
@@ -61,7 +66,7 @@ Deno.test("listAllProjects() keeps at most `concurrency` requests in flight, and
     [99, 3],
   ];
   for (const [concurrency, most] of cases) {
-    await using emu = await startEmulator();
+    await using emu = await startEmulator(V1);
     // The first domain answers last: the rows still come in domain order.
     emu.injectFault({ path: `/${STO2}/projects`, kind: "delay", ms: 120 });
     emu.injectFault({ path: "/projects", kind: "delay", ms: 60, times: 2 });
@@ -92,7 +97,7 @@ Deno.test("listAllProjects() refuses a concurrency that is not a number", async 
 });
 
 Deno.test("listAllProjects() names the domain that failed and cancels the others", async () => {
-  await using emu = await startEmulator();
+  await using emu = await startEmulator(V1);
   emu.injectFault({ path: `/${STO2}/projects`, kind: "hang" });
   emu.injectFault({ path: `/${FRA1}/projects`, kind: "status", status: 500 });
   emu.injectFault({ path: `/${KNA1}/projects`, kind: "hang" });
@@ -122,7 +127,7 @@ Deno.test("listAllProjects() stops when the caller's signal is aborted", async (
 });
 
 Deno.test("listProjects() reads default and enabled, passes unknown fields and reads a wrong type as null", async () => {
-  await using emu = await startEmulator();
+  await using emu = await startEmulator(V1);
   emu.injectFault({
     path: "/projects",
     kind: "json",
@@ -135,4 +140,60 @@ Deno.test("listProjects() reads default and enabled, passes unknown fields and r
     { id: "7", name: "seven", enabled: null, default: null, extra: 1 },
     { id: "bare", name: "bare" },
   ]);
+});
+
+Deno.test("listAllProjects() on v2 lists the caller's projects in one call, each with its regions and domain", async () => {
+  await using emu = await startEmulator({ cleuraGenerations: ["v2"] });
+  const rows = await listAllProjects(session(emu));
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.domainId, r.domainName, r.regions, r.enabled]),
+    [
+      ["79b0cef4p1", STO2, "CCP_Domain_43597", ["Sto2"], true],
+      ["79b0cef4p2", STO2, "CCP_Domain_43597", ["Sto2"], true],
+      ["08db589dp1", FRA1, "CCP_Domain_43597", ["Fra1"], true],
+      ["08db589dp2", FRA1, "CCP_Domain_43597", ["Fra1"], true],
+      ["a0181232p1", KNA1, "CCP_Domain_43597", ["Kna1"], true],
+      ["a0181232p2", KNA1, "CCP_Domain_43597", ["Kna1"], false],
+    ],
+  );
+  assert.ok(rows.every((r) => !("default" in r)), "v2 has no default flag");
+  for (const row of rows) cleuraProjectRowSchema.parse(row);
+  assert.equal(
+    emu.counters.byRoute["GET /openstack/identity/v1/current-user/projects"],
+    1,
+  );
+  assert.ok(
+    Object.keys(emu.counters.byRoute).every((r) =>
+      !r.includes("/accesscontrol/")
+    ),
+  );
+});
+
+Deno.test("listProjects() on v2 keeps one domain's projects, lists a project once across regions, and names an unknown domain", async () => {
+  await using emu = await startEmulator({ cleuraGenerations: ["v2"] });
+  emu.injectFault({
+    path: "/current-user/projects",
+    kind: "json",
+    body: [
+      {
+        region: { id: 2, name: "Stockholm", tag: "Sto2" },
+        projects: [{ id: "p1", name: "one", domain_id: STO2, enabled: true }],
+      },
+      {
+        region: { id: 3, name: "Karlskrona", tag: "Kna1" },
+        projects: [
+          { id: "p1", name: "one", domain_id: STO2, enabled: true },
+          { id: "p9", name: "other", domain_id: KNA1, enabled: true },
+        ],
+      },
+    ],
+  });
+  assert.deepEqual(await listProjects(session(emu), { domainId: STO2 }), [
+    { id: "p1", name: "one", domain_id: STO2, enabled: true },
+  ]);
+  await rejection(
+    listProjects(session(emu), { domainId: "nope" }),
+    ConfigError,
+    'Cannot list the projects of domain "nope": the account has no such domain (its domains are listed by cleura domains)',
+  );
 });

@@ -12,7 +12,7 @@ import {
   type EmulatorOptions,
   QUIRKY_DOMAINS,
   startEmulator,
-} from "../lib/testing/mod.ts";
+} from "./_helpers/emulator.ts";
 import {
   ApiError,
   CleuraSession,
@@ -94,6 +94,7 @@ Deno.test("a 403 for anything but the token is a permission error and never logs
     token: emu.issueCleuraToken("alice"),
   });
   emu.injectFault({
+    path: "/domains",
     kind: "status",
     status: 403,
     message: "No access: Your user does not have access to this method.",

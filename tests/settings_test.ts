@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { main as serverMain } from "../mcp/main.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { SPOKEN, startEmulator } from "./_helpers/emulator.ts";
 import { runMain } from "./_helpers/cli.ts";
 import { call, setUp } from "./_helpers/mcp.ts";
 import { tempDir } from "./_helpers/temp.ts";
@@ -51,6 +51,7 @@ Deno.test("cleura --debug names the source of each setting, flag > environment >
     'debug: Cleura token: set, not shown (from token of profile "work")',
     "debug: Cleura region: fra1 (from --region)",
     "debug: Cleura projectId: 79b0cef4p2 (from CLEURA_PROJECT_ID)",
+    `debug: the Cleura API at ${emu.cleuraUrl} speaks ${SPOKEN}`,
   ]);
   assert.ok(!run.stderr.includes(token));
   assert.equal(

@@ -4,7 +4,7 @@ import { creds } from "./_helpers/accounts.ts";
 import { cliArgs } from "./_helpers/cli.ts";
 import { childEnv } from "./_helpers/mcp.ts";
 import { CleuraSession, ConfigError, listRegions, TokenCache } from "../mod.ts";
-import { startEmulator } from "../lib/testing/mod.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { cacheDirFrom, defaultCacheDir } from "../lib/dirs.ts";
 
 const key = { apiUrl: "https://rest.cleura.cloud", login: "alice" };

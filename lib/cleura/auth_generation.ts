@@ -122,6 +122,28 @@ export function rememberedGeneration(apiUrl: string): "v1" | "v2" | undefined {
   return chosen.get(urlKey(apiUrl));
 }
 
+/**
+ * Remembers the generation an API URL speaks for this process (as a token
+ * cached with its generation tells it), unless one is remembered already.
+ *
+ * @param apiUrl The API's base URL.
+ * @param generation `v1` or `v2`.
+ *
+ * @example
+ * ```ts
+ * import { rememberedGeneration, rememberGeneration } from "@cloudgate/toolkit/cleura";
+ *
+ * rememberGeneration("https://cleura.example", "v1");
+ * console.log(rememberedGeneration("https://cleura.example/")); // v1
+ * ```
+ */
+export function rememberGeneration(
+  apiUrl: string,
+  generation: "v1" | "v2",
+): void {
+  if (!chosen.has(urlKey(apiUrl))) chosen.set(urlKey(apiUrl), generation);
+}
+
 /** The API has no such route: nothing was done. */
 function absent(error: unknown): error is ApiError {
   return error instanceof ApiError &&
@@ -129,10 +151,11 @@ function absent(error: unknown): error is ApiError {
 }
 
 /**
- * Runs one step on the generation the setting gives. On `auto` with no
- * choice remembered for the URL, runs it on v2, and on v1 only when v2
- * answered 404 or 405 (nothing was done); any other answer from v2 settles
- * v2. A pinned generation that answers 404 or 405 is a clear setting error.
+ * Runs one step on the generation the setting gives. On `auto`, runs it on
+ * the generation remembered for the URL (v2 when none is), and on the other
+ * one only when that answered 404 or 405 (no such route: nothing was done);
+ * any other answer settles the generation that gave it. A pinned generation
+ * that answers 404 or 405 is a clear setting error.
  */
 export async function onGeneration<T>(
   apiUrl: string,
@@ -140,31 +163,36 @@ export async function onGeneration<T>(
   generations: { v1: AuthGeneration; v2: AuthGeneration },
   step: (generation: AuthGeneration) => Promise<T>,
 ): Promise<T> {
-  const pinned = setting === "v1" || setting === "v2" ? setting : undefined;
-  const known = pinned ?? chosen.get(urlKey(apiUrl));
-  if (known) {
+  const key = urlKey(apiUrl);
+  if (setting === "v1" || setting === "v2") {
     try {
-      return await step(generations[known]);
+      return await step(generations[setting]);
     } catch (error) {
-      if (pinned && absent(error)) throw wrongGeneration(apiUrl, pinned, error);
+      if (absent(error)) throw wrongGeneration(apiUrl, setting, error);
       throw error;
     }
   }
-  try {
-    const result = await step(generations.v2);
-    chosen.set(urlKey(apiUrl), "v2");
-    return result;
-  } catch (error) {
-    if (!absent(error)) {
-      if (error instanceof ApiError && error.status < 500) {
-        chosen.set(urlKey(apiUrl), "v2");
+  // The generation that answers (even a wrong password, a refused token) is
+  // the one this API speaks.
+  const settle = async (name: "v1" | "v2"): Promise<T> => {
+    try {
+      const result = await step(generations[name]);
+      chosen.set(key, name);
+      return result;
+    } catch (error) {
+      if (error instanceof ApiError && error.status < 500 && !absent(error)) {
+        chosen.set(key, name);
       }
       throw error;
     }
+  };
+  const first = chosen.get(key) ?? "v2";
+  try {
+    return await settle(first);
+  } catch (error) {
+    if (!absent(error)) throw error;
   }
-  const result = await step(generations.v1);
-  chosen.set(urlKey(apiUrl), "v1");
-  return result;
+  return await settle(first === "v2" ? "v1" : "v2");
 }
 
 function wrongGeneration(

@@ -24,6 +24,18 @@ const wireRegion = z.looseObject({
   status: z.string(),
   region: z.string(),
 });
+// v2 names a region by its `tag` and numbers it by `id`, with no status: read
+// into the same shape (`zone_id`, `region`, `status: null`).
+const wireRegionV2 = z.looseObject({
+  id: idString,
+  name: z.string(),
+  tag: z.string(),
+}).transform(({ id, tag, ...rest }) => ({
+  ...rest,
+  zone_id: id,
+  region: tag,
+  status: null,
+}));
 const wireDomain = z.looseObject({
   id: idString,
   name: maybeString,
@@ -43,8 +55,8 @@ export interface CleuraApiRegion {
   zone_id: string;
   /** A readable name, e.g. `Stockholm / Sweden`. */
   name: string;
-  /** The region's status, e.g. `active`. */
-  status: string;
+  /** The region's status, e.g. `active` (`null` from v2, which gives none). */
+  status: string | null;
   /** The region's code, e.g. `Sto2`. */
   region: string;
   /** Fields cloudgate does not know yet, passed through untouched. */
@@ -84,8 +96,8 @@ export interface CleuraRegion {
   region: string;
   /** A readable name, e.g. `Stockholm / Sweden`. */
   name: string;
-  /** The region's status, e.g. `active`. */
-  status: string;
+  /** The region's status, e.g. `active` (`null` from v2, which gives none). */
+  status: string | null;
   /** The zone's id. */
   zoneId: string;
   /** The area's id. */
@@ -113,7 +125,7 @@ export interface CleuraRegion {
 export const cleuraApiRegionSchema: z.ZodType<CleuraApiRegion> = z.looseObject({
   zone_id: z.string(),
   name: z.string(),
-  status: z.string(),
+  status: z.string().nullable(),
   region: z.string(),
 });
 
@@ -135,7 +147,7 @@ export const cleuraDomainSchema: z.ZodType<CleuraDomain> = z.looseObject({
 export const cleuraRegionSchema: z.ZodType<CleuraRegion> = z.object({
   region: z.string().describe("The region's code, e.g. Sto2"),
   name: z.string(),
-  status: z.string(),
+  status: z.string().nullable(),
   zoneId: z.string(),
   areaId: z.string(),
   areaName: z.string(),
@@ -146,17 +158,22 @@ export const cleuraRegionSchema: z.ZodType<CleuraRegion> = z.object({
   domainEnabled: z.boolean().nullable(),
 });
 
-const DOMAINS_PATH = "accesscontrol/v1/openstack/domains";
+const DOMAINS_PATHS = {
+  v1: "accesscontrol/v1/openstack/domains",
+  v2: "openstack/identity/v2/domains",
+} as const;
 
 /**
- * Parses the body of `GET /accesscontrol/v1/openstack/domains`, one element at
- * a time: a domain or region that cannot be read is left out with one warning
+ * Parses the body of `GET /accesscontrol/v1/openstack/domains` (or, with
+ * `generation` `v2`, of `GET /openstack/identity/v2/domains`, whose regions
+ * are read into the same shape), one element at a time: a domain or region that cannot be read is left out with one warning
  * naming it, so one odd element never fails the whole list. Fields cloudgate
  * does not know pass through untouched; a domain's `name`, `status` and
  * `enabled` may be missing or `null`.
  *
  * @param body The parsed JSON body.
  * @param onWarning Called with each element left out.
+ * @param generation The API generation that sent it (default `v1`).
  * @returns The domains.
  * @throws {ResponseFormatError} When the body is not a list.
  *
@@ -175,8 +192,12 @@ const DOMAINS_PATH = "accesscontrol/v1/openstack/domains";
 export function parseDomains(
   body: unknown,
   onWarning: (message: string) => void = () => {},
+  generation: "v1" | "v2" = "v1",
 ): CleuraDomain[] {
-  const source = { step: "list domains", endpoint: `/${DOMAINS_PATH}` };
+  const source = {
+    step: "list domains",
+    endpoint: `/${DOMAINS_PATHS[generation]}`,
+  };
   const domains: CleuraDomain[] = [];
   const list = unwrapArray(body, source);
   const read = readElements(list, {
@@ -186,7 +207,7 @@ export function parseDomains(
   });
   for (const domain of read) {
     const regions = [...readElements(domain.area.regions, {
-      schema: wireRegion,
+      schema: generation === "v2" ? wireRegionV2 : wireRegion,
       kind: "region",
       within: ` of domain "${domain.id}"`,
       onWarning,
@@ -243,7 +264,8 @@ export function flattenRegions(
 }
 
 /**
- * Lists the account's domains (`GET /accesscontrol/v1/openstack/domains`).
+ * Lists the account's domains (v2: `GET /openstack/identity/v2/domains`; v1:
+ * `GET /accesscontrol/v1/openstack/domains`).
  *
  * @param session The account's session.
  * @param options Timeout, signal and the `askCode` for a login.
@@ -262,11 +284,12 @@ export async function listDomains(
   session: CleuraSession,
   options: SessionCallOptions = {},
 ): Promise<CleuraDomain[]> {
-  const { body } = await session.request({
-    path: DOMAINS_PATH,
+  const { body, generation } = await session.request({
     step: "list domains",
+    v1: { path: DOMAINS_PATHS.v1 },
+    v2: { path: DOMAINS_PATHS.v2 },
   }, options);
-  return parseDomains(body, (message) => session.warn(message));
+  return parseDomains(body, (message) => session.warn(message), generation);
 }
 
 /**

@@ -16,12 +16,15 @@
  * @module
  */
 
-import { ApiError, type ApiErrorDetails, ConfigError } from "../errors.ts";
+import { ApiError, ConfigError, NotFoundError } from "../errors.ts";
+
+export { NotFoundError } from "../errors.ts";
 import { parseBody, unwrapArray } from "../parse.ts";
 import { readElements } from "./elements.ts";
 import type { CleuraSession } from "./session.ts";
 import type { SessionCallOptions } from "./session_options.ts";
 import { type CleuraShoot, wireShootSchema } from "./shoot.ts";
+import { v2ShootSchema } from "./shoot_v2.ts";
 
 export {
   type CleuraShoot,
@@ -56,41 +59,6 @@ export interface ShootTarget extends SessionCallOptions {
 export interface NamedShootTarget extends ShootTarget {
   /** The cluster's name. */
   name: string;
-}
-
-/**
- * The API answered 404 for one thing: the message says what is missing and
- * where. An {@linkcode ApiError} with status 404, whose `cause` is the
- * original one.
- *
- * @example
- * ```ts
- * import { ApiError, NotFoundError } from "@cloudgate/toolkit";
- *
- * const error = new NotFoundError('Cannot get Kubernetes cluster "x": there is no such cluster', {
- *   cause: new ApiError({ status: 404, step: 'get Kubernetes cluster "x"' }),
- * });
- * console.log(error instanceof ApiError, error.status); // true 404
- * ```
- */
-export class NotFoundError extends ApiError {
-  /**
-   * Creates the error.
-   *
-   * @param message One line saying what is missing and where.
-   * @param options The API's 404 error, as `cause`.
-   */
-  constructor(message: string, options: { cause: ApiError }) {
-    const { cause } = options;
-    const details: ApiErrorDetails = { status: cause.status, step: cause.step };
-    if (cause.serverMessage !== undefined) {
-      details.serverMessage = cause.serverMessage;
-    }
-    if (cause.result !== undefined) details.result = cause.result;
-    super(details, { cause });
-    this.message = message;
-    this.name = "NotFoundError";
-  }
 }
 
 /**
@@ -143,7 +111,8 @@ function checked(
 
 /** A checked target: the path of its clusters, and words for messages. */
 interface Located {
-  path: string;
+  /** The clusters' path in each generation. */
+  paths: { v1: string; v2: string };
   region: string;
   projectId: string;
   where: string;
@@ -207,10 +176,12 @@ function locate(session: CleuraSession, target: ShootTarget): Located {
       `The garden domain must be public or compliant, got ${shown(garden)}`,
     );
   }
+  const project = encodeURIComponent(names.projectId);
   return {
-    path: `gardener/v1/${garden}/shoot/${names.region}/${
-      encodeURIComponent(names.projectId)
-    }`,
+    paths: {
+      v1: `gardener/v1/${garden}/shoot/${names.region}/${project}`,
+      v2: `gardener/v2/${garden}/shoots/${names.region}/${project}`,
+    },
     region: names.region,
     projectId: names.projectId,
     where: `project "${names.projectId}" in ${names.region}`,
@@ -228,7 +199,10 @@ export function locateShoot(
   const checkedName = checkShootNames({ ...located, name }).name ?? name;
   return {
     ...located,
-    path: `${located.path}/${checkedName}`,
+    paths: {
+      v1: `${located.paths.v1}/${checkedName}`,
+      v2: `${located.paths.v2}/${checkedName}`,
+    },
     name: checkedName,
   };
 }
@@ -275,12 +249,16 @@ export async function listShoots(
   session: CleuraSession,
   target: ShootTarget,
 ): Promise<CleuraShoot[]> {
-  const { path, where, call } = locate(session, target);
+  const { paths, where, call } = locate(session, target);
   const step = `list the Kubernetes clusters of ${where}`;
-  const { body, endpoint } = await session.request({ path, step }, call);
+  const { body, endpoint, generation } = await session.request({
+    step,
+    v1: { path: paths.v1 },
+    v2: { path: paths.v2 },
+  }, call);
   const list = unwrapArray(body, { step, endpoint });
   return [...readElements(list, {
-    schema: wireShootSchema(),
+    schema: generation === "v2" ? v2ShootSchema() : wireShootSchema(),
     kind: "Kubernetes cluster",
     within: ` of ${where}`,
     onWarning: (message) => session.warn(message),
@@ -312,15 +290,24 @@ export async function getShoot(
 ): Promise<CleuraShoot> {
   const shoot = locateShoot(session, target);
   const step = `get Kubernetes cluster "${shoot.name}" of ${shoot.where}`;
-  const { body, endpoint } = await onShoot(
+  const { body, endpoint, generation } = await onShoot(
     shoot,
     "get",
-    () => session.request({ path: shoot.path, step }, shoot.call),
+    () =>
+      session.request({
+        step,
+        v1: { path: shoot.paths.v1 },
+        v2: { path: shoot.paths.v2 },
+      }, shoot.call),
   );
-  return parseBody(wireShootSchema(), body, { step, endpoint });
+  return parseBody(
+    generation === "v2" ? v2ShootSchema() : wireShootSchema(),
+    body,
+    { step, endpoint },
+  );
 }
 
-/** Hibernates or wakes a cluster: a POST without a body, answered 202. */
+/** Hibernates or wakes a cluster: v1 POSTs, v2 PATCHes, without a body. */
 async function changeShoot(
   session: CleuraSession,
   target: NamedShootTarget,
@@ -330,10 +317,17 @@ async function changeShoot(
   const verb = action === "hibernate" ? "hibernate" : "wake up";
   await onShoot(shoot, verb, () =>
     session.request({
-      path: `${shoot.path}/${action}`,
-      method: "POST",
-      ignoreBody: true,
       step: `${verb} Kubernetes cluster "${shoot.name}" of ${shoot.where}`,
+      v1: {
+        path: `${shoot.paths.v1}/${action}`,
+        method: "POST",
+        ignoreBody: true,
+      },
+      v2: {
+        path: `${shoot.paths.v2}/${action}`,
+        method: "PATCH",
+        ignoreBody: true,
+      },
     }, shoot.call));
 }
 

@@ -70,24 +70,42 @@ export async function adminKubeconfig(
   }
   const step =
     `get an admin kubeconfig for Kubernetes cluster "${shoot.name}" of ${shoot.where}`;
-  const { body, endpoint } = await onShoot(
+  // v2 answers with the YAML itself (served as text/html by the live API),
+  // v1 with a JSON string holding it.
+  const { body, endpoint, generation } = await onShoot(
     shoot,
     "get an admin kubeconfig for",
     () =>
       session.request({
-        path: `${shoot.path}/adminkubeconfig`,
-        method: "POST",
-        body: { config: { expirationSeconds } },
         step,
+        v1: {
+          path: `${shoot.paths.v1}/adminkubeconfig`,
+          method: "POST",
+          body: { config: { expirationSeconds } },
+        },
+        v2: {
+          path: `${shoot.paths.v2}/admin-kubeconfig`,
+          method: "POST",
+          body: { expiration_seconds: expirationSeconds },
+          text: true,
+        },
       }, shoot.call),
   );
-  if (typeof body !== "string" || body.trim() === "") {
+  const isKubeconfig = typeof body === "string" &&
+    (generation === "v2" ? KUBECONFIG_YAML.test(body) : body.trim() !== "");
+  if (!isKubeconfig) {
     throw new ResponseFormatError(
-      `Cannot ${step}: the response of ${endpoint} is not a kubeconfig (a non-empty JSON string was expected)`,
+      `Cannot ${step}: the response of ${endpoint} is not a kubeconfig (${
+        generation === "v2" ? "a kubeconfig in YAML" : "a non-empty JSON string"
+      } was expected)`,
     );
   }
-  return body;
+  return body as string;
 }
+
+/** A top-level key every kubeconfig in YAML has at the start of a line. */
+const KUBECONFIG_YAML =
+  /^(?:apiVersion|kind|clusters|contexts|users|current-context):/m;
 
 const DURATION = /^(?:(\d{1,6})h)?(?:(\d{1,6})m)?(?:(\d{1,9})s)?$/i;
 

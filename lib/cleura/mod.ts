@@ -53,6 +53,7 @@ export {
   type StartLoginOptions,
   verifySmsCode,
 } from "./auth.ts";
+export { rememberedGeneration, rememberGeneration } from "./auth_generation.ts";
 export {
   cleuraHeaders,
   isTokenRejected,
@@ -60,8 +61,10 @@ export {
   validateToken,
 } from "./token.ts";
 export { CleuraSession } from "./session.ts";
+export type { CleuraResponse } from "./session_call.ts";
 export {
   type CleuraCall,
+  type CleuraEndpoint,
   type CleuraSessionOptions,
   LoginRequiredError,
   type SessionCallOptions,
@@ -88,6 +91,7 @@ export {
   listRegions,
   parseDomains,
 } from "./api.ts";
+export { type CleuraUser, currentUser } from "./identity.ts";
 export {
   adminKubeconfig,
   type AdminKubeconfigOptions,

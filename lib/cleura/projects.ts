@@ -109,24 +109,66 @@ export const cleuraProjectRowSchema: z.ZodType<CleuraProjectRow> = z
       .describe("The region codes of the domain, e.g. Sto2"),
   });
 
-/** The projects of one domain, fetched under a given step. */
-async function fetchProjects(
-  session: CleuraSession,
-  domainId: string,
-  step: string,
-  options: SessionCallOptions,
-): Promise<CleuraProject[]> {
-  const { body, endpoint } = await session.request({
-    path: `accesscontrol/v1/openstack/${encodeURIComponent(domainId)}/projects`,
-    step,
-  }, options);
-  const source = { step, endpoint };
-  return parseBody(z.array(wireProject), unwrapArray(body, source), source);
+// v2 lists the caller's own projects, grouped by region.
+const wireRegionProjects = z.looseObject({
+  region: z.looseObject({ tag: z.string() }),
+  projects: z.array(wireProject),
+});
+
+/** A project and the region codes it is found in. */
+interface Located {
+  project: CleuraProject;
+  regions: string[];
 }
 
 /**
- * Lists the projects of one domain
- * (`GET /accesscontrol/v1/openstack/{domainId}/projects`).
+ * The projects of one domain (v1: `GET /accesscontrol/v1/openstack/{domainId}
+ * /projects`), or (v2: `GET /openstack/identity/v1/current-user/projects`)
+ * the caller's own, each once with the regions it is found in; `domainId`
+ * keeps only that domain's.
+ */
+async function fetchProjects(
+  session: CleuraSession,
+  domainId: string | undefined,
+  step: string,
+  options: SessionCallOptions,
+): Promise<Located[]> {
+  const { body, endpoint, generation } = await session.request({
+    step,
+    ...(domainId === undefined ? {} : {
+      v1: {
+        path: `accesscontrol/v1/openstack/${
+          encodeURIComponent(domainId)
+        }/projects`,
+      },
+    }),
+    v2: { path: "openstack/identity/v1/current-user/projects" },
+  }, options);
+  const source = { step, endpoint };
+  const list = unwrapArray(body, source);
+  if (generation === "v1") {
+    return parseBody(z.array(wireProject), list, source).map((project) => ({
+      project,
+      regions: [],
+    }));
+  }
+  const byId = new Map<string, Located>();
+  for (const group of parseBody(z.array(wireRegionProjects), list, source)) {
+    for (const project of group.projects) {
+      if (domainId !== undefined && project.domain_id !== domainId) continue;
+      const seen = byId.get(project.id);
+      if (seen) seen.regions.push(group.region.tag);
+      else byId.set(project.id, { project, regions: [group.region.tag] });
+    }
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Lists the projects of one domain (v1:
+ * `GET /accesscontrol/v1/openstack/{domainId}/projects`; v2, which lists only
+ * the caller's own projects: those of
+ * `GET /openstack/identity/v1/current-user/projects` in that domain).
  *
  * @param session The account's session.
  * @param options The domain's id, timeout, signal and the `askCode` for a login.
@@ -140,17 +182,24 @@ async function fetchProjects(
  * console.log(await listProjects(session, { domainId: "79b0cef45b504586ad0bf057dc4cb8b8" }));
  * ```
  */
-export function listProjects(
+export async function listProjects(
   session: CleuraSession,
   options: SessionCallOptions & { domainId: string },
 ): Promise<CleuraProject[]> {
   const { domainId, ...http } = options;
-  return fetchProjects(
-    session,
-    domainId,
-    `list the projects of domain "${domainId}"`,
-    http,
-  );
+  const step = `list the projects of domain "${domainId}"`;
+  const located = await fetchProjects(session, domainId, step, http);
+  // v1 answers 404 for a domain it does not know; v2 lists none, so an empty
+  // list is checked against the domains.
+  if (located.length === 0 && await session.generation(http) === "v2") {
+    const domains = await listDomains(session, http);
+    if (!domains.some((d) => d.id === domainId)) {
+      throw new ConfigError(
+        `Cannot ${step}: the account has no such domain (its domains are listed by cleura domains)`,
+      );
+    }
+  }
+  return located.map((l) => l.project);
 }
 
 /** Options of {@linkcode listAllProjects}. */
@@ -178,15 +227,34 @@ function concurrencyOf(value: number | undefined): number {
 
 function rowsOf(
   domain: CleuraDomain,
-  projects: CleuraProject[],
+  projects: Located[],
 ): CleuraProjectRow[] {
   const regions = domain.area.regions.map((r) => r.region);
-  return projects.map((project) => ({
-    ...project,
+  return projects.map((located) => ({
+    ...located.project,
     domainId: domain.id,
     domainName: domain.name,
     regions,
   }));
+}
+
+/** v2's rows: one listing of the caller's projects, named after their domains. */
+async function v2Rows(
+  session: CleuraSession,
+  domains: CleuraDomain[],
+  call: SessionCallOptions,
+): Promise<CleuraProjectRow[]> {
+  const located = await fetchProjects(
+    session,
+    undefined,
+    "list your projects",
+    call,
+  );
+  return located.map(({ project, regions }) => {
+    const domainId = project.domain_id ?? "";
+    const domain = domains.find((d) => d.id === domainId);
+    return { ...project, domainId, domainName: domain?.name ?? null, regions };
+  });
 }
 
 /**
@@ -195,7 +263,9 @@ function rowsOf(
  * domain's request fails, the others are cancelled and its error is thrown
  * (of the same class, e.g. {@linkcode ApiError}); the error's step names the
  * domain: `Cannot list the projects of domain "08db…" (Germany / Frankfurt):
- * the server answered 500`.
+ * the server answered 500`. On v2 one call lists the caller's own projects
+ * (`GET /openstack/identity/v1/current-user/projects`), each with the
+ * regions it is in; the domains give their names.
  *
  * @param session The account's session.
  * @param options How many requests at once; timeout, signal and the
@@ -220,6 +290,10 @@ export async function listAllProjects(
   const { concurrency, ...call } = options;
   const limit = concurrencyOf(concurrency);
   const domains = await listDomains(session, call);
+  // The domains' call settled the generation: v2 lists every project at once.
+  if (await session.generation(call) === "v2") {
+    return await v2Rows(session, domains, call);
+  }
   const stop = new AbortController();
   const signal = call.signal
     ? AbortSignal.any([call.signal, stop.signal])

@@ -8,20 +8,18 @@
  */
 
 import type { CleuraConfig } from "./settings.ts";
-import {
-  type ApiError,
-  AuthError,
-  CloudgateError,
-  ConfigError,
-} from "../errors.ts";
-import {
-  type HttpOptions,
-  httpOptionsOf,
-  httpRequest,
-  type HttpResponse,
-} from "../http.ts";
+import { type ApiError, AuthError, ConfigError } from "../errors.ts";
+import { type HttpOptions, httpOptionsOf } from "../http.ts";
 import { type AskCode, type CleuraToken, loginCleura } from "./auth.ts";
+import { rememberGeneration } from "./auth_generation.ts";
 import { StepwiseLogin } from "./stepwise_login.ts";
+import {
+  type CleuraResponse,
+  expiredToken,
+  saveToken,
+  sendCall,
+  settleGeneration,
+} from "./session_call.ts";
 import { sessionLock } from "./session_lock.ts";
 import type {
   CleuraCall,
@@ -29,13 +27,12 @@ import type {
   SessionCallOptions,
   SessionEvent,
 } from "./session_options.ts";
-import { authOptionsOf, LoginRequiredError } from "./session_options.ts";
 import {
-  cleuraHeaders,
-  isTokenRejected,
-  revokeToken,
-  validateToken,
-} from "./token.ts";
+  authOptionsOf,
+  LoginRequiredError,
+  sessionOptionsOf,
+} from "./session_options.ts";
+import { isTokenRejected, revokeToken, validateToken } from "./token.ts";
 
 /**
  * A logged-in (or ready to log in) Cleura account.
@@ -61,6 +58,7 @@ export class CleuraSession {
   #options: CleuraSessionOptions;
   #token: string | undefined;
   #loading: Promise<string> | undefined;
+  #spoken: "v1" | "v2" | undefined;
   /**
    * The stepwise login of this account (password, SMS, code as separate
    * calls), for a caller that cannot wait inside one call for the code, such
@@ -119,23 +117,7 @@ export class CleuraSession {
     config: CleuraConfig,
     options: Omit<CleuraSessionOptions, "apiUrl" | "login"> = {},
   ): CleuraSession {
-    if (!config.username) {
-      throw new ConfigError("CLEURA_API_USERNAME is not set");
-    }
-    if (!config.password && !config.token && !options.cache?.enabled) {
-      throw new ConfigError(
-        "Neither CLEURA_API_PASSWORD nor CLEURA_API_TOKEN is set",
-      );
-    }
-    return new CleuraSession({
-      ...options,
-      apiUrl: config.apiUrl,
-      login: config.username,
-      ...(config.password ? { password: config.password } : {}),
-      ...(config.token ? { token: config.token } : {}),
-      ...(config.twofa ? { twofa: config.twofa } : {}),
-      ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
-    });
+    return new CleuraSession(sessionOptionsOf(config, options));
   }
 
   #event(event: SessionEvent): void {
@@ -257,7 +239,7 @@ export class CleuraSession {
   async request(
     call: CleuraCall,
     options: SessionCallOptions = {},
-  ): Promise<HttpResponse> {
+  ): Promise<CleuraResponse> {
     const { askCode, login, ...rest } = options;
     const http = { ...httpOptionsOf(this.#options), ...rest };
     for (let attempt = 1;; attempt++) {
@@ -273,30 +255,51 @@ export class CleuraSession {
         throw new LoginRequiredError(this.login);
       }
       try {
-        return await httpRequest({
-          baseUrl: this.apiUrl,
-          path: call.path,
-          method: call.method ?? "GET",
-          ...(call.body === undefined ? {} : { body: call.body }),
-          ...(call.ignoreBody ? { ignoreBody: true } : {}),
-          headers: cleuraHeaders(this.#tokenOf(token)),
-          step: call.step,
-          secrets: [token, this.#options.password],
-        }, http);
+        const generation = await this.generation(http);
+        if (this.#spoken !== generation) {
+          this.#spoken = generation;
+          this.#event({ type: "generation", apiUrl: this.apiUrl, generation });
+        }
+        return await sendCall(this.#tokenOf(token), call, generation, {
+          ...http,
+          ...(this.#options.apiVersion
+            ? { apiVersion: this.#options.apiVersion }
+            : {}),
+          ...(this.#options.password
+            ? { password: this.#options.password }
+            : {}),
+        });
       } catch (error) {
         if (!isTokenRejected(error)) throw error;
         await this.#drop(token);
         if (this.#options.password === undefined) {
-          throw new AuthError(
-            `Cannot ${call.step}: the token of "${this.login}" has expired or was revoked (the API answered ${
-              (error as ApiError).status
-            }); get a new one with \`deno task cli cleura token\` and set CLEURA_API_TOKEN, or set CLEURA_API_PASSWORD so that cloudgate can log in again`,
-            { cause: error },
+          throw expiredToken(
+            call.step,
+            this.login,
+            (error as ApiError).status,
+            error,
           );
         }
         if (attempt >= 2) throw error;
       }
     }
+  }
+
+  /**
+   * The generation of the API this session speaks (as
+   * {@linkcode settleGeneration} settles it: the setting, what this process
+   * knows, or one validation of the token at hand).
+   *
+   * @param options Timeout and signal of that validation.
+   * @returns `v1` or `v2`.
+   */
+  generation(options: HttpOptions = {}): Promise<"v1" | "v2"> {
+    return settleGeneration(
+      this.apiUrl,
+      this.#options.apiVersion,
+      async () => (await this.storedToken()) !== undefined,
+      () => this.validate(options),
+    );
   }
 
   /**
@@ -323,6 +326,7 @@ export class CleuraSession {
     if (!cache?.enabled) return undefined;
     const cached = await cache.get(this).catch(() => undefined);
     if (!cached || cached.token === stale) return undefined;
+    if (cached.generation) rememberGeneration(this.apiUrl, cached.generation);
     this.#token ??= cached.token;
     this.#event({ type: "token-reused", login: this.login, source: "cache" });
     return this.#token;
@@ -340,16 +344,10 @@ export class CleuraSession {
   /** Holds a fresh token and saves it to the cache, if any. */
   async #keep(token: string): Promise<void> {
     this.#token = token;
-    const cache = this.#options.cache;
-    if (!cache?.enabled) return;
-    await cache.set({ apiUrl: this.apiUrl, login: this.login, token }).catch(
-      (error) =>
-        this.#event({
-          type: "warning",
-          message: error instanceof CloudgateError
-            ? error.message
-            : "Cannot save the token cache",
-        }),
+    await saveToken(
+      this.#options.cache,
+      this.#tokenOf(token),
+      (message) => this.warn(message),
     );
   }
 

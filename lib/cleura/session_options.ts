@@ -6,9 +6,10 @@
  * @module
  */
 
-import { AuthError } from "../errors.ts";
+import { AuthError, ConfigError } from "../errors.ts";
 import { type HttpOptions, httpOptionsOf } from "../http.ts";
 import type { TokenCache } from "../token_cache.ts";
+import type { CleuraConfig } from "./settings.ts";
 import type {
   ApiVersion,
   AskCode,
@@ -23,7 +24,9 @@ export type SessionEvent =
   | { type: "token-rejected"; login: string }
   /** Another process is logging in to this account; this one waits for it. */
   | { type: "login-waiting"; login: string; pid?: number }
-  | { type: "warning"; message: string };
+  | { type: "warning"; message: string }
+  /** The API generation that answered this session's first call. */
+  | { type: "generation"; apiUrl: string; generation: "v1" | "v2" };
 
 /** Options of a {@linkcode CleuraSession}. */
 export interface CleuraSessionOptions extends HttpOptions {
@@ -87,22 +90,96 @@ export class LoginRequiredError extends AuthError {
   }
 }
 
-/** One authenticated call through a {@linkcode CleuraSession}. */
-export interface CleuraCall {
+/** What one API generation sends for a call. */
+export interface CleuraEndpoint {
   /** The path below the API's base URL. */
   path: string;
   /** The HTTP method (default `GET`). */
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   /** A value to send as JSON. */
   body?: unknown;
-  /** What is being done, worded to follow "Cannot". */
-  step: string;
   /** Ignore the body of a 2xx answer (such as a 202 "accepted"). */
   ignoreBody?: boolean;
+  /** Take the body as the text it is, whatever its content type. */
+  text?: boolean;
 }
+
+/**
+ * One authenticated call through a {@linkcode CleuraSession}: one endpoint
+ * for both generations of the API, or each generation's own (`v1`, `v2`); a
+ * call that exists in one generation only declares that one. The session
+ * sends the one of the generation its API speaks.
+ *
+ * @example
+ * ```ts
+ * import type { CleuraCall } from "@cloudgate/toolkit/cleura";
+ *
+ * const call: CleuraCall = {
+ *   step: "list domains",
+ *   v1: { path: "accesscontrol/v1/openstack/domains" },
+ *   v2: { path: "openstack/identity/v2/domains" },
+ * };
+ * console.log(call.v2?.path); // openstack/identity/v2/domains
+ * ```
+ */
+export type CleuraCall =
+  & {
+    /** What is being done, worded to follow "Cannot". */
+    step: string;
+  }
+  & (
+    | CleuraEndpoint
+    | {
+      /** What v1 sends, if v1 has this call. */
+      v1?: CleuraEndpoint;
+      /** What v2 sends, if v2 has this call. */
+      v2?: CleuraEndpoint;
+    }
+  );
 
 /** A session's options for a call about its login or token. */
 export function authOptionsOf(options: CleuraSessionOptions): AuthCallOptions {
   const { apiVersion } = options;
   return { ...httpOptionsOf(options), ...(apiVersion ? { apiVersion } : {}) };
+}
+
+/**
+ * A session's options from the Cleura settings, checked.
+ *
+ * @param config The settings.
+ * @param options Callbacks, cache, timeout and signal.
+ * @returns The options.
+ * @throws {ConfigError} When `CLEURA_API_USERNAME` is missing, or neither a
+ * password nor a token is set (and no cache could hold one).
+ *
+ * @example
+ * ```ts
+ * import { cleuraConfig } from "@cloudgate/toolkit";
+ * import { sessionOptionsOf } from "./session_options.ts";
+ *
+ * const options = sessionOptionsOf(cleuraConfig({ CLEURA_API_USERNAME: "alice", CLEURA_API_TOKEN: "t0k3n" }));
+ * console.log(options.login); // alice
+ * ```
+ */
+export function sessionOptionsOf(
+  config: CleuraConfig,
+  options: Omit<CleuraSessionOptions, "apiUrl" | "login"> = {},
+): CleuraSessionOptions {
+  if (!config.username) {
+    throw new ConfigError("CLEURA_API_USERNAME is not set");
+  }
+  if (!config.password && !config.token && !options.cache?.enabled) {
+    throw new ConfigError(
+      "Neither CLEURA_API_PASSWORD nor CLEURA_API_TOKEN is set",
+    );
+  }
+  return {
+    ...options,
+    apiUrl: config.apiUrl,
+    login: config.username,
+    ...(config.password ? { password: config.password } : {}),
+    ...(config.token ? { token: config.token } : {}),
+    ...(config.twofa ? { twofa: config.twofa } : {}),
+    ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
+  };
 }

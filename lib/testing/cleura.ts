@@ -300,10 +300,18 @@ export function getProjects(
   [encodedDomainId]: readonly string[],
 ): Response {
   if (!cleuraToken(state, request)) return unauthorized(state);
-  const domainId = decodeURIComponent(encodedDomainId!);
+  const list = projectsOf(state, decodeURIComponent(encodedDomainId!));
+  return list ? json(200, list) : errorEnvelope(state, 404, "Domain not found");
+}
+
+/** The projects of a seed domain (v1's shape), or `undefined` for another id. */
+export function projectsOf(
+  state: EmulatorState,
+  domainId: string,
+): Record<string, unknown>[] | undefined {
   const domains = JSON.parse(SEED_CLEURA_DOMAINS) as { id: string }[];
   const index = domains.findIndex((d) => d.id === domainId);
-  if (index < 0) return errorEnvelope(state, 404, "Domain not found");
+  if (index < 0) return undefined;
   const list = [
     {
       id: `${domainId.slice(0, 8)}p1`,
@@ -322,10 +330,7 @@ export function getProjects(
       description: "",
     },
   ];
-  return json(
-    200,
-    state.options.hostileText
-      ? hostileStrings(list, ["id", "domain_id"])
-      : list,
-  );
+  return state.options.hostileText
+    ? hostileStrings(list, ["id", "domain_id"]) as Record<string, unknown>[]
+    : list;
 }

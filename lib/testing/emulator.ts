@@ -121,7 +121,8 @@ export interface EmulatorOptions {
    * The Cleura API generations served (default both): a path of a generation
    * left out answers 404, as on a private installation that has only the
    * other. v1 is the seed's auth, domains, projects and Gardener paths; v2
-   * is `/auth/v2/*` and `/identity/v2/current-user`.
+   * is `/auth/v2/*`, `/identity/v2/current-user`, the v2 domains, the
+   * current user's projects and `/gardener/v2/…`.
    */
   cleuraGenerations?: readonly ("v1" | "v2")[];
 }

@@ -19,6 +19,7 @@ import {
   randomToken,
   readJson,
   record,
+  type Route,
 } from "./state.ts";
 
 /** A Kubernetes cluster of the emulator, and where it lives. */
@@ -130,7 +131,7 @@ export function seedShoots(): EmulatedShoot[] {
 }
 
 /** A cluster as answered: its text hostile under `hostileText`, but not its name. */
-function answered(state: EmulatorState, shoot: CleuraShoot): unknown {
+export function answered(state: EmulatorState, shoot: CleuraShoot): unknown {
   if (!state.options.hostileText) return shoot;
   const { metadata, spec, status } = shoot;
   return {
@@ -154,7 +155,7 @@ function answered(state: EmulatorState, shoot: CleuraShoot): unknown {
 }
 
 /** The clusters of a project in a region of a garden domain. */
-function shootsOf(
+export function shootsOf(
   state: EmulatorState,
   [gardenDomain, region, projectId]: readonly string[],
 ): EmulatedShoot[] {
@@ -166,7 +167,7 @@ function shootsOf(
 }
 
 /** The cluster a path names, or the answer to give instead (403 or 404). */
-function shootOf(
+export function shootOf(
   state: EmulatorState,
   request: Request,
   params: readonly string[],
@@ -177,34 +178,46 @@ function shootOf(
     errorEnvelope(state, 404, "not found");
 }
 
+/** How one generation sends a cluster. */
+export type ShootShape = (state: EmulatorState, shoot: CleuraShoot) => unknown;
+
 /**
- * `GET /gardener/v1/<garden>/shoot/<region>/<project>`: the clusters. An
- * unknown project or region answers 200 with an empty list (assumed: no
- * public source says whether the API answers 404 instead).
+ * The two reads of one generation, sending each cluster in its `shape`: the
+ * list of a project's clusters (an unknown project or region answers 200
+ * with an empty list; assumed: no public source says whether the API answers
+ * 404 instead), and one cluster, or 404.
+ *
+ * @param shape How the generation sends a cluster.
+ * @returns The list and get routes.
+ *
+ * @example
+ * ```ts
+ * import { shootReads } from "./gardener.ts";
+ *
+ * const v1 = shootReads((_state, shoot) => shoot);
+ * console.log(typeof v1.list, typeof v1.get); // function function
+ * ```
  */
-export function listShoots(
-  state: EmulatorState,
-  request: Request,
-  params: readonly string[],
-): Response {
-  if (!cleuraToken(state, request)) return unauthorized(state);
-  return json(
-    200,
-    shootsOf(state, params).map((s) => answered(state, s.shoot)),
-  );
+export function shootReads(shape: ShootShape): { list: Route; get: Route } {
+  return {
+    list: (state, request, params) => {
+      if (!cleuraToken(state, request)) return unauthorized(state);
+      return json(
+        200,
+        shootsOf(state, params).map((s) => shape(state, s.shoot)),
+      );
+    },
+    get: (state, request, params) => {
+      const found = shootOf(state, request, params);
+      return found instanceof Response
+        ? found
+        : json(200, shape(state, found.shoot));
+    },
+  };
 }
 
-/** `GET …/<name>`: one cluster, or 404. */
-export function getShoot(
-  state: EmulatorState,
-  request: Request,
-  params: readonly string[],
-): Response {
-  const found = shootOf(state, request, params);
-  return found instanceof Response
-    ? found
-    : json(200, answered(state, found.shoot));
-}
+/** v1's reads: `GET /gardener/v1/<garden>/shoot/<region>/<project>[/<name>]`. */
+export const V1_SHOOT_READS: { list: Route; get: Route } = shootReads(answered);
 
 /** Hibernation asked for or lifted: the spec and status flip, a reconcile starts. */
 function change(
@@ -257,7 +270,10 @@ export function wakeShoot(
 }
 
 /** A kubeconfig of a cluster, with a fresh admin token. */
-function kubeconfigYaml(found: EmulatedShoot, expirationSeconds: number) {
+export function kubeconfigYaml(
+  found: EmulatedShoot,
+  expirationSeconds: number,
+) {
   const name = found.shoot.metadata.name;
   const context = `garden-${found.projectId}--${name}-external`;
   const ca = btoa(randomToken(48));
@@ -285,26 +301,45 @@ function kubeconfigYaml(found: EmulatedShoot, expirationSeconds: number) {
 }
 
 /**
- * `POST …/<name>/adminkubeconfig` with `{"config":{"expirationSeconds":N}}`:
- * 200, a JSON string holding the kubeconfig; 400 unless N is a positive
- * integer.
+ * An admin kubeconfig route: the lifetime read from the body (`field` names
+ * it in the 400 unless it is a positive integer), the YAML sent as `answer`
+ * gives it.
+ *
+ * @param field Where the body holds the lifetime, e.g. `expiration_seconds`.
+ * @param answer The response holding the YAML.
+ * @returns The route.
+ *
+ * @example
+ * ```ts
+ * import { kubeconfigRoute } from "./gardener.ts";
+ *
+ * const route = kubeconfigRoute("expiration_seconds", (yaml) => new Response(yaml));
+ * console.log(typeof route); // function
+ * ```
  */
-export async function adminKubeconfig(
-  state: EmulatorState,
-  request: Request,
-  params: readonly string[],
-): Promise<Response> {
-  const found = shootOf(state, request, params);
-  if (found instanceof Response) return found;
-  const seconds = record(record(await readJson(request))?.config)
-    ?.expirationSeconds;
-  if (!Number.isInteger(seconds) || (seconds as number) <= 0) {
-    return errorEnvelope(
-      state,
-      400,
-      "config.expirationSeconds must be a positive integer",
-    );
-  }
-  state.counters.kubeconfigsIssued++;
-  return json(200, kubeconfigYaml(found, seconds as number));
+export function kubeconfigRoute(
+  field: string,
+  answer: (yaml: string) => Response,
+): Route {
+  return async (state, request, params) => {
+    const found = shootOf(state, request, params);
+    if (found instanceof Response) return found;
+    let value: unknown = await readJson(request);
+    for (const key of field.split(".")) value = record(value)?.[key];
+    if (!Number.isInteger(value) || (value as number) <= 0) {
+      return errorEnvelope(state, 400, `${field} must be a positive integer`);
+    }
+    state.counters.kubeconfigsIssued++;
+    return answer(kubeconfigYaml(found, value as number));
+  };
 }
+
+/**
+ * v1's `POST …/<name>/adminkubeconfig` with
+ * `{"config":{"expirationSeconds":N}}`: 200, a JSON string holding the
+ * kubeconfig; 400 unless N is a positive integer.
+ */
+export const adminKubeconfig: Route = kubeconfigRoute(
+  "config.expirationSeconds",
+  (yaml) => json(200, yaml),
+);

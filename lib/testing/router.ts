@@ -10,6 +10,7 @@ import * as cleura from "./cleura.ts";
 import * as v2 from "./cleura_v2.ts";
 import { serveFault, takeFault } from "./faults.ts";
 import * as gardener from "./gardener.ts";
+import * as gardenerV2 from "./gardener_v2.ts";
 import * as itopia from "./itopia.ts";
 import { type EmulatorState, errorEnvelope, type Route } from "./state.ts";
 
@@ -49,6 +50,17 @@ const CLEURA_ROUTES: RouteEntry[] = [
     },
     { method: "DELETE", path: "/auth/v2/tokens", route: cleura.deleteToken },
     { method: "GET", path: "/identity/v2/current-user", route: v2.currentUser },
+    {
+      method: "GET",
+      path: "/openstack/identity/v2/domains",
+      route: v2.getDomainsV2,
+    },
+    {
+      method: "GET",
+      path: "/openstack/identity/v1/current-user/projects",
+      route: v2.currentUserProjects,
+    },
+    ...gardenerRoutes("v2"),
   ]),
   ...of("v1", v1Routes()),
 ];
@@ -83,27 +95,36 @@ function v1Routes(): RouteEntry[] {
       path: /^\/accesscontrol\/v1\/openstack\/([^/]+)\/projects$/,
       route: cleura.getProjects,
     },
-    ...gardenerRoutes(),
+    ...gardenerRoutes("v1"),
   ];
 }
 
-/** The Gardener routes: `/gardener/v1/<garden>/shoot/<region>/<project>…`. */
-function gardenerRoutes(): RouteEntry[] {
-  const base = "^/gardener/v1/(public|compliant)/shoot/([^/]+)/([^/]+)";
+/**
+ * One generation's Gardener routes: v1's `/gardener/v1/<garden>/shoot/…`
+ * with `POST` actions and `adminkubeconfig`, v2's `/gardener/v2/<garden>
+ * /shoots/…` with `PATCH` actions and `admin-kubeconfig`.
+ */
+function gardenerRoutes(generation: "v1" | "v2"): RouteEntry[] {
+  const v1 = generation === "v1";
+  const base = `^/gardener/${generation}/(public|compliant)/${
+    v1 ? "shoot" : "shoots"
+  }/([^/]+)/([^/]+)`;
   const at = (tail: string) => new RegExp(`${base}${tail}$`);
+  const reads = v1 ? gardener.V1_SHOOT_READS : gardenerV2.V2_SHOOT_READS;
+  const action = v1 ? "POST" : "PATCH";
   return [
-    { method: "GET", path: at(""), route: gardener.listShoots },
-    { method: "GET", path: at("/([^/]+)"), route: gardener.getShoot },
+    { method: "GET", path: at(""), route: reads.list },
+    { method: "GET", path: at("/([^/]+)"), route: reads.get },
     {
-      method: "POST",
+      method: action,
       path: at("/([^/]+)/hibernate"),
       route: gardener.hibernateShoot,
     },
-    { method: "POST", path: at("/([^/]+)/wakeup"), route: gardener.wakeShoot },
+    { method: action, path: at("/([^/]+)/wakeup"), route: gardener.wakeShoot },
     {
       method: "POST",
-      path: at("/([^/]+)/adminkubeconfig"),
-      route: gardener.adminKubeconfig,
+      path: at(v1 ? "/([^/]+)/adminkubeconfig" : "/([^/]+)/admin-kubeconfig"),
+      route: v1 ? gardener.adminKubeconfig : gardenerV2.adminKubeconfigV2,
     },
   ];
 }

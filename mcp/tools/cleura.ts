@@ -68,12 +68,17 @@ export const cleuraTokenStatus = defineTool({
   toolset: "cleura",
   title: "Check the Cleura login",
   description:
-    "Whether the server holds a valid Cleura token (asks the API; never logs in, never returns the token). Use it to check the setup or explain an authentication failure.",
+    "Whether the server holds a valid Cleura token, and whose (v2 only; asks the API, never logs in, never returns the token). Use it to check the setup or explain an auth failure.",
   input: z.object({}),
   output: z.object({
     login: z.string(),
     apiUrl: z.string(),
     valid: z.boolean(),
+    user: z.object({
+      id: z.string(),
+      name: z.string(),
+      admin: z.boolean().nullable(),
+    }).nullable(),
   }),
   run: lazyRun(run, "tokenStatus"),
 });

@@ -1,7 +1,7 @@
 // The emulator's accounts as tests use them: credentials for the library and
 // environments for the CLI and the MCP server.
 
-import { type Emulator, EMULATOR_FIXTURES } from "../../lib/testing/mod.ts";
+import { type Emulator, EMULATOR_FIXTURES } from "./emulator.ts";
 import { ItopiaAuth } from "../../mod.ts";
 
 /** The itopia API key of organization 42 (every deployment). */

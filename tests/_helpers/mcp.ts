@@ -28,7 +28,7 @@ import {
   type Emulator,
   type EmulatorOptions,
   startEmulator,
-} from "../../lib/testing/mod.ts";
+} from "./emulator.ts";
 
 /** The names of the tools a server lists by default, in order. */
 export const LISTED_TOOL_NAMES: readonly string[] = selectTools(TOOLS).map((
