@@ -19,6 +19,11 @@ const OPTIONS = {
     value: "N",
     help: "The port on 127.0.0.1 (default: a free one)",
   },
+  cleura: {
+    type: "string",
+    value: "GEN",
+    help: "The Cleura API generations served: both (default), v2 or v1",
+  },
   help: { type: "boolean", help: "Show this help" },
 } as const;
 
@@ -27,7 +32,7 @@ export const EMULATOR_SUMMARY =
   "Run the emulator of both APIs here: try every command without an account";
 
 const HELP = [
-  "Usage: cloudgate emulator [--port N]",
+  "Usage: cloudgate emulator [--port N] [--cleura both|v2|v1]",
   "",
   EMULATOR_SUMMARY + ".",
   "It prints the export lines for the CLI and the MCP server, the accounts,",
@@ -35,8 +40,10 @@ const HELP = [
   "127.0.0.1 (--allow-net=127.0.0.1).",
   "",
   "Options:",
-  "  --port N  The port on 127.0.0.1 (default: a free one)",
-  "  --help    Show this help",
+  "  --port N      The port on 127.0.0.1 (default: a free one)",
+  "  --cleura GEN  The Cleura API generations served: both (default), v2 or v1,",
+  "                as a private installation with one generation would",
+  "  --help        Show this help",
 ].join("\n");
 
 /** What each account shows, by login. */
@@ -60,10 +67,18 @@ function port(raw: string | undefined): number {
   return n;
 }
 
+function generations(raw: string | undefined): ("v1" | "v2")[] {
+  if (raw === undefined || raw === "both") return ["v1", "v2"];
+  if (raw === "v1" || raw === "v2") return [raw];
+  throw new UsageError(
+    `--cleura must be both, v2 or v1, got "${raw.slice(0, 20)}"`,
+  );
+}
+
 /**
- * Runs `cloudgate emulator [--port N]` until `stop` is aborted (by default on
- * SIGINT or SIGTERM), printing what a user needs to point the CLI and the
- * MCP server at it.
+ * Runs `cloudgate emulator [--port N] [--cleura both|v2|v1]` until `stop` is
+ * aborted (by default on SIGINT or SIGTERM), printing what a user needs to
+ * point the CLI and the MCP server at it.
  *
  * @param io Where to print.
  * @param args The arguments after `emulator`.
@@ -88,14 +103,18 @@ export async function runEmulator(
     io.out(HELP);
     return 0;
   }
+  const served = generations(values.cleura as string | undefined);
   const emulator = await startEmulator({
     port: port(values.port as string | undefined),
+    cleuraGenerations: served,
     onSms: (sms) => io.out(`# SMS to ${sms.login}: ${sms.code}`),
   });
   const [itopiaKey] = EMULATOR_FIXTURES.itopiaApiKeys;
   io.out(
     [
-      `# cloudgate emulator of Cleura and itopia on ${emulator.url} (Ctrl-C stops it)`,
+      `# cloudgate emulator of Cleura (${
+        served.join(" and ")
+      }) and itopia on ${emulator.url} (Ctrl-C stops it)`,
       "# In another shell:",
       `export CLEURA_API_URL=${emulator.cleuraUrl}`,
       "export CLEURA_API_USERNAME=alice CLEURA_API_PASSWORD=alice-password",

@@ -166,6 +166,28 @@ Deno.test("the testing entry point, run as a program, is the emulator command", 
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   assert.match(
     new TextDecoder().decode(out.stdout),
-    /^Usage: cloudgate emulator \[--port N\]$/m,
+    /^Usage: cloudgate emulator \[--port N\] \[--cleura both\|v2\|v1\]$/m,
   );
+});
+
+Deno.test("cloudgate emulator --cleura v1 serves v1 alone, as a one-generation installation; a bad value is named", async () => {
+  const child = cli(["emulator", "--port", "0", "--cleura", "v1"], {});
+  const lines = new Lines(child.stdout);
+  const header = await lines.until(/^# cloudgate emulator of Cleura/);
+  assert.match(header, /^# cloudgate emulator of Cleura \(v1\) and itopia on /);
+  const url = (await lines.until(/^export CLEURA_API_URL=/)).split("=")[1]!;
+  const post = (path: string) =>
+    fetch(`${url}${path}`, {
+      method: "POST",
+      body: JSON.stringify({ login: "alice", password: "alice-password" }),
+    }).then(async (r) => (await r.body?.cancel(), r.status));
+  assert.equal(await post("/auth/v2/tokens"), 404);
+  assert.notEqual(await post("/auth/v1/tokens"), 404);
+  child.kill("SIGINT");
+  await lines.rest();
+  assert.equal((await child.status).code, 0);
+  await child.stderr.cancel();
+  const bad = await finished(cli(["emulator", "--cleura", "v3"], {}));
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^error: --cleura must be both, v2 or v1, got "v3"$/m);
 });
