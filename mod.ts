@@ -166,6 +166,7 @@ export {
   summarizeShoot,
   type TargetFlags,
   type TargetNames,
+  tokenOwner,
   validateToken,
   verifySmsCode,
   wakeShoot,

@@ -16,7 +16,8 @@ import {
   listRegions,
 } from "../lib/cleura/api.ts";
 import { cleuraConfigPath } from "../lib/cleura/profile.ts";
-import { currentUser } from "../lib/cleura/identity.ts";
+import { tokenOwner } from "../lib/cleura/identity.ts";
+import { tokenGeneration } from "../lib/cleura/session_call.ts";
 import {
   type AuthCallOptions,
   requestSmsCode,
@@ -66,7 +67,13 @@ async function keepToken(
   token: string,
 ): Promise<void> {
   const { apiUrl, username: login } = config;
-  await env.cache.set({ apiUrl, login, token });
+  const generation = tokenGeneration(apiUrl, config.apiVersion);
+  await env.cache.set({
+    apiUrl,
+    login,
+    token,
+    ...(generation ? { generation } : {}),
+  });
   if (profile === undefined) return;
   const path = profilePath(env, config);
   // Loaded here: it writes YAML, and js-yaml is loaded only when needed.
@@ -316,10 +323,7 @@ export async function whoami(
   const session = tokenOnlySession(env, config);
   const { login, apiUrl } = session;
   const valid = await session.validate(env.http);
-  // v2 says who the token belongs to; v1 has no such call.
-  const user = valid && await session.generation(env.http) === "v2"
-    ? await currentUser(session, { ...env.http, login: false })
-    : null;
+  const user = valid ? await tokenOwner(session, env.http) : null;
   const format = formatOf(options);
   if (format !== "table") {
     await printData(env.io, format, { login, apiUrl, valid, user });

@@ -9,6 +9,7 @@
 
 import { ConfigError } from "../lib/errors.ts";
 import { CleuraSession } from "../lib/cleura/session.ts";
+import type { SessionEvent } from "../lib/cleura/session_options.ts";
 import {
   describeSettings,
   resolveCleuraSettings,
@@ -84,6 +85,7 @@ export function tokenOnlySession(
     ...(config.token ? { token: config.token } : {}),
     ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
     cache: env.cache,
+    onEvent: showEvent(env),
   });
 }
 
@@ -119,22 +121,28 @@ export async function loginSession(
     ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
     askCode: (request) => askCode(io, request),
     cache,
-    onEvent: (event) => {
-      if (event.type === "warning") io.err(`warning: ${event.message}`);
-      if (event.type === "generation" && env.debug) {
-        io.err(
-          `debug: the Cleura API at ${event.apiUrl} speaks ${event.generation}`,
-        );
-      }
-      if (event.type === "login-waiting") {
-        io.err(
-          `note: waiting for the Cleura login of ${
-            event.pid === undefined ? "another process" : `process ${event.pid}`
-          } to finish`,
-        );
-      }
-    },
+    onEvent: showEvent(env),
   });
+}
+
+/** What the CLI shows of a session's events: warnings, waits, --debug lines. */
+function showEvent(env: CommandEnv): (event: SessionEvent) => void {
+  return (event) => {
+    const { io } = env;
+    if (event.type === "warning") io.err(`warning: ${event.message}`);
+    if (event.type === "generation" && env.debug) {
+      io.err(
+        `debug: the Cleura API at ${event.apiUrl} speaks ${event.generation}`,
+      );
+    }
+    if (event.type === "login-waiting") {
+      io.err(
+        `note: waiting for the Cleura login of ${
+          event.pid === undefined ? "another process" : `process ${event.pid}`
+        } to finish`,
+      );
+    }
+  };
 }
 
 /**

@@ -188,7 +188,14 @@ Deno.test("escapes: CLI --json is safe to print and parses back to the API's dat
 Deno.test("escapes: CLI errors quote the server's message without its sequences", async () => {
   await using emu = await startEmulator({ hostileText: true });
 
-  emu.injectFault({ kind: "status", status: 400, message: EVIL });
+  // On the domains call itself (on a v1-only API, a 400 from a v2 path would
+  // say that path exists).
+  emu.injectFault({
+    path: "/domains",
+    kind: "status",
+    status: 400,
+    message: EVIL,
+  });
   const injected = await cli(emu, ["cleura", "domains"]);
   assert.equal(injected.code, 1);
   assert.equal(injected.stdout, "");

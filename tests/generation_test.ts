@@ -4,14 +4,15 @@
 // environment settles it with one validation, and --debug names it.
 
 import assert from "node:assert/strict";
-import { cleuraEnv } from "./_helpers/accounts.ts";
+import { cleuraEnv, creds } from "./_helpers/accounts.ts";
 import { cliArgs, runMain } from "./_helpers/cli.ts";
 import { type Emulator, startEmulator } from "./_helpers/emulator.ts";
 import { call, childEnv, memoryClient } from "./_helpers/mcp.ts";
 import { tempDir } from "./_helpers/temp.ts";
 import { listRegions } from "../lib/cleura/api.ts";
-import { listShoots } from "../lib/cleura/gardener.ts";
+import { getShoot, listShoots } from "../lib/cleura/gardener.ts";
 import { CleuraSession } from "../lib/cleura/session.ts";
+import { TokenCache } from "../lib/token_cache.ts";
 
 /** The routes the emulator answered, those of one generation's prefix. */
 function routes(emu: Emulator, part: string): string[] {
@@ -228,4 +229,115 @@ Deno.test("whoami and cleura_token_status say whose token it is on v2, and nobod
       generation === "v2" ? { id: "1000", name: "alice", admin: true } : null,
     );
   }
+});
+
+Deno.test("concurrent calls with a token from elsewhere share one settling validation", async () => {
+  await using emu = await startEmulator({ cleuraGenerations: ["v1"] });
+  const session = new CleuraSession({
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    token: emu.issueCleuraToken("alice"),
+  });
+  await Promise.all(Array.from({ length: 8 }, () => listRegions(session)));
+  assert.deepEqual(routes(emu, "/tokens/validate"), [
+    "POST /auth/v1/tokens/validate",
+    "POST /auth/v2/tokens/validate",
+  ]);
+  for (const route of routes(emu, "/tokens/validate")) {
+    assert.equal(emu.counters.byRoute[route], 1, route);
+  }
+  assert.equal(
+    emu.counters.byRoute["GET /accesscontrol/v1/openstack/domains"],
+    8,
+  );
+});
+
+Deno.test("a cached token's generation is a hint: an API that no longer speaks it is asked once, and the read goes where it answers", async () => {
+  await using emu = await startEmulator({ cleuraGenerations: ["v2"] });
+  await using dir = await tempDir();
+  const cache = new TokenCache({ dir: dir.path });
+  await cache.set({
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    token: emu.issueCleuraToken("alice"),
+    generation: "v1",
+  });
+  const session = new CleuraSession({
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    cache,
+  });
+  const shoot = await getShoot(session, {
+    region: "sto2",
+    projectId: "79b0cef4p1",
+    name: "prod-cluster",
+  });
+  assert.equal(shoot.metadata.name, "prod-cluster");
+  assert.equal((await listRegions(session)).length, 3);
+  assert.equal(await session.generation(), "v2");
+  // The v1 path was tried once (404: no such route), then the validation.
+  assert.equal(
+    emu.counters.byRoute[
+      "GET /gardener/v1/public/shoot/sto2/79b0cef4p1/prod-cluster"
+    ],
+    1,
+  );
+  assert.deepEqual(routes(emu, "/tokens/validate"), [
+    "POST /auth/v2/tokens/validate",
+  ]);
+});
+
+Deno.test("the token cache keeps the generation that gave the token: the two-step login, --profile, and a pinned relogin", async () => {
+  await using emu = await startEmulator({ cleuraGenerations: ["v1", "v2"] });
+  await using dir = await tempDir();
+  const env = { ...cleuraEnv(emu, "bob"), CLEURA_API_VERSION: "v1" };
+  const send = await runMain(["cleura", "login", "--send-code"], env, {
+    cacheDir: dir.path,
+  });
+  assert.equal(send.code, 0, send.stderr);
+  const verify = await runMain(["cleura", "login", "--verify"], {
+    ...env,
+    CLEURA_VERIFICATION: send.stdout.trim(),
+  }, { cacheDir: dir.path, stdin: () => [String(emu.lastSmsCode("bob"))] });
+  assert.equal(verify.code, 0, verify.stderr);
+  const cache = new TokenCache({ dir: dir.path });
+  const bob = await cache.get({ apiUrl: emu.cleuraUrl, login: "bob" });
+  assert.equal(bob?.generation, "v1");
+  // A pinned v2 relogin over an old v1 entry saves v2.
+  await cache.set({
+    apiUrl: emu.cleuraUrl,
+    login: "alice",
+    token: "revoked-long-ago",
+    generation: "v1",
+  });
+  const pinned = new CleuraSession({
+    ...creds(emu, "alice"),
+    cache,
+    apiVersion: "v2",
+  });
+  await listRegions(pinned);
+  const alice = await cache.get({ apiUrl: emu.cleuraUrl, login: "alice" });
+  assert.equal(alice?.generation, "v2");
+  assert.equal(emu.counters.byRoute["POST /auth/v1/tokens"], 1); // bob's only
+});
+
+Deno.test("whoami stays a yes-or-no on the token when the API will not say whose it is", async () => {
+  await using emu = await startEmulator({ cleuraGenerations: ["v2"] });
+  await using dir = await tempDir();
+  emu.injectFault({
+    path: "/identity/v2/current-user",
+    kind: "status",
+    status: 403,
+    message: "No access: Your user does not have access to this method.",
+  });
+  const run = await runMain(["cleura", "whoami", "-o", "json"], {
+    CLEURA_API_URL: emu.cleuraUrl,
+    CLEURA_API_USERNAME: "alice",
+    CLEURA_API_TOKEN: emu.issueCleuraToken("alice"),
+  }, { cacheDir: dir.path });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout).user, null);
+  assert.deepEqual(run.errLines, [
+    "warning: Cannot read who the token belongs to: the server answered 403: No access: Your user does not have access to this method.",
+  ]);
 });

@@ -194,6 +194,6 @@ Deno.test("listProjects() on v2 keeps one domain's projects, lists a project onc
   await rejection(
     listProjects(session(emu), { domainId: "nope" }),
     ConfigError,
-    'Cannot list the projects of domain "nope": the account has no such domain (its domains are listed by cleura domains)',
+    'Cannot list the projects of domain "nope": the account has no such domain',
   );
 });

@@ -63,7 +63,7 @@ Deno.test("listProjects() lists a domain's projects and names an unknown domain"
       v1:
         'Cannot list the projects of domain "nope": the server answered 404: Domain not found',
       v2:
-        'Cannot list the projects of domain "nope": the account has no such domain (its domains are listed by cleura domains)',
+        'Cannot list the projects of domain "nope": the account has no such domain',
     }),
   );
 });

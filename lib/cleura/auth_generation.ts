@@ -118,44 +118,103 @@ function urlKey(apiUrl: string): string {
 }
 
 /** The generation `auto` settled on for an API URL in this process, if any. */
-export function rememberedGeneration(apiUrl: string): "v1" | "v2" | undefined {
+export function rememberedGeneration(
+  apiUrl: string,
+): "v1" | "v2" | undefined {
   return chosen.get(urlKey(apiUrl));
 }
 
+/** Generations a cached token was saved with: tried first, not trusted. */
+const hints = new Map<string, "v1" | "v2">();
+
 /**
- * Remembers the generation an API URL speaks for this process (as a token
- * cached with its generation tells it), unless one is remembered already.
+ * Notes the generation an API URL probably speaks (as a token cached with
+ * its generation says), for this process: it is tried first, and dropped
+ * when it answers that it has no such route. An answer in this process
+ * ({@linkcode rememberedGeneration}) always wins over it.
  *
  * @param apiUrl The API's base URL.
  * @param generation `v1` or `v2`.
  *
  * @example
  * ```ts
- * import { rememberedGeneration, rememberGeneration } from "@cloudgate/toolkit/cleura";
+ * import { generationHint, hintGeneration } from "@cloudgate/toolkit/cleura";
  *
- * rememberGeneration("https://cleura.example", "v1");
- * console.log(rememberedGeneration("https://cleura.example/")); // v1
+ * hintGeneration("https://cleura.example", "v1");
+ * console.log(generationHint("https://cleura.example/")); // v1
  * ```
  */
-export function rememberGeneration(
+export function hintGeneration(
   apiUrl: string,
   generation: "v1" | "v2",
 ): void {
-  if (!chosen.has(urlKey(apiUrl))) chosen.set(urlKey(apiUrl), generation);
+  hints.set(urlKey(apiUrl), generation);
 }
 
-/** The API has no such route: nothing was done. */
-function absent(error: unknown): error is ApiError {
+/**
+ * The generation a cached token suggested for an API URL, while no answer
+ * in this process has settled it.
+ *
+ * @param apiUrl The API's base URL.
+ * @returns The hint, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { generationHint } from "@cloudgate/toolkit/cleura";
+ *
+ * console.log(generationHint("https://nowhere.example")); // undefined
+ * ```
+ */
+export function generationHint(apiUrl: string): "v1" | "v2" | undefined {
+  const key = urlKey(apiUrl);
+  return chosen.has(key) ? undefined : hints.get(key);
+}
+
+/**
+ * Drops the hint of an API URL (it answered that it has no such route).
+ *
+ * @param apiUrl The API's base URL.
+ *
+ * @example
+ * ```ts
+ * import { dropGenerationHint, generationHint, hintGeneration } from "@cloudgate/toolkit/cleura";
+ *
+ * hintGeneration("https://old.example", "v1");
+ * dropGenerationHint("https://old.example");
+ * console.log(generationHint("https://old.example")); // undefined
+ * ```
+ */
+export function dropGenerationHint(apiUrl: string): void {
+  hints.delete(urlKey(apiUrl));
+}
+
+/**
+ * Whether an error is the API saying it has no such route (404 or 405): for
+ * an auth step, nothing was done.
+ *
+ * @param error Any error.
+ * @returns `true` for an {@linkcode ApiError} with status 404 or 405.
+ *
+ * @example
+ * ```ts
+ * import { ApiError } from "@cloudgate/toolkit";
+ * import { absent } from "./auth_generation.ts";
+ *
+ * console.log(absent(new ApiError({ status: 405, step: "log in" }))); // true
+ * ```
+ */
+export function absent(error: unknown): error is ApiError {
   return error instanceof ApiError &&
     (error.status === 404 || error.status === 405);
 }
 
 /**
  * Runs one step on the generation the setting gives. On `auto`, runs it on
- * the generation remembered for the URL (v2 when none is), and on the other
- * one only when that answered 404 or 405 (no such route: nothing was done);
- * any other answer settles the generation that gave it. A pinned generation
- * that answers 404 or 405 is a clear setting error.
+ * the generation an answer in this process settled for the URL; else on the
+ * hinted one (v2 when none is), and on the other one only when that answered
+ * 404 or 405 (no such route: nothing was done); any other answer settles the
+ * generation that gave it. A pinned generation that answers 404 or 405 is a
+ * clear setting error.
  */
 export async function onGeneration<T>(
   apiUrl: string,
@@ -186,11 +245,16 @@ export async function onGeneration<T>(
       throw error;
     }
   };
-  const first = chosen.get(key) ?? "v2";
+  // Settled by an answer in this process: that one, with no second try (a
+  // 404 there is the API's answer, such as an unknown verification).
+  const known = chosen.get(key);
+  if (known) return await settle(known);
+  const first = hints.get(key) ?? "v2";
   try {
     return await settle(first);
   } catch (error) {
     if (!absent(error)) throw error;
+    hints.delete(key);
   }
   return await settle(first === "v2" ? "v1" : "v2");
 }

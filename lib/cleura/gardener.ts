@@ -225,10 +225,11 @@ export async function onShoot<T>(
 }
 
 /**
- * Lists the Kubernetes clusters of a project in a region
- * (`GET /gardener/v1/{gardenDomain}/shoot/{region}/{projectId}`). A cluster
- * that cannot be read (no `metadata.name`) is left out with a warning through
- * the session's `onEvent`.
+ * Lists the Kubernetes clusters of a project in a region (v2:
+ * `GET /gardener/v2/{garden}/shoots/{region}/{projectId}`, read into the same
+ * model as v1's `GET /gardener/v1/{garden}/shoot/{region}/{projectId}`). A
+ * cluster that cannot be read (no name) is left out with a warning through the
+ * session's `onEvent`.
  *
  * @param session The account's session.
  * @param target The region and project; timeout, signal and the `askCode` for a login.
@@ -266,8 +267,8 @@ export async function listShoots(
 }
 
 /**
- * Gets one Kubernetes cluster
- * (`GET /gardener/v1/{gardenDomain}/shoot/{region}/{projectId}/{name}`).
+ * Gets one Kubernetes cluster (v2: `GET /gardener/v2/{garden}/shoots/{region}
+ * /{projectId}/{name}`; v1: `GET /gardener/v1/{garden}/shoot/…/{name}`).
  *
  * @param session The account's session.
  * @param target The region, project and cluster name; timeout, signal and the `askCode`.
@@ -333,7 +334,7 @@ async function changeShoot(
 
 /**
  * Hibernates a Kubernetes cluster: its workers stop until it is woken
- * (`POST …/{name}/hibernate`, answered 202). The API only accepts the
+ * (v2 `PATCH …/{name}/hibernate`, v1 `POST`, answered 2xx). The API only accepts the
  * request; {@linkcode getShoot} shows the progress.
  *
  * @param session The account's session.
@@ -358,8 +359,8 @@ export function hibernateShoot(
 }
 
 /**
- * Wakes a hibernated Kubernetes cluster (`POST …/{name}/wakeup`, answered
- * 202). The API only accepts the request; {@linkcode getShoot} shows the
+ * Wakes a hibernated Kubernetes cluster (v2 `PATCH …/{name}/wakeup`, v1
+ * `POST`, answered 2xx). The API only accepts the request; {@linkcode getShoot} shows the
  * progress.
  *
  * @param session The account's session.

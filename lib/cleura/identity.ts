@@ -7,6 +7,7 @@
  */
 
 import { z } from "zod";
+import { CloudgateError, ConfigError } from "../errors.ts";
 import { parseBody } from "../parse.ts";
 import type { CleuraSession } from "./session.ts";
 import type { SessionCallOptions } from "./session_options.ts";
@@ -70,4 +71,35 @@ export async function currentUser(
     v2: { path: "identity/v2/current-user" },
   }, options);
   return parseBody(wireUser, body, { step, endpoint });
+}
+
+/**
+ * Who the session's token belongs to, for a status report: the account on
+ * v2; `null` on v1 (which cannot say), and `null` with a warning through the
+ * session's `onEvent` when the API will not say. Never logs in.
+ *
+ * @param session The account's session, with a token.
+ * @param options Timeout and signal.
+ * @returns The account, or `null`.
+ *
+ * @example
+ * ```ts ignore
+ * import { CleuraSession, tokenOwner } from "@cloudgate/toolkit";
+ *
+ * const session = new CleuraSession({ apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" });
+ * console.log(await tokenOwner(session)); // { id: "1000", name: "alice", admin: true }
+ * ```
+ */
+export async function tokenOwner(
+  session: CleuraSession,
+  options: SessionCallOptions = {},
+): Promise<CleuraUser | null> {
+  try {
+    return await currentUser(session, { ...options, login: false });
+  } catch (error) {
+    if (!(error instanceof CloudgateError)) throw error;
+    // v1 has no such call: nothing to warn about.
+    if (!(error instanceof ConfigError)) session.warn(error.message);
+    return null;
+  }
 }

@@ -28,7 +28,9 @@ export const MAX_EXPIRATION = 86_400;
 
 /**
  * Gets an admin kubeconfig of a Kubernetes cluster that expires
- * (`POST …/{name}/adminkubeconfig`). It is a credential: keep it out of logs
+ * (v2 `POST …/{name}/admin-kubeconfig {expiration_seconds}`, answered with
+ * the YAML itself; v1 `POST …/{name}/adminkubeconfig`, answered with a JSON
+ * string holding it). It is a credential: keep it out of logs
  * and terminals; no error of this function ever holds it.
  *
  * @param session The account's session.

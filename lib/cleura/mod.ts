@@ -53,7 +53,12 @@ export {
   type StartLoginOptions,
   verifySmsCode,
 } from "./auth.ts";
-export { rememberedGeneration, rememberGeneration } from "./auth_generation.ts";
+export {
+  dropGenerationHint,
+  generationHint,
+  hintGeneration,
+  rememberedGeneration,
+} from "./auth_generation.ts";
 export {
   cleuraHeaders,
   isTokenRejected,
@@ -91,7 +96,7 @@ export {
   listRegions,
   parseDomains,
 } from "./api.ts";
-export { type CleuraUser, currentUser } from "./identity.ts";
+export { type CleuraUser, currentUser, tokenOwner } from "./identity.ts";
 export {
   adminKubeconfig,
   type AdminKubeconfigOptions,

@@ -195,7 +195,7 @@ export async function listProjects(
     const domains = await listDomains(session, http);
     if (!domains.some((d) => d.id === domainId)) {
       throw new ConfigError(
-        `Cannot ${step}: the account has no such domain (its domains are listed by cleura domains)`,
+        `Cannot ${step}: the account has no such domain`,
       );
     }
   }

@@ -11,13 +11,13 @@ import type { CleuraConfig } from "./settings.ts";
 import { type ApiError, AuthError, ConfigError } from "../errors.ts";
 import { type HttpOptions, httpOptionsOf } from "../http.ts";
 import { type AskCode, type CleuraToken, loginCleura } from "./auth.ts";
-import { rememberGeneration } from "./auth_generation.ts";
+import { hintGeneration } from "./auth_generation.ts";
 import { StepwiseLogin } from "./stepwise_login.ts";
 import {
   type CleuraResponse,
   expiredToken,
   saveToken,
-  sendCall,
+  sendSettled,
   settleGeneration,
 } from "./session_call.ts";
 import { sessionLock } from "./session_lock.ts";
@@ -246,40 +246,36 @@ export class CleuraSession {
       const token = login === false
         ? await this.storedToken()
         : await this.token(askCode ? { askCode } : {});
+      const { apiVersion, password } = this.#options;
       if (token === undefined) {
-        if (this.#options.password === undefined) {
-          throw new AuthError(
+        throw password === undefined
+          ? new AuthError(
             `Cannot ${call.step}: no valid token for "${this.login}" and no password is set to log in (CLEURA_API_PASSWORD)`,
-          );
-        }
-        throw new LoginRequiredError(this.login);
+          )
+          : new LoginRequiredError(this.login);
       }
       try {
-        const generation = await this.generation(http);
-        if (this.#spoken !== generation) {
-          this.#spoken = generation;
-          this.#event({ type: "generation", apiUrl: this.apiUrl, generation });
-        }
-        return await sendCall(this.#tokenOf(token), call, generation, {
+        return await sendSettled(this.#tokenOf(token), call, {
           ...http,
-          ...(this.#options.apiVersion
-            ? { apiVersion: this.#options.apiVersion }
-            : {}),
-          ...(this.#options.password
-            ? { password: this.#options.password }
-            : {}),
+          ...(apiVersion ? { apiVersion } : {}),
+          ...(password ? { password } : {}),
+          generation: () => this.generation(http),
+          validate: () => this.validate(http),
+          spoke: (generation) => {
+            if (this.#spoken === generation) return;
+            this.#spoken = generation;
+            this.#event({
+              type: "generation",
+              apiUrl: this.apiUrl,
+              generation,
+            });
+          },
         });
       } catch (error) {
         if (!isTokenRejected(error)) throw error;
         await this.#drop(token);
-        if (this.#options.password === undefined) {
-          throw expiredToken(
-            call.step,
-            this.login,
-            (error as ApiError).status,
-            error,
-          );
-        }
+        const { status } = error as ApiError;
+        if (!password) throw expiredToken(call.step, this.login, status, error);
         if (attempt >= 2) throw error;
       }
     }
@@ -326,7 +322,9 @@ export class CleuraSession {
     if (!cache?.enabled) return undefined;
     const cached = await cache.get(this).catch(() => undefined);
     if (!cached || cached.token === stale) return undefined;
-    if (cached.generation) rememberGeneration(this.apiUrl, cached.generation);
+    if (cached.generation && !this.#options.apiVersion) {
+      hintGeneration(this.apiUrl, cached.generation);
+    }
     this.#token ??= cached.token;
     this.#event({ type: "token-reused", login: this.login, source: "cache" });
     return this.#token;
@@ -348,6 +346,7 @@ export class CleuraSession {
       this.#options.cache,
       this.#tokenOf(token),
       (message) => this.warn(message),
+      this.#options.apiVersion,
     );
   }
 

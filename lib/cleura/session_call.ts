@@ -10,7 +10,12 @@ import { ApiError, AuthError, CloudgateError, ConfigError } from "../errors.ts";
 import type { TokenCache } from "../token_cache.ts";
 import { type HttpOptions, httpRequest, type HttpResponse } from "../http.ts";
 import type { ApiVersion, CleuraToken } from "./auth.ts";
-import { rememberedGeneration } from "./auth_generation.ts";
+import {
+  absent,
+  dropGenerationHint,
+  generationHint,
+  rememberedGeneration,
+} from "./auth_generation.ts";
 import type { CleuraCall, CleuraEndpoint } from "./session_options.ts";
 import { cleuraHeaders } from "./token.ts";
 
@@ -95,6 +100,68 @@ export async function sendCall(
   return { ...response, generation };
 }
 
+/** What {@linkcode sendSettled} needs of the session besides the call. */
+export interface SettledOptions extends HttpOptions {
+  /** The `apiVersion` setting. */
+  apiVersion?: ApiVersion;
+  /** The password, never shown. */
+  password?: string;
+  /** The generation the session's API speaks. */
+  generation: () => Promise<"v1" | "v2">;
+  /** Validates the token (on `auto`, settling the generation). */
+  validate: () => Promise<boolean>;
+  /** Told the generation of each answer. */
+  spoke?: (generation: "v1" | "v2") => void;
+}
+
+/**
+ * Sends one call on the generation the API speaks. When that came from the
+ * cached token's hint and the API answers that it has no such route (404,
+ * 405), the hint is dropped, one validation asks the API, and the call is
+ * sent once more on the generation that answered.
+ *
+ * @param token The API URL, login and token.
+ * @param call The call.
+ * @param options The session's generation, validation, setting and password.
+ * @returns The answer and its generation.
+ *
+ * @example
+ * ```ts ignore
+ * import { sendSettled } from "./session_call.ts";
+ *
+ * const token = { apiUrl: "https://rest.cleura.cloud", login: "alice", token: "t0k3n" };
+ * await sendSettled(token, { step: "list domains", v2: { path: "openstack/identity/v2/domains" } }, {
+ *   generation: () => Promise.resolve("v2"),
+ *   validate: () => Promise.resolve(true),
+ * });
+ * ```
+ */
+export async function sendSettled(
+  token: CleuraToken,
+  call: CleuraCall,
+  options: SettledOptions,
+): Promise<CleuraResponse> {
+  const { generation: settle, validate, spoke, ...rest } = options;
+  const send = async (generation: "v1" | "v2") => {
+    const response = await sendCall(token, call, generation, rest);
+    spoke?.(generation);
+    return response;
+  };
+  const generation = await settle();
+  const hinted = !rest.apiVersion &&
+    generationHint(token.apiUrl) === generation;
+  try {
+    return await send(generation);
+  } catch (error) {
+    if (!hinted || !absent(error)) throw error;
+    dropGenerationHint(token.apiUrl);
+    await validate().catch(() => false);
+    const now = rememberedGeneration(token.apiUrl);
+    if (!now || now === generation) throw error;
+    return await send(now);
+  }
+}
+
 /**
  * The error of a call whose token the API refused when there is no password
  * to log in again with.
@@ -124,13 +191,18 @@ export function expiredToken(
   );
 }
 
+/** The validation settling an API URL's generation, shared while in flight. */
+const settling = new Map<string, Promise<void>>();
+
 /**
  * The generation an API speaks, for a session: the pinned setting; else the
- * one this process settled on for the URL (by a login, or a token cached
- * with it); else, when there is a token, the answer of one validation (v2's,
- * or v1's when the API has no v2 route); else `v2` until a login says
- * otherwise. Only a failure to reach the API is thrown: any answer settles the
- * generation, and the call itself then says what is wrong under its own step.
+ * one an answer in this process settled for the URL; else the one the cached
+ * token was saved with (a hint, dropped when it answers that it has no such
+ * route); else, when there is a token, the answer of one validation (v2's,
+ * or v1's when the API has no v2 route), shared by the calls that wait for
+ * it; else `v2` until a login says otherwise. Only a failure to reach the
+ * API is thrown: any answer settles the generation, and the call itself then
+ * says what is wrong under its own step.
  *
  * @param apiUrl The API's base URL.
  * @param setting The `apiVersion` setting.
@@ -153,25 +225,31 @@ export async function settleGeneration(
   validate: () => Promise<boolean>,
 ): Promise<"v1" | "v2"> {
   if (setting === "v1" || setting === "v2") return setting;
-  const known = rememberedGeneration(apiUrl);
+  const known = rememberedGeneration(apiUrl) ?? generationHint(apiUrl);
   if (known) return known;
   if (await hasToken()) {
-    try {
-      await validate();
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
+    const key = apiUrl.replace(/\/+$/, "");
+    let once = settling.get(key);
+    if (!once) {
+      once = validate().then(() => {}, (error) => {
+        if (!(error instanceof ApiError)) throw error;
+      }).finally(() => settling.delete(key));
+      settling.set(key, once);
     }
+    await once;
   }
   return rememberedGeneration(apiUrl) ?? "v2";
 }
 
 /**
- * Saves a fresh token to the cache, if any, with the generation this process
- * knows its API speaks; a failure to save is a warning, never an error.
+ * Saves a fresh token to the cache, if any, with the generation that gave it
+ * ({@linkcode tokenGeneration}); a failure to save is a warning, never an
+ * error.
  *
  * @param cache The cache, if any.
  * @param token The API URL, login and token.
  * @param warn Called with a failure to save.
+ * @param setting The `apiVersion` setting.
  *
  * @example
  * ```ts
@@ -184,9 +262,10 @@ export async function saveToken(
   cache: TokenCache | undefined,
   token: CleuraToken,
   warn: (message: string) => void,
+  setting?: ApiVersion,
 ): Promise<void> {
   if (!cache?.enabled) return;
-  const generation = rememberedGeneration(token.apiUrl);
+  const generation = tokenGeneration(token.apiUrl, setting);
   await cache.set({ ...token, ...(generation ? { generation } : {}) }).catch(
     (error) =>
       warn(
@@ -195,4 +274,28 @@ export async function saveToken(
           : "Cannot save the token cache",
       ),
   );
+}
+
+/**
+ * The generation a fresh token of an API URL came from: the pinned setting,
+ * else the one an answer in this process settled (never a mere hint).
+ *
+ * @param apiUrl The API's base URL.
+ * @param setting The `apiVersion` setting.
+ * @returns `v1`, `v2`, or `undefined` when no answer said.
+ *
+ * @example
+ * ```ts
+ * import { tokenGeneration } from "./session_call.ts";
+ *
+ * console.log(tokenGeneration("https://cleura.example", "v2")); // v2
+ * ```
+ */
+export function tokenGeneration(
+  apiUrl: string,
+  setting?: ApiVersion,
+): "v1" | "v2" | undefined {
+  return setting === "v1" || setting === "v2"
+    ? setting
+    : rememberedGeneration(apiUrl);
 }

@@ -12,7 +12,7 @@ import {
 } from "../../lib/cleura/api.ts";
 import { ConfigError } from "../../lib/errors.ts";
 import { httpOptionsOf } from "../../lib/http.ts";
-import { currentUser } from "../../lib/cleura/identity.ts";
+import { tokenOwner } from "../../lib/cleura/identity.ts";
 import { withCleura } from "../cleura_login.ts";
 import type { ToolCall } from "../tool.ts";
 
@@ -71,9 +71,6 @@ export async function tokenStatus(_args: unknown, call: ToolCall) {
   const session = await call.ctx.cleura();
   const http = httpOptionsOf({ ...call.ctx.http, signal: call.signal });
   const valid = await session.validate(http);
-  // v2 says who the token belongs to; v1 has no such call.
-  const user = valid && await session.generation(http) === "v2"
-    ? await currentUser(session, { ...http, login: false })
-    : null;
+  const user = valid ? await tokenOwner(session, http) : null;
   return { login: session.login, apiUrl: session.apiUrl, valid, user };
 }
