@@ -94,6 +94,7 @@ export {
   type CleuraProfileFile,
   type CleuraProject,
   type CleuraProjectRow,
+  type CleuraReader,
   type CleuraRegion,
   type CleuraResponse,
   CleuraSession,

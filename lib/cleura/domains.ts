@@ -284,12 +284,16 @@ export async function listDomains(
   session: CleuraSession,
   options: SessionCallOptions = {},
 ): Promise<CleuraDomain[]> {
-  const { body, generation } = await session.request({
+  const warn = (message: string) => session.warn(message);
+  const { data } = await session.request({
     step: "list domains",
-    v1: { path: DOMAINS_PATHS.v1 },
-    v2: { path: DOMAINS_PATHS.v2 },
+    v1: { path: DOMAINS_PATHS.v1, read: (body) => parseDomains(body, warn) },
+    v2: {
+      path: DOMAINS_PATHS.v2,
+      read: (body) => parseDomains(body, warn, "v2"),
+    },
   }, options);
-  return parseDomains(body, (message) => session.warn(message), generation);
+  return data;
 }
 
 /**

@@ -22,7 +22,8 @@ export { NotFoundError } from "../errors.ts";
 import { parseBody, unwrapArray } from "../parse.ts";
 import { readElements } from "./elements.ts";
 import type { CleuraSession } from "./session.ts";
-import type { SessionCallOptions } from "./session_options.ts";
+import type { CleuraReader, SessionCallOptions } from "./session_options.ts";
+import type { z } from "zod";
 import { type CleuraShoot, wireShootSchema } from "./shoot.ts";
 import { v2ShootSchema } from "./shoot_v2.ts";
 
@@ -252,18 +253,22 @@ export async function listShoots(
 ): Promise<CleuraShoot[]> {
   const { paths, where, call } = locate(session, target);
   const step = `list the Kubernetes clusters of ${where}`;
-  const { body, endpoint, generation } = await session.request({
+  const read =
+    (schema: z.ZodType<CleuraShoot>): CleuraReader<CleuraShoot[]> =>
+    (body, source) => [
+      ...readElements(unwrapArray(body, source), {
+        schema,
+        kind: "Kubernetes cluster",
+        within: ` of ${where}`,
+        onWarning: (message) => session.warn(message),
+      }),
+    ];
+  const { data } = await session.request({
     step,
-    v1: { path: paths.v1 },
-    v2: { path: paths.v2 },
+    v1: { path: paths.v1, read: read(wireShootSchema()) },
+    v2: { path: paths.v2, read: read(v2ShootSchema()) },
   }, call);
-  const list = unwrapArray(body, { step, endpoint });
-  return [...readElements(list, {
-    schema: generation === "v2" ? v2ShootSchema() : wireShootSchema(),
-    kind: "Kubernetes cluster",
-    within: ` of ${where}`,
-    onWarning: (message) => session.warn(message),
-  })];
+  return data;
 }
 
 /**
@@ -291,21 +296,20 @@ export async function getShoot(
 ): Promise<CleuraShoot> {
   const shoot = locateShoot(session, target);
   const step = `get Kubernetes cluster "${shoot.name}" of ${shoot.where}`;
-  const { body, endpoint, generation } = await onShoot(
+  const read =
+    (schema: z.ZodType<CleuraShoot>): CleuraReader<CleuraShoot> =>
+    (body, source) => parseBody(schema, body, source);
+  const { data } = await onShoot(
     shoot,
     "get",
     () =>
       session.request({
         step,
-        v1: { path: shoot.paths.v1 },
-        v2: { path: shoot.paths.v2 },
+        v1: { path: shoot.paths.v1, read: read(wireShootSchema()) },
+        v2: { path: shoot.paths.v2, read: read(v2ShootSchema()) },
       }, shoot.call),
   );
-  return parseBody(
-    generation === "v2" ? v2ShootSchema() : wireShootSchema(),
-    body,
-    { step, endpoint },
-  );
+  return data;
 }
 
 /** Hibernates or wakes a cluster: v1 POSTs, v2 PATCHes, without a body. */

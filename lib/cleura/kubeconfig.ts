@@ -8,6 +8,7 @@
 
 import { ConfigError, ResponseFormatError } from "../errors.ts";
 import type { CleuraSession } from "./session.ts";
+import type { CleuraReader } from "./session_options.ts";
 import {
   locateShoot,
   type NamedShootTarget,
@@ -74,7 +75,7 @@ export async function adminKubeconfig(
     `get an admin kubeconfig for Kubernetes cluster "${shoot.name}" of ${shoot.where}`;
   // v2 answers with the YAML itself (served as text/html by the live API),
   // v1 with a JSON string holding it.
-  const { body, endpoint, generation } = await onShoot(
+  const { data } = await onShoot(
     shoot,
     "get an admin kubeconfig for",
     () =>
@@ -84,25 +85,40 @@ export async function adminKubeconfig(
           path: `${shoot.paths.v1}/adminkubeconfig`,
           method: "POST",
           body: { config: { expirationSeconds } },
+          read: kubeconfigOf(
+            (body) => body.trim() !== "",
+            "a non-empty JSON string",
+          ),
         },
         v2: {
           path: `${shoot.paths.v2}/admin-kubeconfig`,
           method: "POST",
           body: { expiration_seconds: expirationSeconds },
           text: true,
+          read: kubeconfigOf(
+            (body) => KUBECONFIG_YAML.test(body),
+            "a kubeconfig in YAML",
+          ),
         },
       }, shoot.call),
   );
-  const isKubeconfig = typeof body === "string" &&
-    (generation === "v2" ? KUBECONFIG_YAML.test(body) : body.trim() !== "");
-  if (!isKubeconfig) {
+  return data;
+}
+
+/**
+ * Reads a kubeconfig answer: a string that `looks` right, else a format
+ * error that never echoes it (it may hold a credential).
+ */
+function kubeconfigOf(
+  looks: (body: string) => boolean,
+  expected: string,
+): CleuraReader<string> {
+  return (body, { step, endpoint }) => {
+    if (typeof body === "string" && looks(body)) return body;
     throw new ResponseFormatError(
-      `Cannot ${step}: the response of ${endpoint} is not a kubeconfig (${
-        generation === "v2" ? "a kubeconfig in YAML" : "a non-empty JSON string"
-      } was expected)`,
+      `Cannot ${step}: the response of ${endpoint} is not a kubeconfig (${expected} was expected)`,
     );
-  }
-  return body as string;
+  };
 }
 
 /** A top-level key every kubeconfig in YAML has at the start of a line. */

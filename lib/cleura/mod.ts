@@ -70,6 +70,7 @@ export type { CleuraResponse } from "./session_call.ts";
 export {
   type CleuraCall,
   type CleuraEndpoint,
+  type CleuraReader,
   type CleuraSessionOptions,
   LoginRequiredError,
   type SessionCallOptions,

@@ -133,25 +133,33 @@ async function fetchProjects(
   step: string,
   options: SessionCallOptions,
 ): Promise<Located[]> {
-  const { body, endpoint, generation } = await session.request({
+  const { data } = await session.request<Located[]>({
     step,
     ...(domainId === undefined ? {} : {
       v1: {
         path: `accesscontrol/v1/openstack/${
           encodeURIComponent(domainId)
         }/projects`,
+        read: (body, source) =>
+          parseBody(z.array(wireProject), unwrapArray(body, source), source)
+            .map((project) => ({ project, regions: [] })),
       },
     }),
-    v2: { path: "openstack/identity/v1/current-user/projects" },
+    v2: {
+      path: "openstack/identity/v1/current-user/projects",
+      read: (body, source) => byProject(body, source, domainId),
+    },
   }, options);
-  const source = { step, endpoint };
+  return data;
+}
+
+/** v2's projects by region, each project once with its regions. */
+function byProject(
+  body: unknown,
+  source: { step: string; endpoint: string },
+  domainId: string | undefined,
+): Located[] {
   const list = unwrapArray(body, source);
-  if (generation === "v1") {
-    return parseBody(z.array(wireProject), list, source).map((project) => ({
-      project,
-      regions: [],
-    }));
-  }
   const byId = new Map<string, Located>();
   for (const group of parseBody(z.array(wireRegionProjects), list, source)) {
     for (const project of group.projects) {
@@ -189,9 +197,9 @@ export async function listProjects(
   const { domainId, ...http } = options;
   const step = `list the projects of domain "${domainId}"`;
   const located = await fetchProjects(session, domainId, step, http);
-  // v1 answers 404 for a domain it does not know; v2 lists none, so an empty
-  // list is checked against the domains.
-  if (located.length === 0 && await session.generation(http) === "v2") {
+  // v1 answers 404 for a domain it does not know, v2 lists no project: an
+  // empty list is checked against the account's domains.
+  if (located.length === 0) {
     const domains = await listDomains(session, http);
     if (!domains.some((d) => d.id === domainId)) {
       throw new ConfigError(

@@ -232,14 +232,15 @@ export class CleuraSession {
    *
    * @param call The path, method, body and step.
    * @param options Timeout, signal, and the `askCode` for a login this call starts.
-   * @returns The status and parsed body.
+   * @returns The status, the body, the generation that answered, and `data`:
+   * the answer as that generation's `read` reads it.
    * @throws {ApiError} When the API refuses, or refuses the token again after
    * a fresh login.
    */
-  async request(
-    call: CleuraCall,
+  async request<T = unknown>(
+    call: CleuraCall<T>,
     options: SessionCallOptions = {},
-  ): Promise<CleuraResponse> {
+  ): Promise<CleuraResponse<T>> {
     const { askCode, login, ...rest } = options;
     const http = { ...httpOptionsOf(this.#options), ...rest };
     for (let attempt = 1;; attempt++) {

@@ -22,9 +22,11 @@ import { cleuraHeaders } from "./token.ts";
 /**
  * An answer through a `CleuraSession`, and the generation that gave it.
  */
-export interface CleuraResponse extends HttpResponse {
+export interface CleuraResponse<T = unknown> extends HttpResponse {
   /** The API generation the call was sent to. */
   generation: "v1" | "v2";
+  /** The answer as that generation's endpoint reads it (default: the body). */
+  data: T;
 }
 
 /**
@@ -45,12 +47,12 @@ export interface CleuraResponse extends HttpResponse {
  * console.log(endpointOf(call, "v2", "https://rest.cleura.cloud").path); // openstack/identity/v2/domains
  * ```
  */
-export function endpointOf(
-  call: CleuraCall,
+export function endpointOf<T>(
+  call: CleuraCall<T>,
   generation: "v1" | "v2",
   apiUrl: string,
   setting?: ApiVersion,
-): CleuraEndpoint {
+): CleuraEndpoint<T> {
   if ("path" in call) return call;
   const sent = call[generation];
   if (sent) return sent;
@@ -78,12 +80,12 @@ export function endpointOf(
  * await sendCall(token, { step: "list domains", path: "openstack/identity/v2/domains" }, "v2");
  * ```
  */
-export async function sendCall(
+export async function sendCall<T>(
   token: CleuraToken,
-  call: CleuraCall,
+  call: CleuraCall<T>,
   generation: "v1" | "v2",
   options: HttpOptions & { apiVersion?: ApiVersion; password?: string } = {},
-): Promise<CleuraResponse> {
+): Promise<CleuraResponse<T>> {
   const { apiVersion, password, ...http } = options;
   const sent = endpointOf(call, generation, token.apiUrl, apiVersion);
   const response = await httpRequest({
@@ -97,7 +99,11 @@ export async function sendCall(
     step: call.step,
     secrets: [token.token, password],
   }, http);
-  return { ...response, generation };
+  const source = { step: call.step, endpoint: response.endpoint };
+  const data = sent.read
+    ? sent.read(response.body, source)
+    : response.body as T;
+  return { ...response, generation, data };
 }
 
 /** What {@linkcode sendSettled} needs of the session besides the call. */
@@ -136,11 +142,11 @@ export interface SettledOptions extends HttpOptions {
  * });
  * ```
  */
-export async function sendSettled(
+export async function sendSettled<T>(
   token: CleuraToken,
-  call: CleuraCall,
+  call: CleuraCall<T>,
   options: SettledOptions,
-): Promise<CleuraResponse> {
+): Promise<CleuraResponse<T>> {
   const { generation: settle, validate, spoke, ...rest } = options;
   const send = async (generation: "v1" | "v2") => {
     const response = await sendCall(token, call, generation, rest);

@@ -90,8 +90,18 @@ export class LoginRequiredError extends AuthError {
   }
 }
 
-/** What one API generation sends for a call. */
-export interface CleuraEndpoint {
+/**
+ * Reads one generation's answer (the parsed JSON body, or the text with
+ * `text`) into what its call returns; `source` names the call and endpoint
+ * for an error.
+ */
+export type CleuraReader<T> = (
+  body: unknown,
+  source: { step: string; endpoint: string },
+) => T;
+
+/** What one API generation sends for a call, and how its answer reads. */
+export interface CleuraEndpoint<T = unknown> {
   /** The path below the API's base URL. */
   path: string;
   /** The HTTP method (default `GET`). */
@@ -102,6 +112,8 @@ export interface CleuraEndpoint {
   ignoreBody?: boolean;
   /** Take the body as the text it is, whatever its content type. */
   text?: boolean;
+  /** Reads this generation's answer (default: the body as it is). */
+  read?: CleuraReader<T>;
 }
 
 /**
@@ -122,18 +134,18 @@ export interface CleuraEndpoint {
  * console.log(call.v2?.path); // openstack/identity/v2/domains
  * ```
  */
-export type CleuraCall =
+export type CleuraCall<T = unknown> =
   & {
     /** What is being done, worded to follow "Cannot". */
     step: string;
   }
   & (
-    | CleuraEndpoint
+    | CleuraEndpoint<T>
     | {
-      /** What v1 sends, if v1 has this call. */
-      v1?: CleuraEndpoint;
-      /** What v2 sends, if v2 has this call. */
-      v2?: CleuraEndpoint;
+      /** What v1 sends and how its answer reads, if v1 has this call. */
+      v1?: CleuraEndpoint<T>;
+      /** What v2 sends and how its answer reads, if v2 has this call. */
+      v2?: CleuraEndpoint<T>;
     }
   );
 
