@@ -12,6 +12,7 @@
 import type { OptionsSpec } from "./args.ts";
 import { PROFILE_OPTION } from "./cleura_options.ts";
 import { type Api, defineCommand } from "./command.ts";
+import { CONFIG_COMMANDS } from "./config.ts";
 import { SHOOT_COMMANDS } from "./gardener.ts";
 import { outputOptions } from "./output.ts";
 
@@ -156,5 +157,6 @@ export const CLEURA: Api = {
     ...SHOOT_COMMANDS,
     whoami,
     logout,
+    ...CONFIG_COMMANDS,
   ],
 };

@@ -79,7 +79,7 @@ const DEFAULT_TOOLS = selectTools(TOOLS);
  *
  * @param ctx The shared state (one per process, so one Cleura login).
  * @param tools The tools to serve (default: every tool but those that
- * change something, which need `--allow-write`).
+ * change something, which need `--writes`).
  * @returns The server, not yet connected. What it lists for each tool is
  * built once per process (`toolListing`): a new server only wires
  * its handlers.

@@ -43,7 +43,7 @@ interface StdioSetup {
 
 const HELP = `cloudgate MCP server
 
-Usage: cloudgate-mcp [--toolsets LIST] [--allow-write] [--profile NAME]
+Usage: cloudgate-mcp [--toolsets LIST] [--writes] [--profile NAME]
                      [--http [--port 8787] [--host 127.0.0.1]]
 
   (no flags)       Serve MCP over stdio (for Claude Desktop, Claude Code, VS Code, Cursor)
@@ -53,7 +53,7 @@ ${
     `                     ${name.padEnd(9)}${line}`
   ).join("\n")
 }
-  --allow-write    Also list the tools that change something (cleura_hibernate_shoot,
+  --writes         Also list the tools that change something (cleura_hibernate_shoot,
                    cleura_wake_shoot); each asks the user to confirm first
   --profile NAME   Use this profile of Cleura's CLI config (default CLEURA_PROFILE,
                    then the file's current profile); the environment wins over it
@@ -131,7 +131,7 @@ function toolsetsOf(raw: string | undefined) {
 /** Reads the environment, the profile and the state key. */
 async function setUp(flags: {
   toolsets?: string | undefined;
-  "allow-write"?: boolean | undefined;
+  writes?: boolean | undefined;
   profile?: string | undefined;
 }, given: EnvSource | undefined): Promise<StdioSetup> {
   const toolsets = toolsetsOf(flags.toolsets);
@@ -148,7 +148,7 @@ async function setUp(flags: {
     cache: () => sharedCache(env),
     selection: {
       ...(toolsets ? { toolsets } : {}),
-      allowWrite: flags["allow-write"] === true,
+      allowWrite: flags.writes === true,
     },
   };
 }
@@ -206,12 +206,21 @@ export async function main(
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "V" },
       toolsets: { type: "string" },
+      writes: { type: "boolean" },
       "allow-write": { type: "boolean" },
       profile: { type: "string" },
     }, { allowPositionals: false, subject: "the server" }).values;
   } catch (error) {
     if (!(error instanceof CloudgateError)) throw error;
     console.error(`error: ${error.message} (see --help)`);
+    return 2;
+  }
+  if (values["allow-write"]) {
+    // Deno's own flag: before the script Deno takes it and the server never
+    // sees it, so the old name could silently hide the write tools.
+    console.error(
+      "error: --allow-write is Deno's permission flag, not the server's: use --writes to list the tools that change something (see --help)",
+    );
     return 2;
   }
   if (values.help) {

@@ -75,7 +75,7 @@ export interface ToolSpec<I extends z.ZodObject, O extends z.ZodObject> {
   /**
    * Hints beyond the shared ones (read-only, idempotent, open world). A tool
    * that is not read-only and not `destructiveHint: false` changes something:
-   * it is listed only with `--allow-write` ({@linkcode changesSomething}).
+   * it is listed only with `--writes` ({@linkcode changesSomething}).
    */
   annotations?: ToolAnnotations;
   /** Does the work: a result, or a request for input (MRTR). */

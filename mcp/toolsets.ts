@@ -46,13 +46,13 @@ export interface Selectable {
 
 /**
  * Whether a tool changes something, so that it is listed only with
- * `--allow-write`: exactly when its annotations say it is not read-only and
+ * `--writes`: exactly when its annotations say it is not read-only and
  * do not say it is harmless (`destructiveHint: false`, as for a tool that
  * hands out a credential but changes nothing). The one place this is
  * decided: the selection, the README's table and the tests read it.
  *
  * @param tool The tool, or anything with its annotations.
- * @returns `true` for a tool that needs `--allow-write`.
+ * @returns `true` for a tool that needs `--writes`.
  *
  * @example
  * ```ts

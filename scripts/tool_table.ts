@@ -29,7 +29,7 @@ function fields(schema: z.ZodObject): string {
 export function toolTable(tools: readonly ToolDefinition[] = TOOLS): string {
   const rows = tools.map((tool) => {
     const effect = changesSomething(tool)
-      ? "destructive; only with `--allow-write`, confirmed by the user"
+      ? "destructive; only with `--writes`, confirmed by the user"
       : tool.annotations?.readOnlyHint === false
       ? "changes nothing, but returns a credential (not read-only)"
       : "read-only";

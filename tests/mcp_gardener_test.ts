@@ -1,5 +1,5 @@
 // The Kubernetes cluster tools of the MCP server against the emulator: list
-// and show by default, hibernate and wake only with --allow-write and each
+// and show by default, hibernate and wake only with --writes and each
 // confirmed by the user (in every protocol era), --toolsets, and no
 // kubeconfig ever in a result.
 
@@ -51,6 +51,22 @@ async function listedOverStdio(args: string[], env: Record<string, string>) {
     await client.close();
   }
 }
+
+Deno.test("--allow-write after the script is refused, naming --writes (before it, Deno would take it and hide the write tools)", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-env", SERVER, "--allow-write"],
+    env: childEnv({}),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  assert.equal(
+    new TextDecoder().decode(out.stderr).trim(),
+    "error: --allow-write is Deno's permission flag, not the server's: use --writes to list the tools that change something (see --help)",
+  );
+  assert.equal(out.stdout.length, 0);
+});
 
 function hibernated(emu: Emulator, name: string) {
   return emu.shoot(name)?.status?.hibernated;
@@ -179,10 +195,10 @@ for (const [args, expected] of BAD_STARTS) {
   });
 }
 
-test("--allow-write lists cleura_hibernate_shoot and cleura_wake_shoot as destructive", async () => {
+test("--writes lists cleura_hibernate_shoot and cleura_wake_shoot as destructive", async () => {
   await using emu = await startEmulator();
   const tools = await listedOverStdio([
-    "--allow-write",
+    "--writes",
     "--toolsets",
     "gardener",
   ], cleuraEnv(emu, "alice"));

@@ -52,7 +52,7 @@ const TOOL_CODE = [
 ];
 
 Deno.test("the stdio server answers the opening through the SDK", async () => {
-  const run = await loadedBy("mcp/server.ts", ["--allow-write"], {
+  const run = await loadedBy("mcp/server.ts", ["--writes"], {
     stdin: lines(OPENING),
     env: NO_CONFIG,
   });

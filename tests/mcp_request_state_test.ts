@@ -207,7 +207,7 @@ Deno.test("StateCodec seals, opens once, and refuses what it did not seal", asyn
   assert.equal(parseStateKey("ab".repeat(32)).length, 32);
 });
 
-Deno.test("tools/list of every tool (--allow-write too) stays under 700 bytes a tool, without $schema or safe-integer bounds", async () => {
+Deno.test("tools/list of every tool (--writes too) stays under 700 bytes a tool, without $schema or safe-integer bounds", async () => {
   await using emu = await startEmulator();
   await using http = await serveMcp(cleuraEnv(emu, "bob"), {
     tools: selectTools(TOOLS, { allowWrite: true }),

@@ -32,7 +32,7 @@ for (const era of ERAS) {
     const { emu } = t;
     const { tools } = await t.client.listTools();
     const names = tools.map((tool) => tool.name).sort();
-    // The tools that change something need --allow-write.
+    // The tools that change something need --writes.
     assert.deepEqual(names, [
       "cleura_get_shoot",
       "cleura_list_domains",

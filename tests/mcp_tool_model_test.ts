@@ -1,5 +1,5 @@
 // The tool model: which tools change something (read from their annotations
-// alone, in one place) and so are listed only with --allow-write; what a
+// alone, in one place) and so are listed only with --writes; what a
 // server lists for a tool, built once per process.
 
 import assert from "node:assert/strict";
@@ -66,7 +66,7 @@ Deno.test("selectTools and the README's effect column follow the annotations of 
   ]);
   const rows = toolTable([base, changer]).split("\n").slice(2);
   assert.match(rows[0]!, /\| read-only \|$/);
-  assert.match(rows[1]!, /only with `--allow-write`/);
+  assert.match(rows[1]!, /only with `--writes`/);
 });
 
 /** The schema, counting its conversions to JSON Schema. */

@@ -1,6 +1,6 @@
 /**
  * The Kubernetes cluster tools (Gardener shoots): list and show, always;
- * hibernate and wake only when the server runs with `--allow-write`, each
+ * hibernate and wake only when the server runs with `--writes`, each
  * confirmed by the user through an elicitation naming the cluster. No tool
  * returns a kubeconfig: the model never holds a cluster credential.
  *
@@ -86,10 +86,10 @@ function changeTool(action: "hibernate" | "wake") {
   });
 }
 
-/** `cleura_hibernate_shoot` (only with `--allow-write`). */
+/** `cleura_hibernate_shoot` (only with `--writes`). */
 export const cleuraHibernateShoot = changeTool("hibernate");
 
-/** `cleura_wake_shoot` (only with `--allow-write`). */
+/** `cleura_wake_shoot` (only with `--writes`). */
 export const cleuraWakeShoot = changeTool("wake");
 
 /** Every cluster tool, in the order `tools/list` shows them. */

@@ -14,7 +14,7 @@ import { GARDENER_TOOLS } from "./gardener.ts";
 import { ITOPIA_TOOLS } from "./itopia.ts";
 import LISTING from "./listing.json" with { type: "json" };
 
-/** Every tool, those behind `--allow-write` too. */
+/** Every tool, those behind `--writes` too. */
 export const TOOLS: readonly ToolDefinition[] = withStoredListing([
   ...CLEURA_TOOLS,
   ...GARDENER_TOOLS,

@@ -1,0 +1,89 @@
+/**
+ * What `cleura config view` and `cleura config path` do: the settings from
+ * the one resolver (flag, environment, profile, default), with their sources,
+ * and the config file's path from the one folder lookup.
+ *
+ * @module
+ */
+
+import { cleuraConfigPath } from "../lib/cleura/profile.ts";
+import { resolveCleuraSettings } from "../lib/cleura/resolve.ts";
+import type { CleuraSettings, SettingSource } from "../lib/cleura/settings.ts";
+import type { Parsed } from "./args.ts";
+import type { CommandEnv } from "./command.ts";
+import type { VIEW_OPTIONS } from "./config.ts";
+import { ConfigError } from "../lib/errors.ts";
+import { formatOf, printList } from "./output.ts";
+
+/** One setting as `config view` shows it. */
+interface SettingRow {
+  name: string;
+  /** The value; `set` for a password or token, whose value is never shown. */
+  value: string;
+  source: SettingSource;
+}
+
+function rowsOf(settings: CleuraSettings): SettingRow[] {
+  return Object.entries(settings.sources).map(([name, source]) => ({
+    name,
+    value: name === "password" || name === "token"
+      ? "set"
+      : String(settings[name as keyof typeof settings]),
+    source: source!,
+  }));
+}
+
+function sourceText(source: SettingSource, profile: string | undefined) {
+  if (source.kind === "default") return "default";
+  if (source.kind === "profile") {
+    return `${source.name} of profile "${profile}"`;
+  }
+  return source.name;
+}
+
+/** `cleura config view`: each setting, its value and its source. */
+export async function view(
+  options: Parsed<typeof VIEW_OPTIONS>,
+  env: CommandEnv,
+): Promise<number> {
+  const settings = await resolveCleuraSettings(env.io.env, {
+    onWarning: (message) => env.io.err(`warning: ${message}`),
+    profile: options.profile,
+  });
+  const { profile } = settings;
+  const rows = rowsOf(settings);
+  const data = {
+    profile: profile
+      ? { name: profile.name, path: profile.path, chosenBy: profile.chosenBy }
+      : null,
+    settings: rows,
+  };
+  const format = formatOf(options);
+  if (format === "table" && profile) {
+    env.io.out(
+      `Profile "${profile.name}" of ${profile.path} (chosen by ${profile.chosenBy})`,
+    );
+  }
+  return await printList(env.io, format, {
+    data,
+    rows,
+    empty: "No Cleura setting is set.",
+    columns: [
+      { header: "SETTING", value: (r) => r.name },
+      { header: "VALUE", value: (r) => r.value },
+      { header: "FROM", value: (r) => sourceText(r.source, profile?.name) },
+    ],
+  });
+}
+
+/** `cleura config path`: the file of Cleura's CLI config. */
+export function path(env: CommandEnv): number {
+  const file = cleuraConfigPath(env.io.env);
+  if (file === undefined) {
+    throw new ConfigError(
+      "No location for Cleura's CLI config is known: set CLEURA_CONFIG, XDG_CONFIG_HOME or HOME",
+    );
+  }
+  env.io.out(file);
+  return 0;
+}
