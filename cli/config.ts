@@ -1,7 +1,9 @@
 /**
- * `cleura config view` and `cleura config path`: the Cleura settings the
- * commands use, each with where it came from, and the file of Cleura's CLI
- * config that profiles live in, as Cleura's own CLI names these commands.
+ * `cleura config view`, `config path` and `config get-credentials`: the
+ * Cleura settings the commands use, each with where it came from; the file of
+ * Cleura's CLI config that profiles live in; and the login and token in the
+ * JSON that Cleura's own CLI gives other tools (its stable contract), as
+ * Cleura's CLI names these commands.
  *
  * @module
  */
@@ -33,6 +35,27 @@ const view = defineCommand({
   run: async (options, env) => (await run()).view(options, env),
 });
 
+/** The flags of `cleura config get-credentials`. */
+export const CREDENTIALS_OPTIONS = {
+  ...PROFILE_OPTION,
+  validate: {
+    type: "boolean",
+    help: "Check the token with the API first (one request; exit 2 if refused)",
+  },
+} as const satisfies OptionsSpec;
+
+const credentials = defineCommand({
+  name: "config get-credentials",
+  summary:
+    "Print the login and token as Cleura's CLI's JSON for other tools (exit 2 if none)",
+  options: CREDENTIALS_OPTIONS,
+  examples: [
+    "cloudgate cleura config get-credentials | jq -r .token",
+    "cloudgate cleura config get-credentials --profile work --validate",
+  ],
+  run: async (options, env) => (await run()).credentials(options, env),
+});
+
 const path = defineCommand({
   name: "config path",
   summary: "Print the path of Cleura's CLI config file",
@@ -42,4 +65,4 @@ const path = defineCommand({
 });
 
 /** The config commands, in the order the help lists them. */
-export const CONFIG_COMMANDS = [view, path];
+export const CONFIG_COMMANDS = [view, path, credentials];

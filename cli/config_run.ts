@@ -11,9 +11,10 @@ import { resolveCleuraSettings } from "../lib/cleura/resolve.ts";
 import type { CleuraSettings, SettingSource } from "../lib/cleura/settings.ts";
 import type { Parsed } from "./args.ts";
 import type { CommandEnv } from "./command.ts";
-import type { VIEW_OPTIONS } from "./config.ts";
+import type { CREDENTIALS_OPTIONS, VIEW_OPTIONS } from "./config.ts";
 import { ConfigError } from "../lib/errors.ts";
-import { formatOf, printList } from "./output.ts";
+import { formatOf, printData, printList } from "./output.ts";
+import { tokenOnlySession } from "./cleura_session.ts";
 
 /** One setting as `config view` shows it. */
 interface SettingRow {
@@ -85,5 +86,71 @@ export function path(env: CommandEnv): number {
     );
   }
   env.io.out(file);
+  return 0;
+}
+
+const CLOUDS: Record<string, string> = {
+  "https://rest.cleura.cloud": "public",
+  "https://rest.compliant.cleura.cloud": "compliant",
+};
+
+/**
+ * `cleura config get-credentials`: `{version: 1, profile, cloud?, endpoint,
+ * username, token, region?, project_id?, token_stored_at?}` on stdout, as
+ * Cleura's CLI prints it for other tools (the token in the clear: that is
+ * the command's purpose); `{"error": …}` and exit 2 when there is no token or
+ * no username, or `--validate` finds the token refused.
+ */
+export async function credentials(
+  options: Parsed<typeof CREDENTIALS_OPTIONS>,
+  env: CommandEnv,
+): Promise<number> {
+  const settings = await resolveCleuraSettings(env.io.env, {
+    onWarning: (message) => env.io.err(`warning: ${message}`),
+    profile: options.profile,
+  });
+  const { apiUrl, username, profile } = settings;
+  const none = async (error: string) => {
+    await printData(env.io, "json", { error });
+    return 2;
+  };
+  const cached = username
+    ? await env.cache.get({ apiUrl, login: username })
+    : undefined;
+  const token = settings.token ?? cached?.token;
+  if (token === undefined) {
+    return await none(
+      `no credentials: no token for ${
+        username ? `"${username}"` : "the account"
+      }; run 'cloudgate cleura login'`,
+    );
+  }
+  if (!username) {
+    return await none(
+      "no credentials: a token is set but no username; the API needs both",
+    );
+  }
+  if (options.validate) {
+    const session = tokenOnlySession(env, { ...settings, username, token });
+    if (!await session.validate(env.http)) {
+      return await none(
+        "no credentials: the API refused the token; run 'cloudgate cleura login'",
+      );
+    }
+  }
+  // When the token is cloudgate's cached one, when it was stored.
+  const storedAt = settings.token === undefined ? cached?.savedAt : undefined;
+  const cloud = CLOUDS[apiUrl.replace(/\/+$/, "")];
+  await printData(env.io, "json", {
+    version: 1,
+    profile: profile?.name ?? "default",
+    ...(cloud ? { cloud } : {}),
+    endpoint: apiUrl,
+    username,
+    token,
+    ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.projectId ? { project_id: settings.projectId } : {}),
+    ...(storedAt ? { token_stored_at: storedAt } : {}),
+  });
   return 0;
 }

@@ -107,7 +107,7 @@ export async function runEmulator(
   const emulator = await startEmulator({
     port: port(values.port as string | undefined),
     cleuraGenerations: served,
-    onSms: (sms) => io.out(`# SMS to ${sms.login}: ${sms.code}`),
+    onSms: (sms) => io.out(smsLine(sms)),
   });
   const [itopiaKey] = EMULATOR_FIXTURES.itopiaApiKeys;
   io.out(
@@ -137,6 +137,25 @@ export async function runEmulator(
   }
   await emulator.close();
   return 0;
+}
+
+/**
+ * The line printed for an SMS the emulator "sends": its six digits as a phone
+ * shows them, leading zeros kept (the API takes the code as an integer, so
+ * 052944 is 52944 there; typing either works).
+ *
+ * @param sms The login and code.
+ * @returns The line.
+ *
+ * @example
+ * ```ts
+ * import { smsLine } from "./emulator.ts";
+ *
+ * console.log(smsLine({ login: "bob", code: 52944 })); // # SMS to bob: 052944
+ * ```
+ */
+export function smsLine(sms: { login: string; code: number }): string {
+  return `# SMS to ${sms.login}: ${String(sms.code).padStart(6, "0")}`;
 }
 
 /** Aborts on the first SIGINT or SIGTERM, and stops listening for them then. */

@@ -109,6 +109,12 @@ Deno.test("canaries: no CLI command shows a secret, on success or failure", asyn
       0,
     ],
     [["cleura", "whoami"], cleura, [], 0],
+    [
+      ["cleura", "config", "view", "-o", "json"],
+      { ...cleura, CLEURA_API_TOKEN: CLEURA_TOKEN },
+      [],
+      0,
+    ],
     [["cleura", "token"], cleura, [], 0],
     [["cleura", "logout"], cleura, [], 0],
     [["cleura", "login", "--send-code"], cleura, [], 0],

@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { runMain } from "./_helpers/cli.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
 import { tempDir } from "./_helpers/temp.ts";
 
 const SECRET = "profile-token-canary-93kq";
@@ -101,4 +102,54 @@ Deno.test("cleura config path prints the config file the commands read, and name
   assert.deepEqual(none.errLines, [
     "error: No location for Cleura's CLI config is known: set CLEURA_CONFIG, XDG_CONFIG_HOME or HOME",
   ]);
+});
+
+Deno.test("cleura config get-credentials prints Cleura's CLI's JSON for other tools; exit 2 with an error object when there is none", async () => {
+  await using emu = await startEmulator();
+  await using dir = await tempDir();
+  const cacheDir = `${dir.path}/cache`;
+  const base = { CLEURA_API_URL: emu.cleuraUrl, CLEURA_API_USERNAME: "alice" };
+  // Nothing to print yet.
+  const none = await runMain(["cleura", "config", "get-credentials"], base, {
+    cacheDir,
+  });
+  assert.equal(none.code, 2);
+  assert.deepEqual(JSON.parse(none.stdout), {
+    error: `no credentials: no token for "alice"; run 'cloudgate cleura login'`,
+  });
+  // After a login, the cached token, with when it was stored.
+  const login = await runMain(["cleura", "login"], {
+    ...base,
+    CLEURA_API_PASSWORD: "alice-password",
+  }, { cacheDir });
+  assert.equal(login.code, 0, login.stderr);
+  const got = await runMain(
+    ["cleura", "config", "get-credentials", "--validate"],
+    { ...base, CLEURA_REGION: "sto2" },
+    { cacheDir },
+  );
+  assert.equal(got.code, 0, got.stderr);
+  const envelope = JSON.parse(got.stdout);
+  assert.deepEqual(Object.keys(envelope), [
+    "version",
+    "profile",
+    "endpoint",
+    "username",
+    "token",
+    "region",
+    "token_stored_at",
+  ]);
+  assert.equal(envelope.version, 1);
+  assert.equal(envelope.endpoint, emu.cleuraUrl);
+  assert.equal(envelope.username, "alice");
+  assert.equal(typeof envelope.token, "string"); // and --validate accepted it
+  assert.match(envelope.token_stored_at, /^\d{4}-\d\d-\d\dT/);
+  // A token the API refuses, with --validate.
+  const refused = await runMain(
+    ["cleura", "config", "get-credentials", "--validate"],
+    { ...base, CLEURA_API_TOKEN: "not-a-token" },
+    { cacheDir },
+  );
+  assert.equal(refused.code, 2);
+  assert.match(JSON.parse(refused.stdout).error, /refused the token/);
 });

@@ -2,7 +2,9 @@
 // against it with the export lines it printed, as the README's session shows.
 
 import assert from "node:assert/strict";
-import { CLI } from "./_helpers/cli.ts";
+import { CLI, runMain } from "./_helpers/cli.ts";
+import { startEmulator } from "./_helpers/emulator.ts";
+import { smsLine } from "../cli/emulator.ts";
 import { childEnv, stdioClient, test } from "./_helpers/mcp.ts";
 import { tempDir } from "./_helpers/temp.ts";
 
@@ -17,8 +19,13 @@ class Lines {
   constructor(stream: ReadableStream<Uint8Array>) {
     this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   }
-  /** The first line (from now on) that matches, or fails at the end. */
-  async until(pattern: RegExp): Promise<string> {
+  /**
+   * The first line (from now on) that matches, or fails at the end or after
+   * `ms` (naming the lines so far), so that a stuck child fails the test
+   * instead of hanging it.
+   */
+  async until(pattern: RegExp, ms = 60_000): Promise<string> {
+    const deadline = Date.now() + ms;
     for (;;) {
       const newline = this.#buffer.indexOf("\n");
       if (newline >= 0) {
@@ -28,9 +35,18 @@ class Lines {
         if (pattern.test(line)) return line;
         continue;
       }
-      const chunk = await this.#reader.read();
-      if (chunk.done) {
-        throw new Error(`no line matched ${pattern}: ${this.all.join("\n")}`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<"late">((resolve) => {
+        timer = setTimeout(() => resolve("late"), deadline - Date.now());
+      });
+      const chunk = await Promise.race([this.#reader.read(), late]);
+      clearTimeout(timer);
+      if (chunk === "late" || chunk.done) {
+        throw new Error(
+          `no line matched ${pattern}${
+            chunk === "late" ? ` in ${ms} ms` : ""
+          }: ${this.all.join("\n")}`,
+        );
       }
       this.#buffer += chunk.value;
     }
@@ -118,11 +134,19 @@ test("cli.ts emulator prints the README's session; the CLI and the MCP server wo
       },
       "piped",
     );
-    const sms = await lines.until(/^# SMS to bob: \d{6}$/);
+    const sms = await lines.until(/^# SMS to bob: \d{6}$/).catch(
+      async (error) => {
+        login.kill("SIGKILL");
+        const out = await finished(login);
+        throw new Error(`${error.message}\nthe login's stderr: ${out.err}`);
+      },
+    );
     const writer = login.stdin.getWriter();
     await writer.write(new TextEncoder().encode(`${sms.split(": ")[1]}\n`));
     await writer.close();
-    const loggedIn = await finished(login);
+    // Bounded: a login stuck on its stdin is killed and fails the test.
+    const stuck = setTimeout(() => login.kill("SIGKILL"), 60_000);
+    const loggedIn = await finished(login).finally(() => clearTimeout(stuck));
     assert.equal(loggedIn.code, 0, loggedIn.err);
 
     const mcp = await stdioClient(env);
@@ -190,4 +214,18 @@ Deno.test("cloudgate emulator --cleura v1 serves v1 alone, as a one-generation i
   const bad = await finished(cli(["emulator", "--cleura", "v3"], {}));
   assert.equal(bad.code, 2);
   assert.match(bad.err, /^error: --cleura must be both, v2 or v1, got "v3"$/m);
+});
+
+Deno.test("the emulator prints an SMS code with a leading zero as its six digits, and the CLI takes them (was: 5 digits, 1 code in 10)", async () => {
+  assert.equal(smsLine({ login: "bob", code: 52944 }), "# SMS to bob: 052944");
+  assert.equal(smsLine({ login: "bob", code: 7 }), "# SMS to bob: 000007");
+  await using emu = await startEmulator({ smsCode: () => 52944 });
+  await using dir = await tempDir();
+  const run = await runMain(["cleura", "login"], {
+    CLEURA_API_URL: emu.cleuraUrl,
+    CLEURA_API_USERNAME: "bob",
+    CLEURA_API_PASSWORD: "bob-password",
+  }, { stdin: ["052944"], cacheDir: dir.path });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(emu.counters.smsSent, 1);
 });
