@@ -52,6 +52,29 @@ export async function cleuraSettings(
   storing = false,
   flags?: TargetFlags,
 ): Promise<CleuraSettings> {
+  const settings = await anyCleuraSettings(env, profileFlag, storing, flags);
+  const { username, profile } = settings;
+  if (!username) {
+    throw new ConfigError(
+      profile
+        ? `CLEURA_API_USERNAME is not set, and profile "${profile.name}" of ${profile.path} has no username`
+        : "CLEURA_API_USERNAME is not set",
+    );
+  }
+  return { ...settings, username };
+}
+
+/**
+ * The Cleura settings as {@linkcode cleuraSettings} reads them (warnings and
+ * `--debug` lines on stderr), a username not required: for the commands
+ * that show the settings rather than use them.
+ */
+export async function anyCleuraSettings(
+  env: CommandEnv,
+  profileFlag: string | undefined,
+  storing = false,
+  flags?: TargetFlags,
+): Promise<Resolved> {
   const settings = await resolveCleuraSettings(env.io.env, {
     onWarning: (message) => env.io.err(`warning: ${message}`),
     profile: profileFlag,
@@ -62,15 +85,7 @@ export async function cleuraSettings(
   if (env.debug) {
     for (const line of describeSettings(settings)) env.io.err(`debug: ${line}`);
   }
-  const { username, profile } = settings;
-  if (!username) {
-    throw new ConfigError(
-      profile
-        ? `CLEURA_API_USERNAME is not set, and profile "${profile.name}" of ${profile.path} has no username`
-        : "CLEURA_API_USERNAME is not set",
-    );
-  }
-  return { ...settings, username };
+  return settings;
 }
 
 /** A session that never logs in: the given or cached token only. */

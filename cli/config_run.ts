@@ -1,20 +1,21 @@
 /**
- * What `cleura config view` and `cleura config path` do: the settings from
- * the one resolver (flag, environment, profile, default), with their sources,
- * and the config file's path from the one folder lookup.
+ * What `cleura config view`, `config path` and `config get-credentials` do:
+ * the settings from the one resolver (flag, environment, profile, default),
+ * with their sources; the config file's path from the one folder lookup; the
+ * login and token as Cleura's CLI gives them to other tools.
  *
  * @module
  */
 
 import { cleuraConfigPath } from "../lib/cleura/profile.ts";
-import { resolveCleuraSettings } from "../lib/cleura/resolve.ts";
 import type { CleuraSettings, SettingSource } from "../lib/cleura/settings.ts";
 import type { Parsed } from "./args.ts";
 import type { CommandEnv } from "./command.ts";
 import type { CREDENTIALS_OPTIONS, VIEW_OPTIONS } from "./config.ts";
+import { CLEURA_COMPLIANT_URL, CLEURA_PUBLIC_URL } from "../lib/config.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { formatOf, printData, printList } from "./output.ts";
-import { tokenOnlySession } from "./cleura_session.ts";
+import { anyCleuraSettings, tokenOnlySession } from "./cleura_session.ts";
 
 /** One setting as `config view` shows it. */
 interface SettingRow {
@@ -47,10 +48,7 @@ export async function view(
   options: Parsed<typeof VIEW_OPTIONS>,
   env: CommandEnv,
 ): Promise<number> {
-  const settings = await resolveCleuraSettings(env.io.env, {
-    onWarning: (message) => env.io.err(`warning: ${message}`),
-    profile: options.profile,
-  });
+  const settings = await anyCleuraSettings(env, options.profile);
   const { profile } = settings;
   const rows = rowsOf(settings);
   const data = {
@@ -90,8 +88,8 @@ export function path(env: CommandEnv): number {
 }
 
 const CLOUDS: Record<string, string> = {
-  "https://rest.cleura.cloud": "public",
-  "https://rest.compliant.cleura.cloud": "compliant",
+  [CLEURA_PUBLIC_URL]: "public",
+  [CLEURA_COMPLIANT_URL]: "compliant",
 };
 
 /**
@@ -105,10 +103,7 @@ export async function credentials(
   options: Parsed<typeof CREDENTIALS_OPTIONS>,
   env: CommandEnv,
 ): Promise<number> {
-  const settings = await resolveCleuraSettings(env.io.env, {
-    onWarning: (message) => env.io.err(`warning: ${message}`),
-    profile: options.profile,
-  });
+  const settings = await anyCleuraSettings(env, options.profile);
   const { apiUrl, username, profile } = settings;
   const none = async (error: string) => {
     await printData(env.io, "json", { error });

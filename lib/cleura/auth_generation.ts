@@ -113,7 +113,21 @@ export interface AuthGeneration {
 
 const chosen = new Map<string, "v1" | "v2">();
 
-function urlKey(apiUrl: string): string {
+/**
+ * The key an API URL's generation is kept under: the URL without trailing
+ * slashes.
+ *
+ * @param apiUrl The API's base URL.
+ * @returns The key.
+ *
+ * @example
+ * ```ts
+ * import { urlKey } from "./auth_generation.ts";
+ *
+ * console.log(urlKey("https://rest.cleura.cloud/")); // https://rest.cleura.cloud
+ * ```
+ */
+export function urlKey(apiUrl: string): string {
   return apiUrl.replace(/\/+$/, "");
 }
 

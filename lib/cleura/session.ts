@@ -276,7 +276,9 @@ export class CleuraSession {
         if (!isTokenRejected(error)) throw error;
         await this.#drop(token);
         const { status } = error as ApiError;
-        if (!password) throw expiredToken(call.step, this.login, status, error);
+        if (password === undefined) {
+          throw expiredToken(call.step, this.login, status, error);
+        }
         if (attempt >= 2) throw error;
       }
     }

@@ -15,6 +15,7 @@ import {
   dropGenerationHint,
   generationHint,
   rememberedGeneration,
+  urlKey,
 } from "./auth_generation.ts";
 import type { CleuraCall, CleuraEndpoint } from "./session_options.ts";
 import { cleuraHeaders } from "./token.ts";
@@ -234,7 +235,7 @@ export async function settleGeneration(
   const known = rememberedGeneration(apiUrl) ?? generationHint(apiUrl);
   if (known) return known;
   if (await hasToken()) {
-    const key = apiUrl.replace(/\/+$/, "");
+    const key = urlKey(apiUrl);
     let once = settling.get(key);
     if (!once) {
       once = validate().then(() => {}, (error) => {

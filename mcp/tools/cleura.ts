@@ -12,6 +12,7 @@ import {
   cleuraDomainSchema,
   cleuraRegionSchema,
 } from "../../lib/cleura/domains.ts";
+import { cleuraUserSchema } from "../../lib/cleura/identity.ts";
 import { cleuraProjectRowSchema } from "../../lib/cleura/projects.ts";
 import { defineTool, lazyRun, type ToolDefinition } from "../tool.ts";
 
@@ -74,11 +75,7 @@ export const cleuraTokenStatus = defineTool({
     login: z.string(),
     apiUrl: z.string(),
     valid: z.boolean(),
-    user: z.object({
-      id: z.string(),
-      name: z.string(),
-      admin: z.boolean().nullable(),
-    }).nullable(),
+    user: cleuraUserSchema.nullable(),
   }),
   run: lazyRun(run, "tokenStatus"),
 });
